@@ -1,0 +1,113 @@
+// The rubric as data: what to run and how to grade it. Built by the loader from a TOML file,
+// read by the grading core and the runners. Plain structs; every element remembers where in the
+// file it came from so that later errors can point back at it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace grader {
+
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const;  // "file:line:col"
+};
+
+inline constexpr std::uint64_t kDefaultOutputLimit = 1024 * 1024;
+inline constexpr double kDefaultTimeout = 10.0;
+
+// One execution of learner work: [[run]] in the rubric.
+struct RunSpec {
+  std::string id;
+  std::vector<std::string> command;  // argv; command[0] is looked up on PATH
+  double timeout_s = kDefaultTimeout;
+  std::optional<std::uint64_t> memory_bytes;
+  std::uint64_t output_limit = kDefaultOutputLimit;  // per stream
+  std::optional<std::string> stdin_text;
+  std::optional<std::string> stdin_file;  // relative to the workspace
+  std::map<std::string, std::string> env;
+  std::vector<std::string> collect;  // files read back after the run, relative to the workspace
+  bool hidden = false;               // command and output never shown to the learner
+  SourcePos pos;
+};
+
+enum class Stream { Stdout, Stderr, File };
+
+enum class MatchKind { Contains, Regex, Exact, Lines };
+
+// Text comparisons. `pattern` may hold "{{stdout:RUN}}", replaced by that run's trimmed stdout
+// (regex-quoted inside a regex) before matching.
+struct TextMatch {
+  MatchKind kind = MatchKind::Contains;
+  std::string pattern;
+};
+
+// A number captured by the first group of `regex`, compared with a tolerance. With neither
+// tolerance given the comparison is exact.
+struct NumberMatch {
+  std::string regex;
+  double value = 0;
+  std::optional<double> rel_tol;
+  std::optional<double> abs_tol;
+};
+
+struct OutputCheck {
+  Stream stream = Stream::Stdout;
+  std::string path;  // for Stream::File, relative to the workspace
+  std::variant<TextMatch, NumberMatch> match;
+};
+
+struct ExitCodeCheck {
+  int expected = 0;
+};
+
+struct FileExistsCheck {
+  std::string path;
+};
+
+enum class Metric { WallTime, CpuTime, PeakMemory };
+
+// Bounds in seconds (time) or bytes (memory), inclusive.
+struct BoundCheck {
+  Metric metric = Metric::WallTime;
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck>;
+
+struct CheckSpec {
+  std::string id;
+  std::string run;  // the RunSpec id it grades
+  std::string title;  // one line a learner reads; defaults to the id
+  double points = 1;
+  bool partial = false;  // `lines` checks: credit in proportion to the lines that match
+  std::optional<std::string> hint;
+  bool hidden = false;  // graded, but expected values never reach learner-facing output
+  std::vector<std::string> needs;
+  CheckKind kind;
+  SourcePos pos;
+};
+
+struct Rubric {
+  std::string exercise;
+  std::string title;
+  std::string source;  // the file it was loaded from
+  std::vector<RunSpec> runs;
+  std::vector<CheckSpec> checks;  // in an order where every check comes after what it needs
+
+  const RunSpec* find_run(const std::string& id) const;
+  double max_score() const;
+};
+
+std::string to_string(Stream s);
+std::string to_string(MatchKind k);
+std::string to_string(Metric m);
+
+}  // namespace grader

@@ -1,0 +1,39 @@
+// The Executor seam: how learner work runs on a machine. `process` (rlimits, timeout, process
+// group) is the first; `sandbox` and `slurm` implement the same interface. Everything the core
+// knows about running things is this header and run_result.h.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grader/run/run_result.h"
+
+namespace grader {
+
+struct RunRequest {
+  std::string id;
+  std::vector<std::string> argv;
+  std::filesystem::path workdir;               // the staged workspace; the run's cwd
+  std::map<std::string, std::string> env;      // the complete environment, already scrubbed
+  std::optional<std::string> stdin_data;       // nullopt: stdin is /dev/null
+  double timeout_s = 10;
+  std::optional<std::uint64_t> memory_bytes;
+  std::uint64_t output_limit = 1024 * 1024;    // per stream
+  std::vector<std::string> collect;            // workspace-relative files to read back
+};
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Never throws for anything the learner did; a failure to run at all is RunStatus::RunnerError.
+  virtual RunResult run(const RunRequest& request) = 0;
+  virtual std::string name() const = 0;
+  // The controls really in force for runs, as the report lists them ("rlimits", "pgroup", ...).
+  virtual std::vector<std::string> isolation() const = 0;
+};
+
+}  // namespace grader

@@ -1,0 +1,54 @@
+// RunResult: what one run of learner work did, the same struct whichever executor and transport
+// ran it. Learner failures live here as data; they are never exceptions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace grader {
+
+enum class RunStatus {
+  Ok,           // exited 0
+  NonzeroExit,  // exited with a code other than 0
+  Signaled,     // killed by a signal it did not get from us
+  Timeout,      // wall-clock limit reached; we killed it
+  MemoryLimit,  // memory limit reached (OOM kill, or the interpreter's MemoryError at the cap)
+  OutputLimit,  // stdout/stderr over the cap, or a file write over RLIMIT_FSIZE
+  RunnerError,  // the grader could not run it at all; says nothing about the learner
+};
+
+std::string to_string(RunStatus s);
+
+struct CapturedStream {
+  std::string data;              // at most the cap, raw bytes (not necessarily UTF-8)
+  std::uint64_t total_bytes = 0;  // bytes the program wrote, counted up to where we stopped it
+  bool truncated = false;
+};
+
+struct CollectedFile {
+  bool exists = false;
+  std::string data;  // capped like the streams
+  std::uint64_t size = 0;
+  bool truncated = false;
+};
+
+struct RunResult {
+  std::string id;
+  RunStatus status = RunStatus::RunnerError;
+  std::optional<int> exit_code;  // set when it exited
+  std::optional<int> signal;     // set when a signal ended it
+  double wall_s = 0;
+  double cpu_s = 0;              // user + system, children that were waited for included
+  std::uint64_t max_rss_kb = 0;
+  CapturedStream out;
+  CapturedStream err;
+  std::map<std::string, CollectedFile> files;  // by workspace-relative path
+  std::string message;  // why: the runner error, the limit that was hit; empty when Ok
+
+  bool completed() const { return status != RunStatus::RunnerError; }
+};
+
+}  // namespace grader

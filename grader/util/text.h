@@ -1,0 +1,33 @@
+// Small text helpers shared by checks and reports: trimming, line splitting, UTF-8 repair,
+// "did you mean" suggestions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace grader {
+
+std::string_view trim(std::string_view s);
+
+// Lines without their terminators; a final line without '\n' counts, a trailing '\n' does not
+// add an empty line. "\r\n" is treated as "\n".
+std::vector<std::string_view> split_lines(std::string_view s);
+
+// Collapses runs of whitespace to one space and trims: the comparison form of `lines` checks.
+std::string normalize_space(std::string_view s);
+
+// Valid UTF-8 copy: every byte that is not part of a valid sequence becomes "\xNN" (literally,
+// four characters), NUL becomes "\0". Learner output goes through this before any report.
+std::string sanitize_utf8(std::string_view s);
+bool is_valid_utf8(std::string_view s);
+
+// The candidate closest to `word` by edit distance when it is close enough to be a likely typo,
+// or empty.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+// At most `max_bytes` of `s`, cut at a line boundary where one is near, with a marker appended
+// when cut. For excerpts of learner output in messages.
+std::string excerpt(std::string_view s, std::size_t max_bytes);
+
+}  // namespace grader
