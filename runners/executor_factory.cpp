@@ -1,1 +1,20 @@
-// placeholder
+// Executor selection; see executor_factory.h.
+#include "runners/executor_factory.h"
+
+#include "grader/repo/repo.h"
+#include "runners/process/process_executor.h"
+
+namespace grader {
+
+std::vector<std::string> executor_names() { return {"process"}; }
+
+std::string default_executor_name() { return "process"; }
+
+std::unique_ptr<Executor> make_executor(const std::string& name) {
+  if (name == "process") return std::make_unique<ProcessExecutor>();
+  std::string known;
+  for (const auto& n : executor_names()) known += (known.empty() ? "" : ", ") + n;
+  throw UsageError("unknown executor '" + name + "'; known: " + known);
+}
+
+}  // namespace grader

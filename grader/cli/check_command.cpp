@@ -1,1 +1,92 @@
-// placeholder
+// `grader check EXERCISE [SUBMISSION]`: grade one submission and report it.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "grader/cli/args.h"
+#include "grader/grading/grade.h"
+#include "grader/repo/repo.h"
+#include "grader/report/atomic_write.h"
+#include "grader/report/formats.h"
+#include "grader/rubric/loader.h"
+#include "runners/executor_factory.h"
+
+extern char** environ;
+
+namespace grader::cli {
+
+namespace {
+
+constexpr const char* kHelp = R"(usage: grader check EXERCISE [SUBMISSION] [options]
+
+Grades SUBMISSION (a directory; default: the current directory) against EXERCISE, which is
+an exercise id (looked up in the repository's rubrics/ and exercises/), an exercise directory,
+or a rubric file.
+
+options:
+  --format FMT     text (default), json, gradescope or junit
+  --out FILE       write the report there (atomically) instead of to stdout; with a
+                   non-text format, the text summary still goes to stdout
+  --repo DIR       the exercise repository (default: found by walking up from here)
+  --executor NAME  how learner code runs: process (default)
+  --teacher        show hidden checks' expected values and hidden runs' output
+  --name NAME      the submission's name in the report (default: its directory name)
+  --color WHEN     auto (default), always or never; NO_COLOR is honoured
+  -h, --help       this text
+
+exit codes: 0 full marks, 1 not full marks, 2 bad usage or bad rubric, 3 the runner failed
+)";
+
+std::string render(const Report& report, const std::string& format, Audience audience, bool color) {
+  if (format == "json") return render_json(report, audience);
+  if (format == "gradescope") return render_gradescope(report);
+  if (format == "junit") return render_junit({report}, report.exercise);
+  return render_text(report, audience, color);
+}
+
+}  // namespace
+
+int check_command(const std::vector<std::string>& argv) {
+  Args args = parse_args("grader check", argv,
+                         {{"--format", "--out", "--repo", "--executor", "--name", "--color"}, {"--teacher", "-h", "--help"}});
+  if (args.flag("-h") || args.flag("--help")) {
+    std::cout << kHelp;
+    return kFullMarks;
+  }
+  if (args.positional.empty() || args.positional.size() > 2)
+    throw UsageError("grader check: expected EXERCISE [SUBMISSION] (see grader check --help)");
+  std::string format = args.value("--format").value_or("text");
+  if (format != "text" && format != "json" && format != "gradescope" && format != "junit")
+    throw UsageError("grader check: --format must be text, json, gradescope or junit, not '" + format + "'");
+  bool color = use_color(args.value("--color"));
+
+  std::optional<std::filesystem::path> repo;
+  if (auto r = args.value("--repo")) {
+    repo = find_repo_root(*r);
+    if (!repo) throw UsageError("grader check: --repo " + *r + " has no rubrics/ and exercises/ directories");
+  } else {
+    repo = find_repo_root(std::filesystem::current_path());
+  }
+  Exercise exercise = resolve_exercise(args.positional[0], repo);
+  Rubric rubric = load_rubric(exercise.rubric);
+  auto executor = make_executor(args.value("--executor").value_or(default_executor_name()));
+
+  std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";
+  GradeOptions options;
+  options.submission_name = args.value("--name").value_or("");
+  options.base_env = base_environment(environ);
+  Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
+  Report report = grade_submission(rubric, submission, *executor, options);
+
+  if (auto out = args.value("--out")) {
+    atomic_write(*out, render(report, format, audience, false));
+    if (format != "text") std::cout << render_text(report, audience, color);
+  } else {
+    std::cout << render(report, format, audience, color);
+  }
+  if (report.runner_failed()) return kRunnerFailed;
+  return report.passed ? kFullMarks : kNotFull;
+}
+
+}  // namespace grader::cli

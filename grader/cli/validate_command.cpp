@@ -1,1 +1,181 @@
-// placeholder
+// `grader validate [REPO]`: what an exercise repository's CI runs. Every rubric must load; each
+// exercise's solution/ must score full marks; each fixtures/NAME/ must score what its
+// expected.toml declares.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "grader/cli/args.h"
+#include "grader/grading/grade.h"
+#include "grader/repo/fixtures.h"
+#include "grader/repo/repo.h"
+#include "grader/report/atomic_write.h"
+#include "grader/report/formats.h"
+#include "grader/rubric/loader.h"
+#include "runners/executor_factory.h"
+
+extern char** environ;
+
+namespace grader::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kHelp = R"(usage: grader validate [REPO] [options]
+
+Checks an exercise repository (default: the one around the current directory):
+  - every rubrics/ID.toml loads without error;
+  - exercises/ID/solution/ scores full marks;
+  - every exercises/ID/fixtures/NAME/ scores what its expected.toml declares
+    (score = N, and optionally [checks] id = "passed"|"failed"|"skipped"|"error").
+
+options:
+  --exercise ID    validate only this exercise (repeatable as a comma-separated list)
+  --junit FILE     also write the results as JUnit XML
+  --executor NAME  how learner code runs: process (default)
+  --color WHEN     auto (default), always or never
+  -h, --help       this text
+
+exit codes: 0 all valid, 1 a solution or fixture scored other than declared,
+            2 a rubric or expected.toml is malformed, 3 the runner failed
+)";
+
+std::string pts(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+// Validation outcomes reuse the report model so that JUnit output has one writer.
+struct Validation {
+  Report as_report;
+  int worst = kFullMarks;
+  bool color = false;
+
+  void item(const std::string& id, bool ok, const std::string& message, int failure_code = kNotFull) {
+    CheckResult c;
+    c.id = id;
+    c.title = id;
+    c.status = ok ? CheckStatus::Passed : CheckStatus::Failed;
+    c.message = message;
+    c.detail = message;
+    c.max_points = 1;
+    c.points = ok ? 1 : 0;
+    as_report.checks.push_back(c);
+    if (!ok) worst = std::max(worst, failure_code);
+    const char* mark = ok ? (color ? "\033[32m✓\033[0m" : "✓") : (color ? "\033[31m✗\033[0m" : "✗");
+    std::cout << "  " << mark << " " << id << ": " << message << "\n";
+  }
+};
+
+std::string describe_mismatch(const Report& r, const Fixture& f) {
+  std::string msg;
+  if (std::fabs(r.score - f.score) > 1e-6)
+    msg = "scored " + pts(r.score) + "/" + pts(r.max_score) + ", declared " + pts(f.score);
+  for (const auto& [id, want] : f.check_status) {
+    auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const auto& c) { return c.id == id; });
+    std::string got = it == r.checks.end() ? "absent" : to_string(it->status);
+    if (got != want) msg += (msg.empty() ? "" : "; ") + std::string("check '") + id + "' " + got + ", declared " + want;
+  }
+  return msg;
+}
+
+// The first failing check of a report, for a message that says why a solution lost points.
+std::string first_failure(const Report& r) {
+  if (!r.runner_error.empty()) return r.runner_error;
+  if (!r.submission_error.empty()) return r.submission_error;
+  for (const auto& c : r.checks)
+    if (c.status != CheckStatus::Passed) return c.id + ": " + c.detail;
+  return "";
+}
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& argv) {
+  Args args = parse_args("grader validate", argv,
+                         {{"--exercise", "--junit", "--executor", "--color"}, {"-h", "--help"}});
+  if (args.flag("-h") || args.flag("--help")) {
+    std::cout << kHelp;
+    return kFullMarks;
+  }
+  if (args.positional.size() > 1) throw UsageError("grader validate: expected at most one REPO (see grader validate --help)");
+  std::string start = args.positional.empty() ? fs::current_path().string() : args.positional[0];
+  auto repo = find_repo_root(start);
+  if (!repo) throw UsageError("grader validate: no exercise repository (a directory with rubrics/ and exercises/) at or above " + start);
+
+  std::set<std::string> only;
+  if (auto e = args.value("--exercise")) {
+    std::stringstream ss(*e);
+    for (std::string id; std::getline(ss, id, ',');) only.insert(id);
+  }
+  auto executor = make_executor(args.value("--executor").value_or(default_executor_name()));
+  GradeOptions base;
+  base.base_env = base_environment(environ);
+
+  bool color = use_color(args.value("--color"));
+  std::vector<Report> junit;
+  int worst = kFullMarks;
+  auto exercises = list_exercises(*repo);
+  if (exercises.empty()) throw UsageError("grader validate: " + (*repo / "rubrics").string() + " holds no rubric");
+  for (const auto& ex : exercises) {
+    if (!only.empty() && !only.count(ex.id)) continue;
+    std::cout << ex.id << "\n";
+    Validation v;
+    v.color = color;
+    v.as_report.exercise = "validate";
+    v.as_report.submission = ex.id;
+
+    std::optional<Rubric> rubric;
+    try {
+      rubric = load_rubric(ex.rubric);
+      v.item("rubric", true, fs::relative(ex.rubric, *repo).string() + " loads (" + pts(rubric->max_score()) + " points)");
+    } catch (const RubricError& e) {
+      v.item("rubric", false, e.what(), kUsage);
+    }
+    if (rubric) {
+      fs::path solution = ex.dir / "solution";
+      if (!fs::is_directory(solution)) {
+        v.item("solution", false, "no reference solution at " + fs::relative(solution, *repo).string());
+      } else {
+        GradeOptions o = base;
+        o.submission_name = "solution";
+        Report r = grade_submission(*rubric, solution, *executor, o);
+        if (r.runner_failed()) v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
+        else if (r.passed) v.item("solution", true, "scores full marks (" + pts(r.score) + "/" + pts(r.max_score) + ")");
+        else v.item("solution", false, "scores " + pts(r.score) + "/" + pts(r.max_score) + ", not full marks; " + first_failure(r));
+      }
+      try {
+        for (const auto& f : load_fixtures(ex.dir)) {
+          GradeOptions o = base;
+          o.submission_name = f.name;
+          o.stage.exclude.insert(kFixtureExpectFile);
+          Report r = grade_submission(*rubric, f.dir, *executor, o);
+          std::string id = "fixture " + f.name;
+          if (r.runner_failed()) {
+            v.item(id, false, "runner failed: " + first_failure(r), kRunnerFailed);
+            continue;
+          }
+          std::string mismatch = describe_mismatch(r, f);
+          if (mismatch.empty())
+            v.item(id, true, "scores " + pts(r.score) + "/" + pts(r.max_score) + " as declared" +
+                                 (f.description.empty() ? "" : " (" + f.description + ")"));
+          else
+            v.item(id, false, mismatch);
+        }
+      } catch (const RubricError& e) {
+        v.item("fixtures", false, e.what(), kUsage);
+      }
+    }
+    worst = std::max(worst, v.worst);
+    junit.push_back(std::move(v.as_report));
+  }
+  if (auto path = args.value("--junit")) atomic_write(*path, render_junit(junit, "grader validate"));
+  std::cout << (worst == kFullMarks ? "all valid\n" : "invalid\n");
+  return worst;
+}
+
+}  // namespace grader::cli

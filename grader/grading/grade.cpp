@@ -1,1 +1,136 @@
-// placeholder
+// Grading one submission; see grade.h.
+#include "grader/grading/grade.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "grader/grading/scoring.h"
+
+namespace grader {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string> kAllowedEnv = {
+    "PATH",     "LANG",          "LANGUAGE",   "LC_ALL",   "LC_CTYPE", "LC_NUMERIC", "TZ",
+    "MODULEPATH", "MODULESHOME", "LMOD_CMD",   "LMOD_DIR", "LMOD_PKG", "BASH_ENV",   "SLURM_CONF",
+};
+
+// Files a run must read back: what the rubric collects plus what its file checks look at.
+std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& run) {
+  std::set<std::string> paths(run.collect.begin(), run.collect.end());
+  for (const auto& check : rubric.checks) {
+    if (check.run != run.id) continue;
+    if (auto* o = std::get_if<OutputCheck>(&check.kind); o && o->stream == Stream::File) paths.insert(o->path);
+    if (auto* e = std::get_if<FileExistsCheck>(&check.kind)) paths.insert(e->path);
+  }
+  return {paths.begin(), paths.end()};
+}
+
+RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspace& ws,
+                        const GradeOptions& options, std::string& problem) {
+  RunRequest req;
+  req.id = run.id;
+  req.argv = run.command;
+  req.workdir = ws.dir();
+  req.env = options.base_env;
+  req.env["HOME"] = ws.dir().string();
+  req.env["PYTHONDONTWRITEBYTECODE"] = "1";
+  for (const auto& [k, v] : run.env) req.env[k] = v;
+  req.timeout_s = run.timeout_s;
+  req.memory_bytes = run.memory_bytes;
+  req.output_limit = run.output_limit;
+  req.collect = files_to_collect(rubric, run);
+  if (run.stdin_text) req.stdin_data = *run.stdin_text;
+  if (run.stdin_file) {
+    // Read through the workspace, and only a regular file inside it: staging already refused
+    // links that leave the submission.
+    fs::path p = ws.dir() / *run.stdin_file;
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::symlink_status(p, ec))) {
+      problem = "stdin file '" + *run.stdin_file + "' is not in the submission";
+    } else {
+      std::ifstream in(p, std::ios::binary);
+      std::ostringstream data;
+      data << in.rdbuf();
+      req.stdin_data = data.str();
+    }
+  }
+  return req;
+}
+
+}  // namespace
+
+bool Report::runner_failed() const {
+  if (!runner_error.empty()) return true;
+  for (const auto& r : runs)
+    if (r.result.status == RunStatus::RunnerError) return true;
+  return false;
+}
+
+std::map<std::string, std::string> base_environment(char** environ_vars) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ_vars; e && *e; ++e) {
+    std::string_view kv(*e);
+    auto eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string key(kv.substr(0, eq));
+    if (kAllowedEnv.count(key)) env[key] = std::string(kv.substr(eq + 1));
+  }
+  if (!env.count("PATH")) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+  return env;
+}
+
+Report grade_submission(const Rubric& rubric, const fs::path& submission, Executor& executor,
+                        const GradeOptions& options) {
+  Report report;
+  report.exercise = rubric.exercise;
+  report.title = rubric.title;
+  report.submission = options.submission_name.empty()
+                          ? fs::absolute(submission).lexically_normal().filename().string()
+                          : options.submission_name;
+  if (report.submission.empty()) report.submission = fs::absolute(submission).parent_path().filename().string();
+  report.runner = {options.transport, executor.name(), executor.isolation()};
+
+  auto finish = [&](const Score& score) {
+    report.checks = score.checks;
+    report.score = score.score;
+    report.max_score = score.max_score;
+    report.passed = score.full_marks() && report.runner_error.empty() && report.submission_error.empty();
+    return report;
+  };
+
+  std::optional<Workspace> ws;
+  try {
+    ws.emplace(Workspace::stage(submission, options.stage));
+  } catch (const SubmissionError& e) {
+    report.submission_error = e.what();
+    return finish(score_unrunnable(rubric, "submission refused: " + std::string(e.what())));
+  } catch (const std::exception& e) {
+    report.runner_error = std::string("could not stage the submission: ") + e.what();
+    return finish(score_unrunnable(rubric, report.runner_error));
+  }
+
+  RunResults results;
+  for (const auto& run : rubric.runs) {
+    std::string problem;
+    RunRequest req = make_request(rubric, run, *ws, options, problem);
+    RunResult result;
+    if (!problem.empty()) {
+      // A missing input file is the learner's: a graded failure of this run, not a runner error.
+      result.id = run.id;
+      result.status = RunStatus::NonzeroExit;
+      result.message = problem;
+    } else {
+      result = executor.run(req);
+      result.id = run.id;
+    }
+    report.runs.push_back({result, run.command, run.hidden});
+    results.emplace(run.id, std::move(result));
+  }
+  return finish(score_checks(rubric, results));
+}
+
+}  // namespace grader

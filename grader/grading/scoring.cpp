@@ -1,1 +1,72 @@
-// placeholder
+// Scoring; see scoring.h.
+#include "grader/grading/scoring.h"
+
+#include <cmath>
+#include <map>
+
+namespace grader {
+
+bool Score::full_marks() const { return std::fabs(score - max_score) < 1e-9; }
+
+namespace {
+
+CheckResult blank_result(const CheckSpec& check, bool hidden) {
+  CheckResult r;
+  r.id = check.id;
+  r.title = check.title.empty() ? check.id : check.title;
+  r.max_points = check.points;
+  r.hidden = hidden;
+  r.hint = check.hint;
+  return r;
+}
+
+bool is_hidden(const Rubric& rubric, const CheckSpec& check) {
+  const RunSpec* run = rubric.find_run(check.run);
+  return check.hidden || (run && run->hidden);
+}
+
+}  // namespace
+
+Score score_checks(const Rubric& rubric, const RunResults& runs) {
+  Score score;
+  std::map<std::string, CheckStatus> status_of;
+  for (const auto& check : rubric.checks) {
+    bool hidden = is_hidden(rubric, check);
+    std::vector<std::string> unmet;
+    for (const auto& need : check.needs) {
+      auto it = status_of.find(need);
+      if (it == status_of.end() || it->second != CheckStatus::Passed) unmet.push_back(need);
+    }
+    CheckResult result;
+    if (!unmet.empty()) {
+      result = blank_result(check, hidden);
+      result.status = CheckStatus::Skipped;
+      std::string list;
+      for (const auto& u : unmet) list += (list.empty() ? "'" : ", '") + u + "'";
+      result.message = "skipped: needs " + list + ", which did not pass";
+      result.detail = result.message;
+    } else {
+      result = evaluate_check(check, runs, hidden);
+    }
+    status_of[check.id] = result.status;
+    score.score += result.points;
+    score.max_score += result.max_points;
+    score.checks.push_back(std::move(result));
+  }
+  return score;
+}
+
+Score score_unrunnable(const Rubric& rubric, const std::string& reason) {
+  Score score;
+  for (const auto& check : rubric.checks) {
+    CheckResult result = blank_result(check, is_hidden(rubric, check));
+    result.status = CheckStatus::Error;
+    result.message = reason;
+    result.detail = reason;
+    score.max_score += result.max_points;
+    score.checks.push_back(std::move(result));
+  }
+  return score;
+}
+
+}  // namespace grader

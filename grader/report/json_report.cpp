@@ -1,1 +1,103 @@
-// placeholder
+// grader-report/1 JSON; see formats.h and docs/report.md.
+#include <cmath>
+
+#include "grader/report/formats.h"
+#include "grader/util/text.h"
+
+namespace grader {
+
+namespace {
+
+constexpr std::size_t kReportOutputBytes = 16 * 1024;
+
+// Rounded so that reports diff cleanly and do not show float noise like 2.9999999999.
+double round_to(double v, double unit) { return std::round(v / unit) * unit; }
+
+nlohmann::json or_null(const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json or_null(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(sanitize_utf8(*v)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json run_to_json(const RunSummary& s, Audience audience) {
+  const RunResult& r = s.result;
+  bool show = !s.hidden || audience == Audience::Teacher;
+  nlohmann::json j = {
+      {"id", r.id},
+      {"status", to_string(r.status)},
+      {"exit_code", or_null(r.exit_code)},
+      {"signal", or_null(r.signal)},
+      {"wall_s", round_to(r.wall_s, 1e-4)},
+      {"cpu_s", round_to(r.cpu_s, 1e-4)},
+      {"max_rss_kb", r.max_rss_kb},
+      {"stdout_bytes", r.out.total_bytes},
+      {"stdout_truncated", r.out.truncated},
+      {"stderr_bytes", r.err.total_bytes},
+      {"stderr_truncated", r.err.truncated},
+      {"message", sanitize_utf8(r.message)},
+      {"hidden", s.hidden},
+  };
+  if (show) {
+    nlohmann::json cmd = nlohmann::json::array();
+    for (const auto& a : s.command) cmd.push_back(sanitize_utf8(a));
+    j["command"] = cmd;
+    j["stdout"] = sanitize_utf8(excerpt(r.out.data, kReportOutputBytes));
+    j["stderr"] = sanitize_utf8(excerpt(r.err.data, kReportOutputBytes));
+  } else {
+    j["command"] = nullptr;
+    j["stdout"] = nullptr;
+    j["stderr"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json report_to_json(const Report& report, Audience audience) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& c : report.checks) {
+    nlohmann::json j = {
+        {"id", c.id},
+        {"title", sanitize_utf8(c.title)},
+        {"status", to_string(c.status)},
+        {"points", round_to(c.points, 1e-6)},
+        {"max_points", round_to(c.max_points, 1e-6)},
+        {"message", sanitize_utf8(c.message)},
+        {"hint", or_null(c.hint)},
+        {"hidden", c.hidden},
+    };
+    if (audience == Audience::Teacher) j["detail"] = sanitize_utf8(c.detail);
+    checks.push_back(std::move(j));
+  }
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& r : report.runs) runs.push_back(run_to_json(r, audience));
+
+  nlohmann::json error = nullptr;
+  if (!report.runner_error.empty()) error = {{"kind", "runner"}, {"message", sanitize_utf8(report.runner_error)}};
+  else if (!report.submission_error.empty())
+    error = {{"kind", "submission"}, {"message", sanitize_utf8(report.submission_error)}};
+
+  return {
+      {"schema", kReportSchema},
+      {"exercise", report.exercise},
+      {"title", sanitize_utf8(report.title)},
+      {"submission", sanitize_utf8(report.submission)},
+      {"score", round_to(report.score, 1e-6)},
+      {"max_score", round_to(report.max_score, 1e-6)},
+      {"passed", report.passed},
+      {"runner",
+       {{"transport", report.runner.transport},
+        {"executor", report.runner.executor},
+        {"isolation", report.runner.isolation}}},
+      {"error", error},
+      {"checks", checks},
+      {"runs", runs},
+  };
+}
+
+std::string render_json(const Report& report, Audience audience) {
+  // Every string was sanitized above; `replace` is the second line of defence, never `strict`,
+  // which would throw on a byte we missed and lose the report.
+  return report_to_json(report, audience).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace grader

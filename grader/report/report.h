@@ -34,7 +34,10 @@ struct Report {
   RunnerInfo runner;
   std::vector<CheckResult> checks;
   std::vector<RunSummary> runs;
-  std::string error;  // set when grading could not happen at all (exit 3)
+  // Why grading could not happen as planned. A refused submission is the learner's doing (a
+  // graded failure); a runner error is ours or the machine's (exit 3).
+  std::string submission_error;
+  std::string runner_error;
 
   bool runner_failed() const;
 };

@@ -1,0 +1,31 @@
+// Grading one submission: stage the workspace, run every [[run]] through an Executor, score the
+// checks, and return a Report. The only place where the core meets an Executor.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "grader/report/report.h"
+#include "grader/rubric/model.h"
+#include "grader/run/executor.h"
+#include "grader/workspace/workspace.h"
+
+namespace grader {
+
+struct GradeOptions {
+  std::string submission_name;  // how the report names the submission; default: its directory name
+  StageOptions stage;
+  // The environment runs start from, before the rubric's `env`; see base_environment().
+  std::map<std::string, std::string> base_env;
+  std::string transport = "local";
+};
+
+// The allow-listed part of the grader's own environment (PATH, locale, TZ, and the module and
+// Slurm variables that cluster exercises need), plus HOME set to the workspace later.
+std::map<std::string, std::string> base_environment(char** environ_vars);
+
+Report grade_submission(const Rubric& rubric, const std::filesystem::path& submission,
+                        Executor& executor, const GradeOptions& options);
+
+}  // namespace grader

@@ -1,0 +1,36 @@
+// Finding things in an exercise repository: its root (the directory holding rubrics/ and
+// exercises/, found by walking up), and an exercise named by id or by path.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace grader {
+
+// A usage error: bad argument, exercise not found. The CLI exits 2 with its message.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Exercise {
+  std::string id;
+  std::filesystem::path rubric;  // rubrics/ID.toml
+  std::filesystem::path dir;     // exercises/ID; may not exist for a bare rubric
+};
+
+// The nearest ancestor of `start` (itself included) that has both rubrics/ and exercises/.
+std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start);
+
+// `name` is an id ("python-script"), an exercise directory ("exercises/python-script") or a
+// rubric file ("rubrics/python-script.toml"). `repo` is used for ids; throws UsageError with
+// the list of known ids when nothing matches.
+Exercise resolve_exercise(const std::string& name, const std::optional<std::filesystem::path>& repo);
+
+// Every exercise id that has a rubric, sorted.
+std::vector<Exercise> list_exercises(const std::filesystem::path& repo);
+
+}  // namespace grader

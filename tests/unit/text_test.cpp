@@ -1,0 +1,47 @@
+// Text helpers: line splitting, whitespace, UTF-8 repair, suggestions.
+#include <gtest/gtest.h>
+
+#include "grader/util/text.h"
+
+using namespace grader;
+
+TEST(Text, SplitLinesHandlesFinalNewlineAndCrLf) {
+  auto lines = split_lines("a\r\nb\nc");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "a");
+  EXPECT_EQ(lines[2], "c");
+  EXPECT_EQ(split_lines("a\n").size(), 1u);
+  EXPECT_TRUE(split_lines("").empty());
+}
+
+TEST(Text, NormalizeSpaceCollapsesRuns) { EXPECT_EQ(normalize_space("  a \t b  c \n"), "a b c"); }
+
+TEST(Text, SanitizeUtf8EscapesInvalidBytesAndNul) {
+  std::string raw("ok \xff\xfe end\0x", 12);
+  EXPECT_EQ(sanitize_utf8(raw), "ok \\xFF\\xFE end\\0x");
+  EXPECT_TRUE(is_valid_utf8(sanitize_utf8(raw)));
+}
+
+TEST(Text, SanitizeUtf8KeepsValidMultibyte) {
+  EXPECT_EQ(sanitize_utf8("π ≈ 3.14 ✓ 😀"), "π ≈ 3.14 ✓ 😀");
+}
+
+TEST(Text, SanitizeUtf8RejectsOverlongAndSurrogates) {
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // truncated sequence
+  EXPECT_EQ(sanitize_utf8("\xe2\x82"), "\\xE2\\x82");
+}
+
+TEST(Text, ClosestMatchSuggestsTypos) {
+  EXPECT_EQ(closest_match("regx", {"regex", "contains", "exact"}), "regex");
+  EXPECT_EQ(closest_match("zzzzzz", {"regex", "contains"}), "");
+}
+
+TEST(Text, ExcerptCutsAndSaysHowMuch) {
+  std::string big(1000, 'x');
+  auto e = excerpt(big, 100);
+  EXPECT_LT(e.size(), 140u);
+  EXPECT_NE(e.find("900 more bytes"), std::string::npos);
+  EXPECT_EQ(excerpt("short", 100), "short");
+}
