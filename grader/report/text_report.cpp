@@ -69,7 +69,8 @@ std::string render_text(const Report& report, Audience audience, bool color) {
     std::string pts = points(c.points) + "/" + points(c.max_points);
     pts.resize(std::max<std::size_t>(pts.size(), 7), ' ');
     const std::string& message = audience == Audience::Teacher ? c.detail : c.message;
-    auto lines = split_lines(sanitize_utf8(message));
+    std::string safe_message = sanitize_utf8(message);  // split_lines returns views into it
+    auto lines = split_lines(safe_message);
     out += "  " + mark + " " + title + "  " + pts + " " + (lines.empty() ? "" : std::string(lines[0])) + "\n";
     for (std::size_t i = 1; i < lines.size(); ++i) out += "      " + std::string(lines[i]) + "\n";
     if (c.hint && c.status != CheckStatus::Passed) out += "      " + p.dim("hint: " + sanitize_utf8(*c.hint)) + "\n";

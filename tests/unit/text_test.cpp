@@ -17,7 +17,7 @@ TEST(Text, SplitLinesHandlesFinalNewlineAndCrLf) {
 TEST(Text, NormalizeSpaceCollapsesRuns) { EXPECT_EQ(normalize_space("  a \t b  c \n"), "a b c"); }
 
 TEST(Text, SanitizeUtf8EscapesInvalidBytesAndNul) {
-  std::string raw("ok \xff\xfe end\0x", 12);
+  std::string raw("ok \xff\xfe end\0x", 11);
   EXPECT_EQ(sanitize_utf8(raw), "ok \\xFF\\xFE end\\0x");
   EXPECT_TRUE(is_valid_utf8(sanitize_utf8(raw)));
 }
@@ -36,6 +36,7 @@ TEST(Text, SanitizeUtf8RejectsOverlongAndSurrogates) {
 TEST(Text, ClosestMatchSuggestsTypos) {
   EXPECT_EQ(closest_match("regx", {"regex", "contains", "exact"}), "regex");
   EXPECT_EQ(closest_match("zzzzzz", {"regex", "contains"}), "");
+  EXPECT_EQ(closest_match("mian", {"main", "large"}), "main") << "a swap is one edit";
 }
 
 TEST(Text, ExcerptCutsAndSaysHowMuch) {
