@@ -29,14 +29,14 @@ std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& r
   return {paths.begin(), paths.end()};
 }
 
-RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspace& ws,
+RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspace& ws, const fs::path& workdir,
                         const GradeOptions& options, std::string& problem) {
   RunRequest req;
   req.id = run.id;
   req.argv = run.command;
-  req.workdir = ws.dir();
+  req.workdir = workdir;
   req.env = options.base_env;
-  req.env["HOME"] = ws.dir().string();
+  req.env["HOME"] = workdir.string();
   req.env["PYTHONDONTWRITEBYTECODE"] = "1";
   for (const auto& [k, v] : run.env) req.env[k] = v;
   req.timeout_s = run.timeout_s;
@@ -92,7 +92,7 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
                           ? fs::absolute(submission).lexically_normal().filename().string()
                           : options.submission_name;
   if (report.submission.empty()) report.submission = fs::absolute(submission).parent_path().filename().string();
-  report.runner = {options.transport, executor.name(), executor.isolation()};
+  report.runner = {executor.transport(), executor.name(), executor.isolation()};
 
   auto finish = [&](const Score& score) {
     report.checks = score.checks;
@@ -113,10 +113,18 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
     return finish(score_unrunnable(rubric, report.runner_error));
   }
 
+  fs::path workdir;
+  try {
+    workdir = executor.prepare_workspace(ws->dir());
+  } catch (const std::exception& e) {
+    report.runner_error = std::string("could not prepare the workspace: ") + e.what();
+    return finish(score_unrunnable(rubric, report.runner_error));
+  }
+
   RunResults results;
   for (const auto& run : rubric.runs) {
     std::string problem;
-    RunRequest req = make_request(rubric, run, *ws, options, problem);
+    RunRequest req = make_request(rubric, run, *ws, workdir, options, problem);
     RunResult result;
     if (!problem.empty()) {
       // A missing input file is the learner's: a graded failure of this run, not a runner error.
@@ -124,12 +132,21 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
       result.status = RunStatus::NonzeroExit;
       result.message = problem;
     } else {
-      result = executor.run(req);
+      try {
+        result = executor.run(req);
+      } catch (const std::exception& e) {
+        // A dropped connection or a scheduler that stopped answering: this run is lost to the
+        // runner, not to the learner, and the report still gets written.
+        result = RunResult{};
+        result.status = RunStatus::RunnerError;
+        result.message = e.what();
+      }
       result.id = run.id;
     }
     report.runs.push_back({result, run.command, run.hidden});
     results.emplace(run.id, std::move(result));
   }
+  executor.release_workspace(workdir);
   return finish(score_checks(rubric, results));
 }
 

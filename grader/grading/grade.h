@@ -18,7 +18,6 @@ struct GradeOptions {
   StageOptions stage;
   // The environment runs start from, before the rubric's `env`; see base_environment().
   std::map<std::string, std::string> base_env;
-  std::string transport = "local";
 };
 
 // The allow-listed part of the grader's own environment (PATH, locale, TZ, and the module and

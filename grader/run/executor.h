@@ -34,6 +34,15 @@ class Executor {
   virtual std::string name() const = 0;
   // The controls really in force for runs, as the report lists them ("rlimits", "pgroup", ...).
   virtual std::vector<std::string> isolation() const = 0;
+  // Where it runs things: "local", or the Transport's name.
+  virtual std::string transport() const { return "local"; }
+
+  // Before the first run of a grading: make the staged workspace available where runs happen
+  // and return the workdir they use there (a remote copy, a sandbox's view). The default runs
+  // in place. Throws TransportError when that fails.
+  virtual std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) { return local_dir; }
+  // After the last run: remove what prepare_workspace made. Never throws.
+  virtual void release_workspace(const std::filesystem::path& /*workdir*/) {}
 };
 
 }  // namespace grader
