@@ -34,6 +34,7 @@ RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspac
   RunRequest req;
   req.id = run.id;
   req.argv = run.command;
+  req.jobscript = run.jobscript;
   req.workdir = workdir;
   req.env = options.base_env;
   req.env["HOME"] = workdir.string();
@@ -113,40 +114,49 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
     return finish(score_unrunnable(rubric, report.runner_error));
   }
 
-  fs::path workdir;
-  try {
-    workdir = executor.prepare_workspace(ws->dir());
-  } catch (const std::exception& e) {
-    report.runner_error = std::string("could not prepare the workspace: ") + e.what();
-    return finish(score_unrunnable(rubric, report.runner_error));
-  }
+  // Each executor gets the workspace where it runs things (a remote copy for a cluster), made
+  // on first use and released at the end.
+  std::map<Executor*, fs::path> workdirs;
+  auto workdir_for = [&](Executor& ex) -> const fs::path& {
+    auto it = workdirs.find(&ex);
+    if (it == workdirs.end()) it = workdirs.emplace(&ex, ex.prepare_workspace(ws->dir())).first;
+    return it->second;
+  };
 
   RunResults results;
   for (const auto& run : rubric.runs) {
-    std::string problem;
-    RunRequest req = make_request(rubric, run, *ws, workdir, options, problem);
+    Executor* ex = run.jobscript ? options.batch_executor : &executor;
     RunResult result;
-    if (!problem.empty()) {
-      // A missing input file is the learner's: a graded failure of this run, not a runner error.
-      result.id = run.id;
-      result.status = RunStatus::NonzeroExit;
-      result.message = problem;
+    result.id = run.id;
+    if (!ex) {
+      result.status = RunStatus::RunnerError;
+      result.message = "run '" + run.id + "' is a Slurm job and no cluster was given to submit it to; use --runner " +
+                       "(e.g. --runner local for the test cluster, or a cluster profile)";
     } else {
       try {
-        result = executor.run(req);
+        std::string problem;
+        RunRequest req = make_request(rubric, run, *ws, workdir_for(*ex), options, problem);
+        if (!problem.empty()) {
+          // A missing input file is the learner's: a graded failure of this run.
+          result.status = RunStatus::NonzeroExit;
+          result.message = problem;
+        } else {
+          result = ex->run(req);
+        }
       } catch (const std::exception& e) {
         // A dropped connection or a scheduler that stopped answering: this run is lost to the
-        // runner, not to the learner, and the report still gets written.
+        // runner, not to the learner, and the report is still written.
         result = RunResult{};
         result.status = RunStatus::RunnerError;
         result.message = e.what();
       }
       result.id = run.id;
     }
-    report.runs.push_back({result, run.command, run.hidden});
+    report.runs.push_back({result, run.jobscript ? std::vector<std::string>{"sbatch", *run.jobscript} : run.command,
+                           run.hidden});
     results.emplace(run.id, std::move(result));
   }
-  executor.release_workspace(workdir);
+  for (auto& [ex, dir] : workdirs) ex->release_workspace(dir);
   return finish(score_checks(rubric, results));
 }
 

@@ -18,6 +18,9 @@ struct GradeOptions {
   StageOptions stage;
   // The environment runs start from, before the rubric's `env`; see base_environment().
   std::map<std::string, std::string> base_env;
+  // Runs with a `jobscript` go here (the Slurm executor of the chosen cluster); without one they
+  // end as runner errors that say how to name a cluster.
+  Executor* batch_executor = nullptr;
 };
 
 // The allow-listed part of the grader's own environment (PATH, locale, TZ, and the module and

@@ -29,7 +29,7 @@ namespace {
 const std::vector<std::string> kTopKeys = {"exercise", "title", "run", "check"};
 const std::vector<std::string> kRunKeys = {"id",           "command", "timeout",    "memory",
                                            "output_limit", "stdin",   "stdin_file", "env",
-                                           "collect",      "hidden"};
+                                           "collect",      "hidden",  "jobscript"};
 const std::vector<std::string> kKindKeys = {"exit_code", "stdout",   "stderr",     "file",
                                             "wall_time", "cpu_time", "peak_memory"};
 const std::vector<std::string> kCheckKeys = {
@@ -363,18 +363,28 @@ RunSpec Loader::load_run(const toml::table& table, std::size_t index) {
   run.id = *id;
   run_lines_[*id] = run.pos.line;
 
-  auto command = get_strings(s, "command", "an array of strings like [\"python3\", \"main.py\"]");
-  if (!command) {
-    fail(run.pos, label + " has no 'command'; add e.g. command = [\"python3\", \"main.py\"]");
+  if (auto jobscript = get_string(s, "jobscript")) {
+    run.jobscript = checked_path(s, "jobscript", *jobscript, *table.get("jobscript"));
+    if (table.get("command")) {
+      fail(pos(*table.get("command")),
+           label + " has both 'jobscript' and 'command'; a jobscript run is submitted with sbatch, "
+                   "so give one of them");
+    }
+  } else {
+    auto command = get_strings(s, "command", "an array of strings like [\"python3\", \"main.py\"]");
+    if (!command) {
+      fail(run.pos, label + " has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
+                            "(or jobscript = \"job.sh\" for a Slurm job)");
+    }
+    if (command->empty()) {
+      fail(pos(*table.get("command")),
+           "key 'command' " + s.where + " is empty; give at least the program to run");
+    }
+    if (command->front().first.empty()) {
+      fail(pos(*command->front().second), "the program in 'command' " + s.where + " is empty");
+    }
+    for (auto& [arg, node] : *command) run.command.push_back(arg);
   }
-  if (command->empty()) {
-    fail(pos(*table.get("command")),
-         "key 'command' " + s.where + " is empty; give at least the program to run");
-  }
-  if (command->front().first.empty()) {
-    fail(pos(*command->front().second), "the program in 'command' " + s.where + " is empty");
-  }
-  for (auto& [arg, node] : *command) run.command.push_back(arg);
 
   if (auto timeout = get_duration(s, "timeout")) {
     if (*timeout <= 0)

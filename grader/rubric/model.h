@@ -26,6 +26,9 @@ inline constexpr double kDefaultTimeout = 10.0;
 struct RunSpec {
   std::string id;
   std::vector<std::string> command;  // argv; command[0] is looked up on PATH
+  // A Slurm job instead of a command: this workspace-relative script is submitted with sbatch
+  // by the cluster's executor; its output files are the run's stdout/stderr.
+  std::optional<std::string> jobscript;
   double timeout_s = kDefaultTimeout;
   std::optional<std::uint64_t> memory_bytes;
   std::uint64_t output_limit = kDefaultOutputLimit;  // per stream

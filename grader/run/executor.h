@@ -17,6 +17,7 @@ namespace grader {
 struct RunRequest {
   std::string id;
   std::vector<std::string> argv;
+  std::optional<std::string> jobscript;        // workspace-relative; set for Slurm runs (argv empty)
   std::filesystem::path workdir;               // the staged workspace; the run's cwd
   std::map<std::string, std::string> env;      // the complete environment, already scrubbed
   std::optional<std::string> stdin_data;       // nullopt: stdin is /dev/null

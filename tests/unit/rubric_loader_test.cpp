@@ -531,7 +531,7 @@ TEST(RubricErrors, RubricRejectsUnknownBoundKey) {
 TEST(RubricErrors, RubricListsAllowedKeysWhenNoneIsClose) {
   EXPECT_EQ(error_of(kHead + "workdir = \"src\"\n"),
             "r.toml:5:1: unknown key 'workdir' in run 'main'; allowed here: id, command, timeout, "
-            "memory, output_limit, stdin, stdin_file, env, collect, hidden");
+            "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript");
 }
 
 TEST(RubricErrors, RubricSuggestsStdoutForMatcherInCheck) {
@@ -561,10 +561,32 @@ TEST(RubricErrors, RubricRejectsEmptyCommand) {
             "r.toml:4:11: key 'command' in run 'main' is empty; give at least the program to run");
 }
 
+TEST(RubricValid, JobscriptRunHasNoCommand) {
+  Rubric r = parse_rubric("exercise = \"job\"\n[[run]]\nid = \"job\"\njobscript = \"job.sh\"\n"
+                          "timeout = \"10m\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n",
+                          "r.toml");
+  ASSERT_EQ(r.runs.size(), 1u);
+  EXPECT_EQ(r.runs[0].jobscript, "job.sh");
+  EXPECT_TRUE(r.runs[0].command.empty());
+  EXPECT_DOUBLE_EQ(r.runs[0].timeout_s, 600);
+}
+
+TEST(RubricErrors, RubricRejectsJobscriptWithCommand) {
+  EXPECT_EQ(error_of(kHead + "jobscript = \"job.sh\"\n"),
+            "r.toml:4:11: run 'main' has both 'jobscript' and 'command'; a jobscript run is submitted "
+            "with sbatch, so give one of them");
+}
+
+TEST(RubricErrors, RubricRejectsJobscriptOutsideWorkspace) {
+  EXPECT_NE(error_of("exercise = \"j\"\n[[run]]\nid = \"j\"\njobscript = \"../job.sh\"\n").find("r.toml:4:"),
+            std::string::npos);
+}
+
 TEST(RubricErrors, RubricRejectsMissingCommand) {
   EXPECT_EQ(
       error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\n"),
-      "r.toml:2:1: run 'main' has no 'command'; add e.g. command = [\"python3\", \"main.py\"]");
+      "r.toml:2:1: run 'main' has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
+            "(or jobscript = \"job.sh\" for a Slurm job)");
 }
 
 TEST(RubricErrors, RubricRejectsBadDuration) {
