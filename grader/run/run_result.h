@@ -35,6 +35,23 @@ struct CollectedFile {
   bool truncated = false;
 };
 
+// What Slurm's accounting (sacct) says of a job, for runs that were Slurm jobs. Read from the
+// scheduler, never inferred: a GPU in alloc_tres was allocated, which says nothing of its use.
+struct SlurmAccounting {
+  std::string job_id;
+  std::string cluster;
+  std::string partition;
+  std::string account;
+  std::string state;      // COMPLETED, FAILED, TIMEOUT, OUT_OF_MEMORY, CANCELLED, ...
+  std::string exit_code;  // sacct's "code:signal"
+  double elapsed_s = 0;
+  double total_cpu_s = 0;
+  double queue_wait_s = 0;  // submit to start
+  std::uint64_t max_rss_kb = 0;
+  std::string alloc_tres;  // "cpu=2,mem=1G,node=1,billing=2,gres/gpu=1"
+  std::string time_limit;  // as granted, sacct's Timelimit
+};
+
 struct RunResult {
   std::string id;
   RunStatus status = RunStatus::RunnerError;
@@ -47,6 +64,7 @@ struct RunResult {
   CapturedStream err;
   std::map<std::string, CollectedFile> files;  // by workspace-relative path
   std::string message;  // why: the runner error, the limit that was hit; empty when Ok
+  std::optional<SlurmAccounting> slurm;  // set for Slurm jobs
 
   bool completed() const { return status != RunStatus::RunnerError; }
 };
