@@ -36,85 +36,27 @@
 
 #include "grader/util/units.h"
 #include "runners/process/child_reaper.h"
+#include "runners/process/run_io.h"
 
 namespace grader {
 namespace {
 
 namespace bp = boost::process;
+using namespace runio;  // NOLINT: the shared plumbing of local executors
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
 // One run at a time per process: the leftover sweep after a run takes every foreign-session
 // child of the grader as the learner's, which only holds while no other run is in flight.
 std::mutex g_run_mutex;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
-// Polling interval when the kernel has no pidfd_open (Linux < 5.3).
-constexpr int kFallbackPollMs = 10;
-// Longest timeout honoured; beyond this the deadline arithmetic would overflow.
-constexpr double kMaxTimeoutS = 1e8;
 #ifndef CLOSE_RANGE_CLOEXEC
 constexpr unsigned kCloseRangeCloexec = 1U << 2;
 #else
 constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
 #endif
 
-std::string errno_text(int err) { return std::error_code(err, std::system_category()).message(); }
 
-// An owned file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&& o) noexcept : fd_(o.release()) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = o.release();
-    }
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
 
- private:
-  int fd_ = -1;
-};
 
-// Moves `fd` to 3 or above (keeping close-on-exec), so the child's dup2 onto 0/1/2 can never
-// clobber another of its descriptors, even when the grader runs with a closed stdio slot.
-bool lift_above_stdio(Fd& fd) {
-  if (fd.get() > 2) return true;
-  int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
-  if (moved < 0) return false;
-  fd = Fd(moved);
-  return true;
-}
-
-bool make_pipe(Fd& read_end, Fd& write_end) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-  read_end = Fd(fds[0]);
-  write_end = Fd(fds[1]);
-  return lift_above_stdio(read_end) && lift_above_stdio(write_end);
-}
-
-bool set_nonblocking(int fd) {
-  int flags = ::fcntl(fd, F_GETFL);
-  return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
-}
 
 // A limit no higher than the grader's own hard limit, which an unprivileged process cannot raise.
 struct rlimit clamped_limit(int resource, std::uint64_t want) {
@@ -260,146 +202,11 @@ std::optional<std::string> resolve_command(const std::string& name, const std::s
   return found.string();
 }
 
-// write() with SIGPIPE held back for this thread: a learner that closes stdin early must give
-// EPIPE here, not kill the grader. The signal the write raised (thread-directed) is consumed.
-ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
-  sigset_t pipe_set;
-  sigset_t old_mask;
-  sigset_t pending;
-  ::sigemptyset(&pipe_set);
-  ::sigaddset(&pipe_set, SIGPIPE);
-  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
-  ::sigpending(&pending);
-  const bool was_pending = ::sigismember(&pending, SIGPIPE) == 1;
-  ssize_t n = ::write(fd, data, size);
-  const int saved = errno;
-  if (n < 0 && saved == EPIPE && !was_pending) {
-    struct timespec zero {};
-    while (::sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
-    }
-  }
-  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-  errno = saved;
-  return n;
-}
 
-// One captured stream: the read end of its pipe and what came through it, capped.
-struct Stream {
-  const char* name;
-  Fd fd;
-  CapturedStream* captured;
-  std::uint64_t cap;
 
-  bool over() const { return captured->truncated; }
 
-  // Reads what is there without blocking, at most `max_reads` chunks. False once the pipe is at
-  // EOF (or broken): the stream is then closed.
-  bool pump(int max_reads) {
-    char buf[kReadChunk];
-    for (int i = 0; i < max_reads; ++i) {
-      ssize_t n = ::read(fd.get(), buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-      if (n <= 0) {
-        fd.reset();
-        return false;
-      }
-      keep(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
 
-  void keep(const char* data, std::size_t n) {
-    captured->total_bytes += n;
-    std::uint64_t room = cap - std::min<std::uint64_t>(cap, captured->data.size());
-    captured->data.append(data, static_cast<std::size_t>(std::min<std::uint64_t>(room, n)));
-    if (captured->total_bytes > cap) captured->truncated = true;
-  }
-};
 
-std::string signal_name(int sig) {
-  switch (sig) {
-    case SIGHUP: return "SIGHUP";
-    case SIGINT: return "SIGINT";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGTERM: return "SIGTERM";
-    case SIGCHLD: return "SIGCHLD";
-    case SIGCONT: return "SIGCONT";
-    case SIGSTOP: return "SIGSTOP";
-    case SIGTSTP: return "SIGTSTP";
-    case SIGTTIN: return "SIGTTIN";
-    case SIGTTOU: return "SIGTTOU";
-    case SIGURG: return "SIGURG";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGVTALRM: return "SIGVTALRM";
-    case SIGPROF: return "SIGPROF";
-    case SIGWINCH: return "SIGWINCH";
-    case SIGIO: return "SIGIO";
-    case SIGSYS: return "SIGSYS";
-    default: return "SIG" + std::to_string(sig);
-  }
-}
-
-bool contains(const std::string& haystack, const char* needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// Reads one collected file: workspace-relative, resolved inside the workdir only. A symlink may
-// point elsewhere inside the workdir; one that leads out of it reads as absent, as does anything
-// that is not a regular file. Nothing of the learner is alive any more, so the checks cannot be
-// raced; O_NOFOLLOW guards the last step all the same.
-CollectedFile collect_file(const fs::path& root, const std::string& rel, std::uint64_t limit) {
-  CollectedFile file;
-  if (rel.empty() || fs::path(rel).is_absolute()) return file;
-  std::error_code ec;
-  fs::path real = fs::canonical(root / rel, ec);
-  if (ec) return file;
-  auto [root_end, real_it] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
-  if (root_end != root.end() || real_it == real.end()) return file;  // outside, or the root
-  Fd fd(::open(real.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-  if (!fd.valid()) return file;
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return file;
-  file.exists = true;
-  file.size = static_cast<std::uint64_t>(st.st_size);
-  char buf[kReadChunk];
-  std::uint64_t read_total = 0;
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    read_total += static_cast<std::uint64_t>(n);
-    std::uint64_t room = limit - std::min<std::uint64_t>(limit, file.data.size());
-    file.data.append(buf, static_cast<std::size_t>(std::min<std::uint64_t>(room, n)));
-    if (read_total > limit) break;
-  }
-  file.size = std::max(file.size, read_total);
-  file.truncated = file.size > limit;
-  return file;
-}
-
-RunResult runner_error(const RunRequest& request, std::string message) {
-  RunResult r;
-  r.id = request.id;
-  r.status = RunStatus::RunnerError;
-  r.message = std::move(message);
-  return r;
-}
-
-// What the wait loop ended on.
-enum class Stop { Exited, Timeout, OutputLimit, Internal };
 
 class Run {
  public:
@@ -511,10 +318,11 @@ class Run {
     pid_ = spawned.pid;
     spare_.push_back(pid_);
 
-    out_ = Stream{"stdout", std::move(out_read), &result_.out, req_.output_limit};
-    err_ = Stream{"stderr", std::move(err_read), &result_.err, req_.output_limit};
-    stdin_ = std::move(in_write);
-    if (stdin_.valid() && req_.stdin_data->empty()) stdin_.reset();
+    pump_.out = Stream{"stdout", std::move(out_read), &result_.out, req_.output_limit};
+    pump_.err = Stream{"stderr", std::move(err_read), &result_.err, req_.output_limit};
+    pump_.stdin_fd = std::move(in_write);
+    pump_.stdin_data = req_.stdin_data ? &*req_.stdin_data : nullptr;
+    if (pump_.stdin_fd.valid() && req_.stdin_data->empty()) pump_.stdin_fd.reset();
 
     Stop stop = wait_loop();
     finish(stop);
@@ -528,68 +336,13 @@ class Run {
   }
 
  private:
-  // Pumps the streams and stdin until the main process ends, the deadline passes, or a stream
-  // goes over its cap. Waits in poll() on the pipes and the child's pidfd: no sleeping.
   Stop wait_loop() {
     const double timeout = std::min(req_.timeout_s, kMaxTimeoutS);
     const auto deadline =
         start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
-    Fd pidfd(reaper::open_pidfd(pid_));  // -1: ENOSYS (< 5.3) or a seccomp'd container; poll
-    std::size_t stdin_offset = 0;
-
-    for (;;) {
-      struct pollfd fds[4];
-      nfds_t n = 0;
-      int pid_slot = -1, out_slot = -1, err_slot = -1, in_slot = -1;
-      if (pidfd.valid()) {
-        pid_slot = static_cast<int>(n);
-        fds[n++] = {pidfd.get(), POLLIN, 0};
-      }
-      if (out_.fd.valid()) {
-        out_slot = static_cast<int>(n);
-        fds[n++] = {out_.fd.get(), POLLIN, 0};
-      }
-      if (err_.fd.valid()) {
-        err_slot = static_cast<int>(n);
-        fds[n++] = {err_.fd.get(), POLLIN, 0};
-      }
-      if (stdin_.valid()) {
-        in_slot = static_cast<int>(n);
-        fds[n++] = {stdin_.get(), POLLOUT, 0};
-      }
-
-      const auto now = Clock::now();
-      if (now >= deadline) return reaper::has_ended(pid_) ? Stop::Exited : Stop::Timeout;
-      auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-      int wait_ms = static_cast<int>(std::clamp<long long>(left_ms, 1, INT_MAX));
-      if (!pidfd.valid()) wait_ms = std::min(wait_ms, kFallbackPollMs);
-
-      int ready = ::poll(fds, n, wait_ms);
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        internal_error_ = "poll() failed: " + errno_text(errno);
-        return Stop::Internal;
-      }
-      auto fired = [&](int slot) { return slot >= 0 && fds[slot].revents != 0; };
-      if (fired(out_slot)) out_.pump(4);
-      if (fired(err_slot)) err_.pump(4);
-      if (out_.over() || err_.over()) return Stop::OutputLimit;
-      if (fired(in_slot)) feed_stdin(stdin_offset);
-      if (pidfd.valid() ? fired(pid_slot) : reaper::has_ended(pid_)) return Stop::Exited;
-    }
-  }
-
-  void feed_stdin(std::size_t& offset) {
-    const std::string& data = *req_.stdin_data;
-    while (offset < data.size()) {
-      std::size_t chunk = std::min(data.size() - offset, kReadChunk);
-      ssize_t n = write_without_sigpipe(stdin_.get(), data.data() + offset, chunk);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-      if (n <= 0) break;  // EPIPE: it stopped reading; what it did not read is its business
-      offset += static_cast<std::size_t>(n);
-    }
-    stdin_.reset();  // all written (or refused): EOF for the child
+    Stop stop = pump_.run(pid_, deadline);
+    if (stop == Stop::Internal) internal_error_ = pump_.error;
+    return stop;
   }
 
   // The main process has ended or is to be killed. Kill its group, wait for it, kill the group
@@ -604,10 +357,8 @@ class Run {
     result_.wall_s = std::chrono::duration<double>(Clock::now() - start_).count();
     pid_ = -1;
     reaper::Sweep sweep = reaper::kill_leftovers(spare_);
-    stdin_.reset();
     // Every writer is dead now: this reads to EOF, bounded all the same.
-    if (out_.fd.valid()) out_.pump(64);
-    if (err_.fd.valid()) err_.pump(64);
+    pump_.drain();
 
     if (reaped) {
       result_.cpu_s = reaped->cpu_s + sweep.cpu_s;
@@ -645,7 +396,7 @@ class Run {
                  "killed after the " + format_duration(req_.timeout_s) + " time limit");
     }
     // A stream over its cap: found while it ran (and then killed), or in the final drain.
-    for (const Stream* s : {&out_, &err_}) {
+    for (const Stream* s : {&pump_.out, &pump_.err}) {
       if (s->over()) {
         return set(RunStatus::OutputLimit, std::string(s->name) + " exceeded the " +
                                                format_size(req_.output_limit) + " limit");
@@ -682,9 +433,7 @@ class Run {
   int pid_ = -1;
   std::vector<int> spare_;
   Clock::time_point start_;
-  Stream out_{"stdout", Fd(), nullptr, 0};
-  Stream err_{"stderr", Fd(), nullptr, 0};
-  Fd stdin_;
+  Pump pump_;
   std::string internal_error_;
 };
 

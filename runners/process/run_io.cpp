@@ -1,0 +1,244 @@
+// Shared parent-side plumbing of local executors; see run_io.h.
+#include "runners/process/run_io.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <system_error>
+
+#include "runners/process/child_reaper.h"
+
+namespace grader::runio {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+// Polling interval when the kernel has no pidfd_open (Linux < 5.3).
+constexpr int kFallbackPollMs = 10;
+
+// write() with SIGPIPE held back for this thread: a learner that closes stdin early must give
+// EPIPE here, not kill the grader. The signal the write raised (thread-directed) is consumed.
+ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
+  sigset_t pipe_set;
+  sigset_t old_mask;
+  sigset_t pending;
+  ::sigemptyset(&pipe_set);
+  ::sigaddset(&pipe_set, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
+  ::sigpending(&pending);
+  const bool was_pending = ::sigismember(&pending, SIGPIPE) == 1;
+  ssize_t n = ::write(fd, data, size);
+  const int saved = errno;
+  if (n < 0 && saved == EPIPE && !was_pending) {
+    struct timespec zero {};
+    while (::sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  errno = saved;
+  return n;
+}
+
+}  // namespace
+
+std::string errno_text(int err) { return std::error_code(err, std::system_category()).message(); }
+
+// Moves `fd` to 3 or above (keeping close-on-exec), so the child's dup2 onto 0/1/2 can never
+// clobber another of its descriptors, even when the grader runs with a closed stdio slot.
+bool lift_above_stdio(Fd& fd) {
+  if (fd.get() > 2) return true;
+  int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
+  if (moved < 0) return false;
+  fd = Fd(moved);
+  return true;
+}
+
+bool make_pipe(Fd& read_end, Fd& write_end) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+  read_end = Fd(fds[0]);
+  write_end = Fd(fds[1]);
+  return lift_above_stdio(read_end) && lift_above_stdio(write_end);
+}
+
+bool set_nonblocking(int fd) {
+  int flags = ::fcntl(fd, F_GETFL);
+  return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+}
+
+bool Stream::pump(int max_reads) {
+  char buf[kReadChunk];
+  for (int i = 0; i < max_reads; ++i) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    if (n <= 0) {
+      fd.reset();
+      return false;
+    }
+    keep(buf, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+void Stream::keep(const char* data, std::size_t n) {
+  captured->total_bytes += n;
+  std::uint64_t room = cap - std::min<std::uint64_t>(cap, captured->data.size());
+  captured->data.append(data, static_cast<std::size_t>(std::min<std::uint64_t>(room, n)));
+  if (captured->total_bytes > cap) captured->truncated = true;
+}
+
+Stop Pump::run(int pid, Clock::time_point deadline) {
+  Fd pidfd(reaper::open_pidfd(pid));  // -1: ENOSYS (< 5.3) or a seccomp'd container; poll
+  for (;;) {
+    struct pollfd fds[4];
+    nfds_t n = 0;
+    int pid_slot = -1, out_slot = -1, err_slot = -1, in_slot = -1;
+    if (pidfd.valid()) {
+      pid_slot = static_cast<int>(n);
+      fds[n++] = {pidfd.get(), POLLIN, 0};
+    }
+    if (out.fd.valid()) {
+      out_slot = static_cast<int>(n);
+      fds[n++] = {out.fd.get(), POLLIN, 0};
+    }
+    if (err.fd.valid()) {
+      err_slot = static_cast<int>(n);
+      fds[n++] = {err.fd.get(), POLLIN, 0};
+    }
+    if (stdin_fd.valid()) {
+      in_slot = static_cast<int>(n);
+      fds[n++] = {stdin_fd.get(), POLLOUT, 0};
+    }
+
+    const auto now = Clock::now();
+    if (now >= deadline) return reaper::has_ended(pid) ? Stop::Exited : Stop::Timeout;
+    auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+    int wait_ms = static_cast<int>(std::clamp<long long>(left_ms, 1, INT_MAX));
+    if (!pidfd.valid()) wait_ms = std::min(wait_ms, kFallbackPollMs);
+
+    int ready = ::poll(fds, n, wait_ms);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      error = "poll() failed: " + errno_text(errno);
+      return Stop::Internal;
+    }
+    auto fired = [&](int slot) { return slot >= 0 && fds[slot].revents != 0; };
+    if (fired(out_slot)) out.pump(4);
+    if (fired(err_slot)) err.pump(4);
+    if (out.over() || err.over()) return Stop::OutputLimit;
+    if (fired(in_slot)) feed_stdin();
+    if (pidfd.valid() ? fired(pid_slot) : reaper::has_ended(pid)) return Stop::Exited;
+  }
+}
+
+void Pump::feed_stdin() {
+  const std::string& data = *stdin_data;
+  while (stdin_offset < data.size()) {
+    std::size_t chunk = std::min(data.size() - stdin_offset, kReadChunk);
+    ssize_t n = write_without_sigpipe(stdin_fd.get(), data.data() + stdin_offset, chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0) break;  // EPIPE: it stopped reading; what it did not read is its business
+    stdin_offset += static_cast<std::size_t>(n);
+  }
+  stdin_fd.reset();  // all written (or refused): EOF for the child
+}
+
+void Pump::drain() {
+  stdin_fd.reset();
+  if (out.fd.valid()) out.pump(64);
+  if (err.fd.valid()) err.pump(64);
+}
+
+std::string signal_name(int sig) {
+  switch (sig) {
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGILL: return "SIGILL";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGABRT: return "SIGABRT";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGKILL: return "SIGKILL";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGTERM: return "SIGTERM";
+    case SIGCHLD: return "SIGCHLD";
+    case SIGCONT: return "SIGCONT";
+    case SIGSTOP: return "SIGSTOP";
+    case SIGTSTP: return "SIGTSTP";
+    case SIGTTIN: return "SIGTTIN";
+    case SIGTTOU: return "SIGTTOU";
+    case SIGURG: return "SIGURG";
+    case SIGXCPU: return "SIGXCPU";
+    case SIGXFSZ: return "SIGXFSZ";
+    case SIGVTALRM: return "SIGVTALRM";
+    case SIGPROF: return "SIGPROF";
+    case SIGWINCH: return "SIGWINCH";
+    case SIGIO: return "SIGIO";
+    case SIGSYS: return "SIGSYS";
+    default: return "SIG" + std::to_string(sig);
+  }
+}
+
+bool contains(const std::string& haystack, const char* needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Reads one collected file: workspace-relative, resolved inside the workdir only. A symlink may
+// point elsewhere inside the workdir; one that leads out of it reads as absent, as does anything
+// that is not a regular file. Nothing of the learner is alive any more, so the checks cannot be
+// raced; O_NOFOLLOW guards the last step all the same.
+CollectedFile collect_file(const fs::path& root, const std::string& rel, std::uint64_t limit) {
+  CollectedFile file;
+  if (rel.empty() || fs::path(rel).is_absolute()) return file;
+  std::error_code ec;
+  fs::path real = fs::canonical(root / rel, ec);
+  if (ec) return file;
+  auto [root_end, real_it] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+  if (root_end != root.end() || real_it == real.end()) return file;  // outside, or the root
+  Fd fd(::open(real.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd.valid()) return file;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return file;
+  file.exists = true;
+  file.size = static_cast<std::uint64_t>(st.st_size);
+  char buf[kReadChunk];
+  std::uint64_t read_total = 0;
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    read_total += static_cast<std::uint64_t>(n);
+    std::uint64_t room = limit - std::min<std::uint64_t>(limit, file.data.size());
+    file.data.append(buf, static_cast<std::size_t>(std::min<std::uint64_t>(room, n)));
+    if (read_total > limit) break;
+  }
+  file.size = std::max(file.size, read_total);
+  file.truncated = file.size > limit;
+  return file;
+}
+
+RunResult runner_error(const RunRequest& request, std::string message) {
+  RunResult r;
+  r.id = request.id;
+  r.status = RunStatus::RunnerError;
+  r.message = std::move(message);
+  return r;
+}
+
+}  // namespace grader::runio
