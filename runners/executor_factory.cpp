@@ -3,15 +3,17 @@
 
 #include "grader/repo/repo.h"
 #include "runners/process/process_executor.h"
+#include "runners/sandbox/sandbox_executor.h"
 
 namespace grader {
 
-std::vector<std::string> executor_names() { return {"process"}; }
+std::vector<std::string> executor_names() { return {"sandbox", "process"}; }
 
 std::string default_executor_name() { return "process"; }
 
 std::unique_ptr<Executor> make_executor(const std::string& name) {
   if (name == "process") return std::make_unique<ProcessExecutor>();
+  if (name == "sandbox") return std::make_unique<SandboxExecutor>();
   std::string known;
   for (const auto& n : executor_names()) known += (known.empty() ? "" : ", ") + n;
   throw UsageError("unknown executor '" + name + "'; known: " + known);

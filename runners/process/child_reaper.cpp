@@ -94,6 +94,11 @@ std::vector<int> children_by_scan() {
 
 }  // namespace
 
+std::mutex& run_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 bool ensure_subreaper() {
   static std::once_flag once;
   static bool in_force = false;

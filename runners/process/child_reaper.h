@@ -10,10 +10,16 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <vector>
 
 namespace grader::reaper {
+
+// Held by every run that relies on kill_leftovers (the process executor, and the sandbox when it
+// has no pid namespace): the sweep takes every foreign-session child of the grader as the
+// learner's, which only holds while no other such run is in flight.
+std::mutex& run_mutex();
 
 // Sets PR_SET_CHILD_SUBREAPER on this process, the first time only. Returns whether it is in
 // force (false on kernels before 3.4). Orphans of *every* descendant re-parent to this process

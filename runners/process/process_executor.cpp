@@ -44,10 +44,6 @@ namespace {
 namespace bp = boost::process;
 using namespace runio;  // NOLINT: the shared plumbing of local executors
 namespace fs = std::filesystem;
-// One run at a time per process: the leftover sweep after a run takes every foreign-session
-// child of the grader as the learner's, which only holds while no other run is in flight.
-std::mutex g_run_mutex;
-
 #ifndef CLOSE_RANGE_CLOEXEC
 constexpr unsigned kCloseRangeCloexec = 1U << 2;
 #else
@@ -449,7 +445,7 @@ std::vector<std::string> ProcessExecutor::isolation() const {
 }
 
 RunResult ProcessExecutor::run(const RunRequest& request) {
-  std::lock_guard<std::mutex> lock(g_run_mutex);
+  std::lock_guard<std::mutex> lock(reaper::run_mutex());
   try {
     Run run(request, file_size_limit_);
     return run.execute();

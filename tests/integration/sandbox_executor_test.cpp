@@ -1,0 +1,441 @@
+// SandboxExecutor against real processes, as root (the CI machine) and, forked and setuid to
+// nobody, as an unprivileged user; fallback mode through GRADER_SANDBOX_DISABLE. Each test
+// observes one control from inside the sandbox. No sleeps for synchronisation: a run returns only
+// after everything it started is dead.
+#include "runners/sandbox/sandbox_executor.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace grader {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Run groups of this process left in the v1 hierarchies (none may survive a run).
+std::vector<std::string> leftover_cgroups() {
+  std::vector<std::string> out;
+  const std::string prefix = "run-" + std::to_string(::getpid()) + "-";
+  for (const char* base : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct"}) {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(base, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->path().filename().string().rfind(prefix, 0) == 0) out.push_back(it->path());
+      if (it.depth() > 4) it.disable_recursion_pending();
+    }
+  }
+  return out;
+}
+
+class SandboxExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "sandbox_executor_test_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp: " << std::strerror(errno);
+    dir_ = tmpl;
+    work_ = dir_ / "work";
+    fs::create_directory(work_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  RunRequest request(std::vector<std::string> argv) const {
+    RunRequest r;
+    r.id = "main";
+    r.argv = std::move(argv);
+    r.workdir = work_;
+    r.env = {{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C"}, {"HOME", work_.string()}};
+    r.timeout_s = 30;
+    return r;
+  }
+  RunRequest sh(const std::string& script) const { return request({"sh", "-c", script}); }
+  RunRequest python(const std::string& code) const { return request({"python3", "-c", code}); }
+
+  static SandboxExecutor& executor() {
+    static SandboxExecutor e{SandboxOptions{}};
+    return e;
+  }
+  bool full() const {
+    auto iso = executor().isolation();
+    return contains(iso, "pid") && contains(iso, "mount") && contains(iso, "cgroup");
+  }
+
+  fs::path dir_;
+  fs::path work_;
+};
+
+TEST_F(SandboxExecutorTest, AllControlsInForceAsRoot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "runs as root in CI";
+  auto iso = executor().isolation();
+  EXPECT_EQ(iso, (std::vector<std::string>{"uid", "pid", "mount", "net", "ipc", "uts", "cgroup",
+                                           "seccomp", "rlimits", "no_new_privs", "setsid"}))
+      << executor().degraded();
+}
+
+TEST_F(SandboxExecutorTest, ExitZeroIsOkAndOutputIsCaptured) {
+  RunResult r = executor().run(sh("echo hello; echo oops >&2"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.data, "hello\n");
+  EXPECT_EQ(r.err.data, "oops\n");
+}
+
+TEST_F(SandboxExecutorTest, RunsInWorkWithTheWorkspaceWritable) {
+  std::ofstream(work_ / "in.txt") << "data";
+  RunRequest req = sh("pwd; echo $HOME; cat in.txt; echo; echo made > out.txt");
+  req.collect = {"out.txt"};
+  RunResult r = executor().run(req);
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "/work\n/work\ndata\n");
+  EXPECT_EQ(r.files["out.txt"].data, "made\n");
+  EXPECT_EQ(read_file(work_ / "out.txt"), "made\n");
+}
+
+TEST_F(SandboxExecutorTest, CannotSeeHostProcesses) {
+  RunResult r = executor().run(python(
+      "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\nprint(os.getpid())"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  // Only itself (pid 2; init is pid 1, hidden from another uid by hidepid=2).
+  EXPECT_EQ(r.out.data, "[2]\n2\n");
+}
+
+TEST_F(SandboxExecutorTest, CannotWriteTheSystem) {
+  RunResult r = executor().run(sh(
+      "touch /usr/x 2>/dev/null && echo usr-writable; touch /etc/x 2>/dev/null && echo etc-writable;"
+      "touch / 2>/dev/null; touch /x 2>/dev/null && echo root-writable;"
+      "cat /etc/shadow 2>/dev/null && echo shadow-readable; ls /root /home 2>/dev/null && echo home;"
+      "echo done"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "done\n");
+}
+
+TEST_F(SandboxExecutorTest, CannotReachAHostListener) {
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  RunResult r = executor().run(python(
+      "import socket\ns = socket.socket()\ntry:\n    s.connect(('127.0.0.1', " +
+      std::to_string(port) + "))\n    print('connected')\nexcept OSError as e:\n    print('refused', e.errno)\n"
+      "print(sorted(n for _, n in socket.if_nameindex()))"));
+  ::close(listener);
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "refused 111\n['lo']\n");
+}
+
+TEST_F(SandboxExecutorTest, HostnameAndIdentityAreTheSandboxs) {
+  RunResult r = executor().run(python(R"(
+import os, socket
+print(socket.gethostname())
+print(os.getuid() != 0, os.getgid() != 0, os.getgroups())
+for line in open('/proc/self/status'):
+    if line.startswith(('CapEff', 'CapPrm', 'CapBnd', 'NoNewPrivs', 'Seccomp:')):
+        print(line.split()[0], line.split()[1])
+)"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data,
+            "sandbox\nTrue True []\nCapPrm: 0000000000000000\nCapEff: 0000000000000000\n"
+            "CapBnd: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n");
+}
+
+TEST_F(SandboxExecutorTest, SeccompDeniesPtraceAndNamespaces) {
+  RunResult r = executor().run(python(R"(
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+def errno_of(rc):
+    return ctypes.get_errno() if rc == -1 else 0
+print('ptrace', errno_of(libc.ptrace(16, os.getppid(), 0, 0)))   # PTRACE_ATTACH
+print('unshare', errno_of(libc.unshare(0x10000000)))             # CLONE_NEWUSER
+print('keyctl', errno_of(libc.syscall(250, 0, 0, 0, 0)))
+print('io_uring_setup', errno_of(libc.syscall(425, 1, 0)))
+print('clone3', errno_of(libc.syscall(435, 0, 0)))
+print('tiocsti', errno_of(libc.ioctl(0, 0x5412 | (1 << 32), ctypes.c_char_p(b'x'))))
+print('fork', os.waitpid(os.fork() or os._exit(0), 0)[1] if True else 0)
+)"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data,
+            "ptrace 1\nunshare 1\nkeyctl 1\nio_uring_setup 1\nclone3 38\ntiocsti 1\nfork 0\n");
+}
+
+TEST_F(SandboxExecutorTest, TmpIsPrivateAndCapped) {
+  SandboxOptions o;
+  o.tmp_bytes = 4 * kMiB;
+  SandboxExecutor small(o);
+  RunResult r = small.run(sh(
+      "ls -A /tmp; dd if=/dev/zero of=/tmp/big bs=1M count=16 2>/dev/null; echo rc=$?;"
+      "ls -l /tmp/big | awk '{print $5}'"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "rc=1\n4194304\n");
+}
+
+TEST_F(SandboxExecutorTest, ExitCode137IsNotSigkill) {
+  RunResult r = executor().run(python("import sys; sys.exit(137)"));
+  EXPECT_EQ(r.status, RunStatus::NonzeroExit) << r.message;
+  EXPECT_EQ(r.exit_code, 137);
+  EXPECT_EQ(r.signal, std::nullopt);
+  r = executor().run(python("import os, signal; os.kill(os.getpid(), signal.SIGKILL)"));
+  EXPECT_EQ(r.status, RunStatus::Signaled) << r.message;
+  EXPECT_EQ(r.exit_code, std::nullopt);
+  EXPECT_EQ(r.signal, SIGKILL);
+}
+
+TEST_F(SandboxExecutorTest, MemoryLimitIsAnOomKill) {
+  if (!full()) GTEST_SKIP() << "needs the memory cgroup: " << executor().degraded();
+  RunRequest req = python("b = bytearray(400 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1");
+  req.memory_bytes = 100 * kMiB;
+  RunResult r = executor().run(req);
+  EXPECT_EQ(r.status, RunStatus::MemoryLimit) << r.message << r.err.data;
+  EXPECT_EQ(r.signal, SIGKILL);
+  EXPECT_GE(r.max_rss_kb, 90u * 1024);
+
+  req = python("b = bytearray(30 << 20)");  // fits: the limit alone changes nothing
+  req.memory_bytes = 100 * kMiB;
+  EXPECT_EQ(executor().run(req).status, RunStatus::Ok);
+}
+
+TEST_F(SandboxExecutorTest, PidsLimitStopsAForkBomb) {
+  if (!full()) GTEST_SKIP() << "needs the pids cgroup: " << executor().degraded();
+  RunResult r = executor().run(python(R"(
+import os, time
+n = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(100)
+            os._exit(0)
+        n += 1
+except OSError as e:
+    print('stopped', e.errno, n < 256)
+)"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "stopped 11 True\n");
+  EXPECT_LT(r.wall_s, 10);
+}
+
+TEST_F(SandboxExecutorTest, TimeoutKillsTheWholeTree) {
+  RunRequest req = sh("sleep 100 & (setsid sleep 100 &) ; sleep 100");
+  req.timeout_s = 0.5;
+  RunResult r = executor().run(req);
+  EXPECT_EQ(r.status, RunStatus::Timeout) << r.message;
+  EXPECT_LT(r.wall_s, 2);
+  EXPECT_TRUE(leftover_cgroups().empty());
+}
+
+TEST_F(SandboxExecutorTest, SetsidDoubleForkLeavesNothing) {
+  // The survivor writes its pid where the test can read it, then sleeps.
+  RunResult r = executor().run(python(R"(
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        open('/work/pid', 'w').write(str(os.getpid()))
+        time.sleep(1000)
+    os._exit(0)
+os.wait()
+while not os.path.exists('/work/pid'):
+    time.sleep(0.01)
+)"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  // Nothing of the run is alive: no process of the run's uid, no run cgroup.
+  EXPECT_TRUE(leftover_cgroups().empty());
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = read_file(entry.path() / "cmdline");
+    EXPECT_EQ(cmd.find("time.sleep(1000)"), std::string::npos) << "survivor: pid " << name;
+  }
+}
+
+TEST_F(SandboxExecutorTest, OrphansCpuIsCounted) {
+  if (!full()) GTEST_SKIP() << "needs the cpuacct cgroup: " << executor().degraded();
+  // The child burns 0.4 s of CPU after its parent, the main process, is gone; init kills it only
+  // when... the main process waits for a file the child writes when done burning.
+  RunResult r = executor().run(python(R"(
+import os, time
+if os.fork() == 0:
+    if os.fork() == 0:
+        t = time.process_time()
+        while time.process_time() - t < 0.4:
+            pass
+        open('/work/done', 'w').close()
+        os._exit(0)
+    os._exit(0)
+os.wait()
+while not os.path.exists('/work/done'):
+    time.sleep(0.005)
+)"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_GE(r.cpu_s, 0.35);
+}
+
+TEST_F(SandboxExecutorTest, FileSizeLimitIsOutputLimit) {
+  SandboxOptions o;
+  o.file_size_limit = kMiB;
+  SandboxExecutor small(o);
+  RunResult r = small.run(python("open('big', 'wb').write(b'x' * (2 << 20))"));
+  EXPECT_EQ(r.status, RunStatus::OutputLimit) << r.message << r.err.data;
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(fs::file_size(work_ / "big"), kMiB);
+}
+
+TEST_F(SandboxExecutorTest, StdoutFloodStaysCapped) {
+  RunRequest req = python("import sys\nwhile True: sys.stdout.write('x' * 65536)");
+  req.output_limit = 100000;
+  RunResult r = executor().run(req);
+  EXPECT_EQ(r.status, RunStatus::OutputLimit) << r.message;
+  EXPECT_EQ(r.out.data.size(), 100000u);
+  EXPECT_TRUE(r.out.truncated);
+}
+
+TEST_F(SandboxExecutorTest, StdinIsFedAndEnvironmentIsExact) {
+  RunRequest req = sh("cat; env | sort");
+  req.stdin_data = "in\n";
+  req.env = {{"PATH", "/usr/bin:/bin"}, {"X", work_.string() + "/sub"}};
+  RunResult r = executor().run(req);
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "in\nPATH=/usr/bin:/bin\nPWD=/work\nX=/work/sub\n");
+}
+
+TEST_F(SandboxExecutorTest, MissingCommandIsRunnerError) {
+  RunResult r = executor().run(request({"no-such-command-xyz"}));
+  EXPECT_EQ(r.status, RunStatus::RunnerError);
+  EXPECT_NE(r.message.find("command not found: no-such-command-xyz"), std::string::npos) << r.message;
+  EXPECT_TRUE(leftover_cgroups().empty());
+}
+
+TEST_F(SandboxExecutorTest, CgroupRemovedAfterEveryRun) {
+  executor().run(sh("true"));
+  executor().run(request({"/nonexistent"}));
+  RunRequest t = sh("sleep 10");
+  t.timeout_s = 0.2;
+  executor().run(t);
+  EXPECT_TRUE(leftover_cgroups().empty());
+}
+
+// Fallback, as an HPC login node without cgroups or namespaces gives it.
+TEST_F(SandboxExecutorTest, FallbackSaysWhatIsInForce) {
+  SandboxOptions o;
+  o.disable = {"user", "pid", "mount", "net", "ipc", "uts", "cgroup"};
+  SandboxExecutor weak(o);
+  auto iso = weak.isolation();
+  EXPECT_FALSE(contains(iso, "cgroup"));
+  EXPECT_FALSE(contains(iso, "pid"));
+  EXPECT_FALSE(contains(iso, "mount"));
+  EXPECT_TRUE(contains(iso, "seccomp"));
+  EXPECT_TRUE(contains(iso, "subreaper"));
+  EXPECT_NE(weak.degraded(), "");
+
+  RunResult r = weak.run(python("import os; print(os.getcwd() != '/work')"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "True\n");
+  // Memory falls back to RLIMIT_AS: Python's MemoryError is the memory limit.
+  RunRequest req = python("b = bytearray(500 << 20)");
+  req.memory_bytes = 200 * kMiB;
+  r = weak.run(req);
+  EXPECT_EQ(r.status, RunStatus::MemoryLimit) << r.message << r.err.data;
+  EXPECT_EQ(r.exit_code, 1);
+  // Leftovers are still killed.
+  req = sh("(setsid sleep 100 &); sleep 100");
+  req.timeout_s = 0.3;
+  r = weak.run(req);
+  EXPECT_EQ(r.status, RunStatus::Timeout);
+}
+
+TEST_F(SandboxExecutorTest, EnvironmentVariableDisablesControls) {
+  ::setenv("GRADER_SANDBOX_DISABLE", "cgroup,seccomp", 1);
+  SandboxExecutor e;
+  ::unsetenv("GRADER_SANDBOX_DISABLE");
+  auto iso = e.isolation();
+  EXPECT_FALSE(contains(iso, "cgroup"));
+  EXPECT_FALSE(contains(iso, "seccomp"));
+  RunResult r = e.run(sh("echo ok"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message;
+}
+
+// The same sandbox started by an unprivileged user (nobody): a user namespace instead of a uid
+// of its own, no cgroups. Forked, so that the test process stays root.
+TEST_F(SandboxExecutorTest, WorksAsAnUnprivilegedUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to become nobody";
+  ASSERT_EQ(::chown(dir_.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(::chown(work_.c_str(), 65534, 65534), 0);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string out;
+    // Dumpable again after the uid change, as a grader exec'd by that user is: its /proc files
+    // (and its children's, where the id maps are written) belong to it.
+    if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0 ||
+        ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) {
+      out = "setuid failed";
+    } else {
+      SandboxExecutor e{SandboxOptions{}};
+      std::string iso;
+      for (const auto& c : e.isolation()) iso += c + " ";
+      RunResult r = e.run(python(R"(
+import os, socket
+print(os.getcwd(), socket.gethostname(), sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))
+open('/work/mine', 'w').write('x')
+)"));
+      out = iso + "|" + to_string(r.status) + "|" + r.out.data + r.err.data + r.message;
+    }
+    ssize_t ignored = ::write(fds[1], out.data(), out.size());
+    (void)ignored;
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_EQ(out,
+            "user pid mount net ipc uts seccomp rlimits no_new_privs setsid |ok|/work sandbox [2]\n");
+  EXPECT_TRUE(fs::exists(work_ / "mine"));
+}
+
+}  // namespace
+}  // namespace grader
