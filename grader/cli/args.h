@@ -33,6 +33,7 @@ enum Exit : int { kFullMarks = 0, kNotFull = 1, kUsage = 2, kRunnerFailed = 3 };
 
 int check_command(const std::vector<std::string>& argv);
 int validate_command(const std::vector<std::string>& argv);
+int grade_command(const std::vector<std::string>& argv);
 int list_command(const std::vector<std::string>& argv);
 
 // Whether to colour text going to stdout: a TTY, NO_COLOR unset, and --color not "never".

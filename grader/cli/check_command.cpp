@@ -10,7 +10,9 @@
 #include "grader/report/atomic_write.h"
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
+#include "grader/cli/interrupt.h"
 #include "runners/executor_factory.h"
+#include "runners/runner_factory.h"
 
 extern char** environ;
 
@@ -29,7 +31,9 @@ options:
   --out FILE       write the report there (atomically) instead of to stdout; with a
                    non-text format, the text summary still goes to stdout
   --repo DIR       the exercise repository (default: found by walking up from here)
-  --executor NAME  how learner code runs: process (default)
+  --executor NAME  how learner code runs here: process (default)
+  --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
+                   test cluster; needs SLURM_CONF, see ci/cluster env) or ssh://user@host[:port]
   --teacher        show hidden checks' expected values and hidden runs' output
   --name NAME      the submission's name in the report (default: its directory name)
   --color WHEN     auto (default), always or never; NO_COLOR is honoured
@@ -49,7 +53,7 @@ std::string render(const Report& report, const std::string& format, Audience aud
 
 int check_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader check", argv,
-                         {{"--format", "--out", "--repo", "--executor", "--name", "--color"}, {"--teacher", "-h", "--help"}});
+                         {{"--format", "--out", "--repo", "--executor", "--runner", "--name", "--color"}, {"--teacher", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp;
     return kFullMarks;
@@ -70,14 +74,16 @@ int check_command(const std::vector<std::string>& argv) {
   }
   Exercise exercise = resolve_exercise(args.positional[0], repo);
   Rubric rubric = load_rubric(exercise.rubric);
-  auto executor = make_executor(args.value("--executor").value_or(default_executor_name()));
+  Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
+  InterruptGuard interrupt(runner.batch.get());
 
   std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";
   GradeOptions options;
   options.submission_name = args.value("--name").value_or("");
   options.base_env = base_environment(environ);
+  options.batch_executor = runner.batch.get();
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
-  Report report = grade_submission(rubric, submission, *executor, options);
+  Report report = grade_submission(rubric, submission, *runner.executor, options);
 
   if (auto out = args.value("--out")) {
     atomic_write(*out, render(report, format, audience, false));

@@ -15,6 +15,7 @@ commands:
   check EXERCISE [SUBMISSION]   grade a submission (default: the current directory)
   validate [REPO]               lint every rubric; reference solutions must score full marks
                                 and fixtures the score they declare
+  grade EXERCISE DIR --out OUT  grade every submission in DIR: reports, gradebook.csv, index.html
   list                          the exercises of this repository
 
   grader COMMAND --help         help on one command
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "check") return cli::check_command(args);
     if (command == "validate") return cli::validate_command(args);
+    if (command == "grade") return cli::grade_command(args);
     if (command == "list") return cli::list_command(args);
     std::cerr << "grader: unknown command '" << command << "'\n\n" << kUsage;
     return cli::kUsage;

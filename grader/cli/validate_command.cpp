@@ -15,7 +15,9 @@
 #include "grader/report/atomic_write.h"
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
+#include "grader/cli/interrupt.h"
 #include "runners/executor_factory.h"
+#include "runners/runner_factory.h"
 
 extern char** environ;
 
@@ -36,7 +38,9 @@ Checks an exercise repository (default: the one around the current directory):
 options:
   --exercise ID    validate only this exercise (repeatable as a comma-separated list)
   --junit FILE     also write the results as JUnit XML
-  --executor NAME  how learner code runs: process (default)
+  --executor NAME  how learner code runs here: process (default)
+  --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
+                   test cluster; needs SLURM_CONF, see ci/cluster env) or ssh://user@host[:port]
   --color WHEN     auto (default), always or never
   -h, --help       this text
 
@@ -97,7 +101,7 @@ std::string first_failure(const Report& r) {
 
 int validate_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader validate", argv,
-                         {{"--exercise", "--junit", "--executor", "--color"}, {"-h", "--help"}});
+                         {{"--exercise", "--junit", "--executor", "--runner", "--color"}, {"-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp;
     return kFullMarks;
@@ -112,9 +116,12 @@ int validate_command(const std::vector<std::string>& argv) {
     std::stringstream ss(*e);
     for (std::string id; std::getline(ss, id, ',');) only.insert(id);
   }
-  auto executor = make_executor(args.value("--executor").value_or(default_executor_name()));
+  Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
+  InterruptGuard interrupt(runner.batch.get());
+  Executor* executor = runner.executor.get();
   GradeOptions base;
   base.base_env = base_environment(environ);
+  base.batch_executor = runner.batch.get();
 
   bool color = use_color(args.value("--color"));
   std::vector<Report> junit;

@@ -18,6 +18,25 @@ nlohmann::json or_null(const std::optional<std::string>& v) {
   return v ? nlohmann::json(sanitize_utf8(*v)) : nlohmann::json(nullptr);
 }
 
+// What Slurm's accounting said of the job; null for runs that were not Slurm jobs.
+nlohmann::json slurm_to_json(const std::optional<SlurmAccounting>& a) {
+  if (!a) return nullptr;
+  return {
+      {"job_id", a->job_id},
+      {"cluster", sanitize_utf8(a->cluster)},
+      {"partition", sanitize_utf8(a->partition)},
+      {"account", sanitize_utf8(a->account)},
+      {"state", sanitize_utf8(a->state)},
+      {"exit_code", sanitize_utf8(a->exit_code)},
+      {"elapsed_s", round_to(a->elapsed_s, 1e-3)},
+      {"total_cpu_s", round_to(a->total_cpu_s, 1e-3)},
+      {"queue_wait_s", round_to(a->queue_wait_s, 1e-3)},
+      {"max_rss_kb", a->max_rss_kb},
+      {"alloc_tres", sanitize_utf8(a->alloc_tres)},
+      {"time_limit", sanitize_utf8(a->time_limit)},
+  };
+}
+
 nlohmann::json run_to_json(const RunSummary& s, Audience audience) {
   const RunResult& r = s.result;
   bool show = !s.hidden || audience == Audience::Teacher;
@@ -35,6 +54,7 @@ nlohmann::json run_to_json(const RunSummary& s, Audience audience) {
       {"stderr_truncated", r.err.truncated},
       {"message", sanitize_utf8(r.message)},
       {"hidden", s.hidden},
+      {"slurm", slurm_to_json(r.slurm)},
   };
   if (show) {
     nlohmann::json cmd = nlohmann::json::array();

@@ -1,0 +1,58 @@
+// Cancel Slurm jobs on Ctrl-C; see interrupt.h.
+#include "grader/cli/interrupt.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "runners/slurm/slurm_executor.h"
+
+namespace grader::cli {
+
+namespace {
+
+// SIGUSR2 only ever comes from the destructor: it ends the waiting thread.
+sigset_t guarded_signals(bool with_stop) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  if (with_stop) sigaddset(&set, SIGUSR2);
+  return set;
+}
+
+}  // namespace
+
+InterruptGuard::InterruptGuard(SlurmExecutor* slurm) : slurm_(slurm) {
+  if (!slurm_) return;
+  sigset_t set = guarded_signals(true);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  waiter_ = std::thread([this, set] {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0 || sig == SIGUSR2) return;
+    std::size_t n = slurm_->cancel_all(std::string("the grader was interrupted (") + strsignal(sig) + ")");
+    if (n) std::cerr << "grader: interrupted; cancelled " << n << " Slurm job" << (n == 1 ? "" : "s") << "\n";
+    // Die of the signal, as without the guard.
+    signal(sig, SIG_DFL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+    raise(sig);
+    _exit(128 + sig);
+  });
+}
+
+InterruptGuard::~InterruptGuard() {
+  if (!slurm_) return;
+  pthread_kill(waiter_.native_handle(), SIGUSR2);
+  waiter_.join();
+  sigset_t set = guarded_signals(false);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
+}  // namespace grader::cli

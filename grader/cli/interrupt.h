@@ -1,0 +1,27 @@
+// Ctrl-C while Slurm jobs are in flight: cancel them all (one scancel), then die of the signal as
+// usual. Without a batch executor it does nothing and signals keep their default behaviour.
+// Construct it before any thread starts: it blocks SIGINT, SIGTERM and SIGHUP in this thread (and
+// so in every thread started later) and takes them with sigwait in a thread of its own.
+#pragma once
+
+#include <thread>
+
+namespace grader {
+class SlurmExecutor;
+}
+
+namespace grader::cli {
+
+class InterruptGuard {
+ public:
+  explicit InterruptGuard(SlurmExecutor* slurm);
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  SlurmExecutor* slurm_;
+  std::thread waiter_;
+};
+
+}  // namespace grader::cli

@@ -1,0 +1,33 @@
+// Runners for the CLI's --runner: where learner work runs. A runner is a Transport (local or
+// ssh), the Executor for ordinary command runs there, and the Slurm executor for jobscript runs.
+//   (none)                 commands run here with --executor; jobscripts are runner errors
+//   local                  the test cluster on this machine (needs SLURM_CONF; ci/cluster env)
+//   ssh://user@host[:port] a cluster's login node over SSH (commands and jobs run there)
+//   NAME                   a cluster profile (runners/clusters/NAME.toml)
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "grader/run/transport.h"
+#include "runners/slurm/slurm_executor.h"
+
+namespace grader {
+
+struct Runner {
+  std::string description;                // "local", "ssh://root@127.0.0.1:2222"
+  std::unique_ptr<Transport> transport;   // null when nothing but this machine is involved
+  std::unique_ptr<Executor> executor;     // ordinary command runs
+  std::unique_ptr<SlurmExecutor> batch;   // jobscript runs; null without a runner
+};
+
+// `runner`: the --runner value, nullopt when not given. `executor_name`: --executor, for command
+// runs on this machine. Throws UsageError for a malformed or unknown runner, std::runtime_error
+// when the runner cannot be used here (no SLURM_CONF for `local`).
+Runner make_runner(const std::optional<std::string>& runner, const std::string& executor_name);
+
+// For help texts: "local, ssh://user@host[:port]" and the profile names when there are any.
+std::string runner_help();
+
+}  // namespace grader

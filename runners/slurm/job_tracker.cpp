@@ -1,0 +1,341 @@
+// One poller for many Slurm jobs; see job_tracker.h.
+#include "runners/slurm/job_tracker.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <set>
+
+namespace grader::slurm {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+std::string join_ids(const std::vector<std::string>& ids) {
+  std::string s;
+  for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
+  return s;
+}
+
+std::string first_line(const std::string& text) {
+  auto nl = text.find('\n');
+  std::string line = text.substr(0, nl);
+  return line.empty() ? text : line;
+}
+
+std::string describe_failure(const std::string& what, const CommandOutput& r) {
+  if (!r.ran) return what + " could not be run: " + r.error;
+  std::string err = r.err;
+  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+  return what + " failed (exit " + std::to_string(r.exit_code) + ")" + (err.empty() ? "" : ": " + err);
+}
+
+bool is_running_state(const std::string& s) { return !s.empty() && !is_pending_state(s) && !is_terminal_state(s); }
+
+}  // namespace
+
+struct JobTracker::Job {
+  std::string id;
+  Clock::time_point deadline;
+  enum class Phase { Queued, Settling, Done } phase = Phase::Queued;
+  Clock::time_point settle_since{};
+  Clock::time_point cancel_since{};
+  bool cancelled_by_us = false;
+  bool absent_from_queue = false;
+  std::string last_state;
+  JobOutcome outcome;
+  bool done = false;
+};
+
+JobTracker::JobTracker(CommandRunner run, TrackerOptions options)
+    : run_(std::move(run)), opt_(options), interval_s_(options.min_interval_s) {
+  poller_ = std::thread([this] {
+    // Process signals (Ctrl-C) are for the program's own threads, never this one.
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR2}) sigaddset(&set, sig);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    poll_loop();
+  });
+}
+
+JobTracker::~JobTracker() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_poller_.notify_all();
+  poller_.join();
+}
+
+TrackerStats JobTracker::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+JobOutcome JobTracker::wait(const std::string& job_id, Clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  auto job = std::make_shared<Job>();
+  job->id = job_id;
+  job->deadline = deadline;
+  jobs_[job_id] = job;
+  interval_s_ = opt_.min_interval_s;
+  ++generation_;
+  wake_poller_.notify_all();
+  job_done_.wait(lock, [&] { return job->done || stop_; });
+  if (!job->done) {
+    job->outcome.kind = JobOutcome::Kind::SchedulerError;
+    job->outcome.error = "the grader is shutting down";
+  }
+  jobs_.erase(job_id);
+  return job->outcome;
+}
+
+void JobTracker::finish(Job& job, JobOutcome::Kind kind) {
+  job.phase = Job::Phase::Done;
+  job.outcome.kind = kind;
+  job.done = true;
+  job_done_.notify_all();
+}
+
+std::size_t JobTracker::cancel_all(const std::string& why) {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, job] : jobs_)
+      if (!job->done) ids.push_back(id);
+  }
+  if (ids.empty()) return 0;
+  std::vector<std::string> argv = {"scancel"};
+  argv.insert(argv.end(), ids.begin(), ids.end());
+  CommandOutput r = run_(argv, opt_.query_timeout_s);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stats_.scancel_commands;
+  for (const auto& id : ids) {
+    auto it = jobs_.find(id);
+    if (it == jobs_.end() || it->second->done) continue;
+    Job& job = *it->second;
+    job.outcome.error = why + (r.ran && r.exit_code == 0 ? "; the grader cancelled job " + id
+                                                          : "; " + describe_failure("scancel " + id, r));
+    finish(job, JobOutcome::Kind::DeadlinePassed);
+  }
+  return ids.size();
+}
+
+void JobTracker::poll_loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  Clock::time_point last_round = Clock::now() - std::chrono::hours(1);
+  auto active = [&] {
+    return std::any_of(jobs_.begin(), jobs_.end(), [](const auto& kv) { return !kv.second->done; });
+  };
+  while (!stop_) {
+    if (!active()) {
+      wake_poller_.wait(lock, [&] { return stop_ || active(); });
+      continue;
+    }
+    // Next round: one interval after the last, or at the earliest deadline of a queued job.
+    auto next = last_round + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s_));
+    for (const auto& [id, job] : jobs_)
+      if (!job->done && job->phase == Job::Phase::Queued && !job->cancelled_by_us) next = std::min(next, job->deadline);
+    if (Clock::now() < next) {
+      // A job added meanwhile resets the interval: wake and recompute.
+      std::uint64_t gen = generation_;
+      wake_poller_.wait_until(lock, next, [&] { return stop_ || generation_ != gen; });
+      continue;
+    }
+    last_round = Clock::now();
+    changed_ = false;
+    poll_round(lock);
+    interval_s_ = changed_ ? opt_.min_interval_s : std::min(opt_.max_interval_s, interval_s_ * opt_.growth);
+  }
+}
+
+void JobTracker::poll_round(std::unique_lock<std::mutex>& lock) {
+  const auto now = Clock::now();
+
+  // 1. Deadlines: one scancel for every queued job past its own.
+  std::vector<std::string> to_cancel;
+  for (auto& [id, job] : jobs_)
+    if (!job->done && job->phase == Job::Phase::Queued && !job->cancelled_by_us && now >= job->deadline)
+      to_cancel.push_back(id);
+  if (!to_cancel.empty()) {
+    lock.unlock();
+    std::vector<std::string> argv = {"scancel"};
+    argv.insert(argv.end(), to_cancel.begin(), to_cancel.end());
+    CommandOutput r = run_(argv, opt_.query_timeout_s);
+    lock.lock();
+    ++stats_.scancel_commands;
+    for (const auto& id : to_cancel) {
+      auto it = jobs_.find(id);
+      if (it == jobs_.end() || it->second->done) continue;
+      Job& job = *it->second;
+      job.cancelled_by_us = true;
+      job.cancel_since = Clock::now();
+      if (!(r.ran && r.exit_code == 0)) job.outcome.note = describe_failure("scancel", r);
+      if (job.last_state.empty() || is_pending_state(job.last_state)) {
+        // Never got a node: nothing ran, no output to wait for.
+        job.outcome.started = false;
+        finish(job, JobOutcome::Kind::DeadlinePassed);
+      }
+    }
+    changed_ = true;
+  }
+
+  // 2. The round's one queue query, for every job still in the queue.
+  std::vector<std::string> queued;
+  for (auto& [id, job] : jobs_)
+    if (!job->done && job->phase == Job::Phase::Queued) queued.push_back(id);
+  if (!queued.empty()) {
+    lock.unlock();
+    CommandOutput r = run_({"squeue", "-h", "-t", "all", "-j", join_ids(queued), "-O", squeue_format()},
+                           opt_.query_timeout_s);
+    lock.lock();
+    ++stats_.rounds;
+    ++stats_.squeue_queries;
+    stats_.max_jobs_per_query = std::max<std::uint64_t>(stats_.max_jobs_per_query, queued.size());
+    // Once every id is purged from slurmctld's memory (MinJobAge), squeue exits 1 with this.
+    bool all_unknown = r.ran && r.exit_code != 0 && r.err.find("Invalid job id") != std::string::npos;
+    if (r.ran && (r.exit_code == 0 || all_unknown)) {
+      consecutive_failures_ = 0;
+      std::map<std::string, QueueRow> rows;
+      for (auto& row : parse_squeue(r.out)) rows[row.job_id] = row;
+      for (const auto& id : queued) {
+        auto it = jobs_.find(id);
+        if (it == jobs_.end() || it->second->done) continue;
+        Job& job = *it->second;
+        auto row = rows.find(id);
+        if (row == rows.end()) {
+          // Gone from the controller: sacct has the last word.
+          job.absent_from_queue = true;
+          job.phase = Job::Phase::Settling;
+          job.settle_since = Clock::now();
+          changed_ = true;
+          continue;
+        }
+        const QueueRow& q = row->second;
+        if (q.state != job.last_state) changed_ = true;
+        job.last_state = q.state;
+        job.outcome.queue = q;
+        if (is_pending_state(q.state)) job.outcome.reason = q.reason;
+        if (is_running_state(q.state)) job.outcome.started = true;
+        if (is_terminal_state(q.state)) {
+          job.outcome.state = q.state;
+          job.phase = Job::Phase::Settling;
+          job.settle_since = Clock::now();
+        }
+      }
+    } else {
+      ++consecutive_failures_;
+      ++stats_.query_failures;
+      if (consecutive_failures_ >= opt_.max_query_failures) {
+        std::string msg = "the Slurm scheduler did not answer " + std::to_string(consecutive_failures_) +
+                          " queries in a row; last: " + describe_failure("squeue", r);
+        for (const auto& id : queued) {
+          auto it = jobs_.find(id);
+          if (it == jobs_.end() || it->second->done) continue;
+          it->second->outcome.error = msg;
+          finish(*it->second, JobOutcome::Kind::SchedulerError);
+        }
+        consecutive_failures_ = 0;
+        // Best effort, so that nothing is left running if the scheduler comes back.
+        lock.unlock();
+        std::vector<std::string> argv = {"scancel"};
+        argv.insert(argv.end(), queued.begin(), queued.end());
+        run_(argv, opt_.query_timeout_s);
+        lock.lock();
+        ++stats_.scancel_commands;
+      }
+    }
+  }
+
+  // Cancelled running jobs that never come back within the grace period.
+  for (auto& [id, job] : jobs_)
+    if (!job->done && job->cancelled_by_us && seconds_between(job->cancel_since, Clock::now()) > opt_.cancel_grace_s) {
+      job->outcome.note = "the job did not end within " + std::to_string(static_cast<int>(opt_.cancel_grace_s)) +
+                          " s of the grader's scancel";
+      finish(*job, JobOutcome::Kind::DeadlinePassed);
+    }
+
+  // 3. Accounting for the jobs that left the queue: one sacct for all of them.
+  std::vector<std::string> settling;
+  for (auto& [id, job] : jobs_)
+    if (!job->done && job->phase == Job::Phase::Settling) {
+      // A job cancelled before it started has no steps to wait for.
+      if (!job->absent_from_queue && job->outcome.state == "CANCELLED" && !job->outcome.started) {
+        if (job->cancelled_by_us) job->outcome.note.clear();
+        finish(*job, job->cancelled_by_us ? JobOutcome::Kind::DeadlinePassed : JobOutcome::Kind::Finished);
+        changed_ = true;
+        continue;
+      }
+      settling.push_back(id);
+    }
+  if (settling.empty()) return;
+  lock.unlock();
+  CommandOutput r = run_({"sacct", "-n", "-P", "-j", join_ids(settling), "-o", sacct_format()}, opt_.query_timeout_s);
+  lock.lock();
+  ++stats_.sacct_queries;
+  std::map<std::string, std::vector<AcctRow>> by_job;
+  if (r.ran && r.exit_code == 0)
+    for (auto& row : parse_sacct(r.out)) by_job[row.base_id()].push_back(row);
+  for (const auto& id : settling) {
+    auto it = jobs_.find(id);
+    if (it == jobs_.end() || it->second->done) continue;
+    Job& job = *it->second;
+    const auto& rows = by_job[id];
+    const AcctRow* alloc = nullptr;
+    const AcctRow* batch = nullptr;
+    for (const auto& row : rows) {
+      if (row.job_id == id) alloc = &row;
+      if (row.job_id == id + ".batch") batch = &row;
+    }
+    bool alloc_done = alloc && is_terminal_state(alloc->state);
+    bool batch_done = batch && is_terminal_state(batch->state);
+    bool timed_out = seconds_between(job.settle_since, Clock::now()) >= opt_.settle_timeout_s;
+    bool settled = false;
+    if (job.absent_from_queue) {
+      if (alloc_done && (batch_done || !alloc->start)) {
+        job.outcome.state = alloc->state_text;
+        job.outcome.exit_code = alloc->exit_code;
+        settled = true;
+      }
+    } else if (batch_done || (alloc_done && !batch)) {
+      // squeue's state (slurmctld's) is final; the batch step's exit code is the script's.
+      if (alloc_done) {
+        job.outcome.state = alloc->state_text;
+        job.outcome.exit_code = alloc->exit_code;
+      } else {
+        job.outcome.exit_code = batch->exit_code;
+      }
+      settled = batch_done || !job.outcome.started || timed_out;
+    }
+    if (batch_done || alloc_done) job.outcome.started = job.outcome.started || batch != nullptr;
+    if (!settled && timed_out) {
+      if (job.outcome.state.empty()) {
+        job.outcome.error = "job " + id + " left the queue and sacct has no final record of it after " +
+                            std::to_string(static_cast<int>(opt_.settle_timeout_s)) + " s" +
+                            (r.ran && r.exit_code == 0 ? "" : "; " + describe_failure("sacct", r));
+        job.outcome.acct = rows;
+        finish(job, JobOutcome::Kind::SchedulerError);
+        changed_ = true;
+        continue;
+      }
+      job.outcome.note = "sacct had no final record of the batch step after " +
+                         std::to_string(static_cast<int>(opt_.settle_timeout_s)) + " s" +
+                         (r.ran && r.exit_code == 0 ? "" : " (" + first_line(describe_failure("sacct", r)) + ")");
+      settled = true;
+    }
+    if (!settled) continue;
+    job.outcome.acct = rows;
+    bool ours = job.cancelled_by_us && job.outcome.state.rfind("CANCELLED", 0) == 0;
+    finish(job, ours ? JobOutcome::Kind::DeadlinePassed : JobOutcome::Kind::Finished);
+    changed_ = true;
+  }
+}
+
+}  // namespace grader::slurm

@@ -1,0 +1,338 @@
+// Slurm jobs as runs; see slurm_executor.h.
+#include "runners/slurm/slurm_executor.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include "grader/util/units.h"
+
+namespace grader {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A run id as a file name: [A-Za-z0-9._-], nothing else.
+std::string file_tag(const std::string& id) {
+  std::string s;
+  for (char c : id) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  return s.empty() ? "run" : s;
+}
+
+std::string first_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  // sbatch's message is its last "error:" line; keep every line, they are short.
+  return text;
+}
+
+// sacct's Timelimit form, [D-]HH:MM:SS, whichever tool printed it.
+std::string slurm_time(const std::string& text) {
+  auto s = slurm::parse_slurm_duration(text);
+  if (!s) return text;
+  long total = std::lround(*s);
+  long d = total / 86400, h = total % 86400 / 3600, m = total % 3600 / 60, sec = total % 60;
+  char buf[48];
+  if (d > 0) std::snprintf(buf, sizeof buf, "%ld-%02ld:%02ld:%02ld", d, h, m, sec);
+  else std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", h, m, sec);
+  return buf;
+}
+
+// sbatch errors that are the cluster's, not the jobscript's.
+bool infrastructure_error(const slurm::CommandOutput& r) {
+  if (!r.ran || r.exit_code == 127 || r.exit_code == 126) return true;
+  for (const char* s : {"Unable to contact slurm controller", "Socket timed out", "temporarily unable",
+                        "Zero Bytes were transmitted", "Connection refused", "Communication connection failure",
+                        "Slurm backup controller in standby mode", "Transport endpoint"})
+    if (r.err.find(s) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+SlurmExecutor::SlurmExecutor(Transport& transport, SlurmOptions options)
+    : transport_(transport), opt_(std::move(options)) {
+  tracker_ = std::make_unique<slurm::JobTracker>(
+      [this](const std::vector<std::string>& argv, double timeout_s) { return command(argv, timeout_s); },
+      opt_.tracker);
+}
+
+SlurmExecutor::~SlurmExecutor() { tracker_.reset(); }
+
+slurm::CommandOutput SlurmExecutor::command(const std::vector<std::string>& argv, double timeout_s,
+                                            const std::map<std::string, std::string>* job_env) {
+  RunRequest r;
+  r.id = argv.empty() ? "slurm" : argv[0];
+  r.argv = argv;
+  r.workdir = "/";
+  if (job_env) {
+    r.env = *job_env;
+  } else {
+    r.env = opt_.command_env;
+    r.env["SLURM_TIME_FORMAT"] = "%s";  // epoch seconds in squeue's and sacct's times
+  }
+  r.timeout_s = timeout_s;
+  r.output_limit = 16 * 1024 * 1024;
+  slurm::CommandOutput out;
+  try {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    RunResult res = transport_.run(r);
+    out.out = std::move(res.out.data);
+    out.err = std::move(res.err.data);
+    if (res.status == RunStatus::Timeout) {
+      out.error = argv[0] + " did not answer within " + format_duration(timeout_s);
+    } else if (res.status == RunStatus::RunnerError || (!res.exit_code && !res.signal)) {
+      out.error = res.message.empty() ? "it did not start" : res.message;
+    } else if (res.signal) {
+      out.error = argv[0] + " was killed by signal " + std::to_string(*res.signal);
+    } else {
+      out.ran = true;
+      out.exit_code = *res.exit_code;
+    }
+  } catch (const std::exception& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
+  std::string jobdir;
+  if (opt_.scratch_dir.empty()) {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    jobdir = transport_.make_temp_dir("grader-slurm-");
+  } else {
+    auto r = command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir}, 60,
+                     &opt_.command_env);
+    while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+    if (!r.ran || r.exit_code != 0 || r.out.empty())
+      throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
+                           (r.ran ? first_line(r.err) : r.error));
+    jobdir = r.out;
+  }
+  std::string ws = jobdir + "/ws";
+  try {
+    auto r = command({"mkdir", "--", ws}, 60, &opt_.command_env);
+    if (!r.ran || r.exit_code != 0) throw TransportError("cannot create " + ws + ": " + (r.ran ? r.err : r.error));
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_.upload(local_dir, ws);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_.remove_tree(jobdir);
+    throw;
+  }
+  std::lock_guard<std::mutex> lock(dirs_mu_);
+  job_dirs_[ws] = jobdir;
+  return ws;
+}
+
+void SlurmExecutor::release_workspace(const std::filesystem::path& workdir) {
+  std::string jobdir;
+  {
+    std::lock_guard<std::mutex> lock(dirs_mu_);
+    auto it = job_dirs_.find(workdir.string());
+    if (it == job_dirs_.end()) return;
+    jobdir = it->second;
+    job_dirs_.erase(it);
+  }
+  try {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_.remove_tree(jobdir);
+  } catch (...) {
+  }
+}
+
+std::size_t SlurmExecutor::cancel_all(const std::string& why) { return tracker_->cancel_all(why); }
+
+std::optional<CapturedStream> SlurmExecutor::read_stream(const std::string& path, std::uint64_t cap) {
+  std::optional<std::string> data;
+  {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    data = transport_.read_file(path, cap + 1);
+  }
+  if (!data) return std::nullopt;
+  CapturedStream s;
+  s.total_bytes = data->size();
+  if (data->size() > cap) {
+    s.truncated = true;
+    data->resize(cap);
+    auto r = command({"stat", "-c", "%s", "--", path}, 30, &opt_.command_env);
+    if (r.ran && r.exit_code == 0) s.total_bytes = std::strtoull(r.out.c_str(), nullptr, 10);
+  }
+  s.data = std::move(*data);
+  return s;
+}
+
+RunResult SlurmExecutor::run(const RunRequest& req) {
+  RunResult res;
+  res.id = req.id;
+  if (!req.jobscript) {
+    res.message = "the slurm executor runs jobscripts; run '" + req.id + "' has a command";
+    return res;
+  }
+  const std::string ws = req.workdir.string();
+  std::string jobdir;
+  {
+    std::lock_guard<std::mutex> lock(dirs_mu_);
+    auto it = job_dirs_.find(ws);
+    jobdir = it != job_dirs_.end() ? it->second : req.workdir.parent_path().string();
+  }
+  const std::string tag = file_tag(req.id);
+  const std::string out_path = jobdir + "/" + tag + ".out", err_path = jobdir + "/" + tag + ".err";
+  const std::string script = ws + "/" + *req.jobscript;
+
+  std::optional<std::string> head;
+  {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    head = transport_.read_file(script, 1);
+  }
+  if (!head) {
+    res.status = RunStatus::NonzeroExit;
+    res.message = "there is no jobscript '" + *req.jobscript + "' in the submission";
+    return res;
+  }
+
+  std::vector<std::string> argv = {"sbatch",           "--parsable",          "--job-name=grader-" + tag,
+                                   "--chdir=" + ws,     "--output=" + out_path, "--error=" + err_path,
+                                   "--open-mode=truncate"};
+  argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
+  argv.push_back(script);
+  std::map<std::string, std::string> env = req.env;
+  for (const auto& [k, v] : opt_.command_env) env[k] = v;
+
+  const auto submitted = Clock::now();
+  const auto deadline =
+      submitted + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(req.timeout_s));
+  slurm::CommandOutput sb = command(argv, opt_.submit_timeout_s, &env);
+  if (!sb.ran || sb.exit_code != 0) {
+    res.err.data = sb.err;
+    res.err.total_bytes = sb.err.size();
+    if (infrastructure_error(sb)) {
+      res.status = RunStatus::RunnerError;
+      res.message = "could not submit the job: " + (sb.ran ? first_line(sb.err) : sb.error);
+    } else {
+      // The cluster refused what the learner wrote: a bad directive, account, partition, limit.
+      res.status = RunStatus::NonzeroExit;
+      res.exit_code = sb.exit_code;
+      res.message = "sbatch refused the jobscript: " + first_line(sb.err);
+    }
+    return res;
+  }
+  auto job_id = slurm::parse_sbatch_parsable(sb.out);
+  if (!job_id) {
+    res.message = "sbatch printed no job id: " + first_line(sb.out + sb.err);
+    return res;
+  }
+
+  slurm::JobOutcome oc = tracker_->wait(*job_id, deadline);
+  double waited = std::chrono::duration<double>(Clock::now() - submitted).count();
+
+  // Accounting: slurmctld's row (squeue) for the job, sacct's for its steps.
+  SlurmAccounting a;
+  a.job_id = *job_id;
+  a.state = oc.state;
+  a.exit_code = oc.exit_code;
+  const slurm::AcctRow* alloc = nullptr;
+  double step_cpu = 0;
+  bool have_step_cpu = false;
+  for (const auto& row : oc.acct) {
+    if (!row.is_step()) {
+      alloc = &row;
+      continue;
+    }
+    if (row.total_cpu_s) step_cpu += *row.total_cpu_s, have_step_cpu = true;
+    if (row.max_rss_kb) a.max_rss_kb = std::max(a.max_rss_kb, *row.max_rss_kb);
+  }
+  if (oc.queue) {
+    const auto& q = *oc.queue;
+    a.cluster = q.cluster;
+    a.partition = q.partition;
+    a.account = q.account;
+    a.alloc_tres = q.alloc_tres;
+    a.time_limit = slurm_time(q.time_limit);
+    if (oc.started && q.start && q.submit) a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *q.start - *q.submit));
+    if (oc.started && q.start && q.end) a.elapsed_s = static_cast<double>(std::max<std::int64_t>(0, *q.end - *q.start));
+  }
+  if (alloc && slurm::is_terminal_state(alloc->state)) {
+    if (!alloc->cluster.empty()) a.cluster = alloc->cluster;
+    if (!alloc->partition.empty()) a.partition = alloc->partition;
+    if (!alloc->account.empty()) a.account = alloc->account;
+    if (!alloc->alloc_tres.empty()) a.alloc_tres = alloc->alloc_tres;
+    if (!alloc->time_limit.empty()) a.time_limit = alloc->time_limit;
+    if (alloc->elapsed_s) a.elapsed_s = *alloc->elapsed_s;
+    if (alloc->total_cpu_s) a.total_cpu_s = *alloc->total_cpu_s;
+    if (alloc->start && alloc->submit) a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *alloc->start - *alloc->submit));
+  } else if (have_step_cpu) {
+    a.total_cpu_s = step_cpu;
+  }
+  if (a.total_cpu_s == 0 && have_step_cpu) a.total_cpu_s = step_cpu;
+  res.wall_s = a.elapsed_s;
+  res.cpu_s = a.total_cpu_s;
+  res.max_rss_kb = a.max_rss_kb;
+
+  // The job's output: written on the compute node; where the file system lags (NFS), it may
+  // appear a moment after the job ends.
+  auto read_output = [&](const std::string& path) {
+    auto s = read_stream(path, req.output_limit);
+    for (int i = 0; !s && oc.started && i < 10; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      s = read_stream(path, req.output_limit);
+    }
+    return s.value_or(CapturedStream{});
+  };
+  res.out = read_output(out_path);
+  res.err = read_output(err_path);
+  for (const auto& rel : req.collect) {
+    CollectedFile f;
+    std::optional<std::string> data;
+    {
+      std::lock_guard<std::mutex> lock(transport_mu_);
+      data = transport_.read_file(ws + "/" + rel, req.output_limit + 1);
+    }
+    if (data) {
+      f.exists = true;
+      f.size = data->size();
+      f.truncated = data->size() > req.output_limit;
+      if (f.truncated) data->resize(req.output_limit);
+      f.data = std::move(*data);
+    }
+    res.files[rel] = std::move(f);
+  }
+
+  const std::string job = "job " + *job_id;
+  switch (oc.kind) {
+    case slurm::JobOutcome::Kind::SchedulerError:
+      res.status = RunStatus::RunnerError;
+      res.message = job + ": " + oc.error;
+      break;
+    case slurm::JobOutcome::Kind::DeadlinePassed:
+      if (!oc.error.empty()) {
+        res.status = RunStatus::RunnerError;
+        res.message = job + ": " + oc.error;
+      } else if (!oc.started) {
+        res.status = RunStatus::RunnerError;
+        res.message = job + " stuck PENDING (reason " + (oc.reason.empty() ? "unknown" : oc.reason) + ") for " +
+                      format_duration(waited) + ", past the run's timeout of " + format_duration(req.timeout_s) +
+                      "; the grader cancelled it. A queue is not the submission's fault: grade it again later";
+        a.state = a.state.empty() ? "CANCELLED" : a.state;
+      } else {
+        res.status = RunStatus::Timeout;
+        res.message = job + " did not finish within the run's timeout of " + format_duration(req.timeout_s) +
+                      " (queued " + format_duration(a.queue_wait_s) + "); the grader cancelled it";
+      }
+      break;
+    case slurm::JobOutcome::Kind::Finished: {
+      auto v = slurm::map_final_state(oc.state, oc.exit_code, oc.reason, res.err.data);
+      res.status = v.status;
+      res.exit_code = v.exit_code;
+      res.signal = v.signal;
+      res.message = v.message.empty() ? "" : job + ": " + v.message;
+      break;
+    }
+  }
+  if (!oc.note.empty()) res.message += (res.message.empty() ? "" : "; ") + oc.note;
+  res.slurm = a;
+  return res;
+}
+
+}  // namespace grader

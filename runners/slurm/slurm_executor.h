@@ -1,0 +1,76 @@
+// SlurmExecutor: a run is a Slurm batch job. The staged workspace is uploaded where the compute
+// nodes can read it, the learner's jobscript is submitted with `sbatch --parsable`, the job is
+// waited for through a JobTracker (one scheduler query per poll round for all jobs in flight),
+// and the result is read back: the state and exit code that Slurm recorded, sacct's accounting,
+// and the job's stdout/stderr files. Built on a Transport, so the same code drives the test
+// cluster on this machine (LocalTransport) and a real cluster's login node (SshTransport).
+//
+// What sbatch gets on its command line, overriding the script's #SBATCH lines for these only:
+// --parsable, --job-name=grader-RUN (so the grader's jobs are recognisable in squeue), --chdir
+// (the uploaded workspace), --output/--error (files beside the workspace, so that the learner's
+// own -o/-e cannot hide the output from grading), --open-mode=truncate, and the cluster's flags
+// (a profile's `-M snowy`). Everything else (-A, -t, -n, -c, --mem, --gres, -p) is the learner's.
+//
+// Verdicts: COMPLETED 0:0 is ok; an exit code, a signal, Slurm's TIMEOUT and its memory limit
+// are the learner's (graded failures); NODE_FAIL, PREEMPTED, BOOT_FAIL, a cancel by someone else,
+// and a scheduler that stops answering are runner errors that say what happened. The rubric's
+// timeout bounds the whole wait, queue included: past it the job is cancelled; a job that never
+// left the queue is a runner error ("stuck PENDING (reason)"), not the learner's fault.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "grader/run/transport.h"
+#include "runners/slurm/job_tracker.h"
+
+namespace grader {
+
+struct SlurmOptions {
+  // Extra sbatch flags the cluster needs (a profile's `-M snowy`); placed before the script.
+  std::vector<std::string> sbatch_flags;
+  // Where workspaces are uploaded: a directory the compute nodes can read. Empty: the
+  // transport's temporary directory (fine on one machine; on a cluster use a shared scratch).
+  std::string scratch_dir;
+  // The environment of the scheduler commands (sbatch, squeue, sacct, scancel). For sbatch the
+  // run's own environment is laid over it (it becomes the job's: sbatch exports it).
+  std::map<std::string, std::string> command_env;
+  double submit_timeout_s = 60;
+  slurm::TrackerOptions tracker;
+};
+
+class SlurmExecutor final : public Executor {
+ public:
+  SlurmExecutor(Transport& transport, SlurmOptions options = {});
+  ~SlurmExecutor() override;
+
+  RunResult run(const RunRequest& request) override;
+  std::string name() const override { return "slurm"; }
+  std::vector<std::string> isolation() const override { return {"slurm-job"}; }
+  std::string transport() const override { return transport_.name(); }
+  std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) override;
+  void release_workspace(const std::filesystem::path& workdir) override;
+
+  // Ctrl-C: cancel every job in flight. Safe from any thread but a signal handler.
+  std::size_t cancel_all(const std::string& why);
+  slurm::TrackerStats stats() const { return tracker_->stats(); }
+
+ private:
+  slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
+                               const std::map<std::string, std::string>* job_env = nullptr);
+  std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
+
+  Transport& transport_;
+  SlurmOptions opt_;
+  std::mutex transport_mu_;  // a Transport is used by one thread at a time
+  std::mutex dirs_mu_;
+  std::map<std::string, std::string> job_dirs_;  // workdir -> the directory made for it
+  std::unique_ptr<slurm::JobTracker> tracker_;
+};
+
+}  // namespace grader

@@ -1,0 +1,85 @@
+// The Slurm client tools' text, read: sbatch --parsable, squeue -O with '|' separators, sacct -P,
+// and what a job's final state means for grading. Pure functions, no processes: every line
+// format here was captured from the real tools (tests/unit/data/slurm_*).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grader/run/run_result.h"
+
+namespace grader::slurm {
+
+// squeue's fields, in the order squeue_format() asks for them. SLURM_TIME_FORMAT=%s makes the
+// times epoch seconds ("N/A" or "Unknown" when not set).
+struct QueueRow {
+  std::string job_id;
+  std::string state;      // PENDING, RUNNING, COMPLETING, COMPLETED, FAILED, TIMEOUT, ...
+  std::string reason;     // Priority, Resources, BeginTime, None, ...
+  std::string partition;
+  std::string account;
+  std::string time_limit;  // "5:00", "7-00:00:00"
+  std::optional<std::int64_t> submit, start, end;
+  std::string alloc_tres;  // "cpu=1,mem=2000M,node=1,billing=1,gres/gpu=1"
+  std::string cluster;
+};
+
+// One sacct -P row (allocation or step), in the order sacct_format() asks for them.
+struct AcctRow {
+  std::string job_id;  // "12", "12.batch", "12.extern", "12.0"
+  std::string state;   // first word only ("CANCELLED by 0" -> "CANCELLED")
+  std::string state_text;  // as sacct printed it
+  std::string exit_code;   // "3:0"
+  std::optional<double> elapsed_s;
+  std::optional<double> total_cpu_s;
+  std::optional<std::uint64_t> max_rss_kb;
+  std::string alloc_tres, partition, account, cluster, time_limit, reason;
+  std::optional<std::int64_t> submit, start, end;
+
+  bool is_step() const { return job_id.find('.') != std::string::npos; }
+  std::string base_id() const { return job_id.substr(0, job_id.find_first_of("._+")); }
+};
+
+// `-O` argument for squeue, and `-o` for sacct.
+std::string squeue_format();
+std::string sacct_format();
+
+// "12" or "12;cluster" -> "12"; nullopt when the output is not a job id.
+std::optional<std::string> parse_sbatch_parsable(std::string_view out);
+
+// Rows of squeue output; malformed lines are skipped.
+std::vector<QueueRow> parse_squeue(std::string_view out);
+std::vector<AcctRow> parse_sacct(std::string_view out);
+
+// "[DD-[HH:]]MM:SS[.fff]" (Elapsed, TotalCPU, Timelimit) -> seconds; nullopt for
+// UNLIMITED, Partition_Limit, empty or malformed text.
+std::optional<double> parse_slurm_duration(std::string_view text);
+// MaxRSS "3276K", "310M", "2G", "1024" (bytes: sacct prints no suffix for < 1K), -> KiB.
+std::optional<std::uint64_t> parse_slurm_memory_kb(std::string_view text);
+// "3:0" -> {3, 0}
+std::optional<std::pair<int, int>> parse_exit_code(std::string_view text);
+
+// Whether Slurm is done with a job in this state (squeue or sacct state, first word).
+// COMPLETING is not done: its epilog still runs and its files may still be written.
+bool is_terminal_state(std::string_view state);
+bool is_pending_state(std::string_view state);
+
+// How a finished job's state and ExitCode become a run's verdict. The learner is to blame for
+// an exit code, a signal, Slurm's time limit and its memory limit; not for a node that failed, a
+// preemption, a boot failure or a cancel by someone else: those are runner errors that say what
+// happened. `stderr_text` lets the OverMemoryKill banner of jobacct_gather (FAILED 0:9 on
+// clusters without cgroups) count as the memory limit it is.
+struct Verdict {
+  RunStatus status = RunStatus::RunnerError;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::string message;
+};
+Verdict map_final_state(std::string_view state_text, std::string_view exit_code, std::string_view reason = "",
+                        std::string_view stderr_text = "");
+
+}  // namespace grader::slurm

@@ -1,0 +1,298 @@
+// SlurmExecutor against the real test cluster (ci/cluster: slurmctld, slurmd, slurmdbd). Every
+// job here is a real sbatch; the executor's JobTracker polls the real squeue/sacct. No sleeps for
+// synchronisation: run() returns once Slurm says the job is over and sacct has its record.
+// Without the cluster these tests fail, saying how to start it.
+#include "runners/slurm/slurm_executor.h"
+
+#include <stdlib.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "runners/local/local_transport.h"
+
+namespace grader {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::map<std::string, std::string> cluster_env() {
+  std::map<std::string, std::string> env;
+  for (const char* k : {"PATH", "SLURM_CONF", "BASH_ENV", "MODULEPATH", "LANG"})
+    if (const char* v = std::getenv(k)) env[k] = v;
+  if (!env.count("PATH")) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+  return env;
+}
+
+class SlurmExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* conf = std::getenv("SLURM_CONF");
+    ASSERT_TRUE(conf && *conf && fs::exists(conf))
+        << "start the test cluster: ci/cluster start; eval \"$(ci/cluster env)\" (SLURM_CONF is not set)";
+    RunRequest ping;
+    ping.argv = {"scontrol", "ping"};
+    ping.workdir = "/";
+    ping.env = cluster_env();
+    RunResult r = transport_.run(ping);
+    ASSERT_TRUE(r.status == RunStatus::Ok && r.out.data.find("is UP") != std::string::npos)
+        << "start the test cluster: ci/cluster start (scontrol ping: " << r.out.data << r.err.data << ")";
+    std::string tmpl = (fs::temp_directory_path() / "slurm_executor_test_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << std::strerror(errno);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  SlurmOptions options() {
+    SlurmOptions o;
+    o.command_env = cluster_env();
+    if (const char* d = std::getenv("GRADER_CLUSTER_DIR")) o.scratch_dir = std::string(d) + "/jobs";
+    o.tracker.min_interval_s = 0.1;
+    o.tracker.max_interval_s = 1;
+    return o;
+  }
+
+  // A submission with one jobscript; returns its staged copy's directory.
+  fs::path submission(const std::string& script, const std::string& name = "sub") {
+    fs::path d = dir_ / name;
+    fs::create_directories(d);
+    std::ofstream(d / "job.sh") << script;
+    return d;
+  }
+
+  RunResult run(SlurmExecutor& ex, const fs::path& sub, double timeout_s = 120, std::uint64_t output_limit = 1 << 20,
+                std::vector<std::string> collect = {}) {
+    fs::path ws = ex.prepare_workspace(sub);
+    RunRequest req;
+    req.id = "job";
+    req.jobscript = "job.sh";
+    req.workdir = ws;
+    req.env = cluster_env();
+    req.timeout_s = timeout_s;
+    req.output_limit = output_limit;
+    req.collect = std::move(collect);
+    RunResult r = ex.run(req);
+    ex.release_workspace(ws);
+    EXPECT_FALSE(fs::exists(ws)) << "the job's directory outlives release_workspace";
+    return r;
+  }
+
+  std::string squeue_state(const std::string& job_id) {
+    RunRequest q;
+    q.argv = {"squeue", "-h", "-t", "all", "-j", job_id, "-o", "%T"};
+    q.workdir = "/";
+    q.env = cluster_env();
+    std::string s = transport_.run(q).out.data;
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+  }
+
+  LocalTransport transport_;
+  fs::path dir_;
+};
+
+TEST_F(SlurmExecutorTest, CompletedJobIsOkWithItsAccounting) {
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\n"
+                              "echo hello from $SLURM_JOB_ID in $(basename $PWD)\necho to stderr >&2\n"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.exit_code, 0);
+  ASSERT_TRUE(r.slurm);
+  const auto& a = *r.slurm;
+  EXPECT_TRUE(std::regex_match(a.job_id, std::regex("[0-9]+")));
+  EXPECT_EQ(r.out.data, "hello from " + a.job_id + " in ws\n");
+  EXPECT_EQ(r.err.data, "to stderr\n");
+  EXPECT_EQ(a.state, "COMPLETED");
+  EXPECT_EQ(a.exit_code, "0:0");
+  EXPECT_EQ(a.cluster, "gradertest");
+  EXPECT_EQ(a.partition, "main");
+  EXPECT_EQ(a.account, "naiss2024-22-107");
+  EXPECT_EQ(a.time_limit, "00:05:00");
+  EXPECT_NE(a.alloc_tres.find("cpu=1"), std::string::npos) << a.alloc_tres;
+  EXPECT_EQ(r.wall_s, a.elapsed_s);
+  EXPECT_GE(a.queue_wait_s, 0);
+}
+
+TEST_F(SlurmExecutorTest, ExitCodeThreeIsANonzeroExit) {
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex, submission("#!/bin/bash\necho failing\nexit 3\n"));
+  EXPECT_EQ(r.status, RunStatus::NonzeroExit) << r.message;
+  EXPECT_EQ(r.exit_code, 3);
+  ASSERT_TRUE(r.slurm);
+  EXPECT_EQ(r.slurm->exit_code, "3:0");
+  EXPECT_EQ(r.slurm->state, "FAILED");
+  EXPECT_EQ(r.out.data, "failing\n");
+}
+
+TEST_F(SlurmExecutorTest, RubricTimeoutCancelsARunningJob) {
+  SlurmExecutor ex(transport_, options());
+  auto start = Clock::now();
+  auto r = run(ex, submission("#!/bin/bash\necho started\nsleep 120\necho never\n"), 3);
+  double took = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_EQ(r.status, RunStatus::Timeout) << r.message;
+  EXPECT_NE(r.message.find("timeout of 3 s"), std::string::npos) << r.message;
+  EXPECT_EQ(r.out.data, "started\n");
+  ASSERT_TRUE(r.slurm);
+  EXPECT_EQ(r.slurm->state.rfind("CANCELLED", 0), 0u) << r.slurm->state;
+  EXPECT_LT(took, 45) << "a cancel must not take Slurm's KillWait many times over";
+}
+
+TEST_F(SlurmExecutorTest, MemoryOverTheJobsLimitIsTheMemoryLimit) {
+  // The test cluster enforces --mem with jobacct_gather's OverMemoryKill (no cgroups): sacct says
+  // FAILED 0:9 and slurmstepd writes a banner; the OUT_OF_MEMORY state itself is unit-tested.
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH --mem=50M\n"
+                              "python3 -c 'import time; a = bytearray(400 * 1024 * 1024); time.sleep(10)'\n"));
+  EXPECT_EQ(r.status, RunStatus::MemoryLimit) << r.message << r.err.data;
+  EXPECT_NE(r.message.find("memory limit"), std::string::npos) << r.message;
+}
+
+TEST_F(SlurmExecutorTest, JobscriptTheClusterRefusesIsAGradedFailure) {
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH -c 99\necho hi\n"));
+  EXPECT_EQ(r.status, RunStatus::NonzeroExit) << r.message;
+  EXPECT_NE(r.message.find("sbatch refused the jobscript"), std::string::npos) << r.message;
+  EXPECT_NE(r.err.data.find("More processors requested than permitted"), std::string::npos) << r.err.data;
+  EXPECT_FALSE(r.slurm);
+}
+
+TEST_F(SlurmExecutorTest, MissingJobscriptIsAGradedFailure) {
+  SlurmExecutor ex(transport_, options());
+  fs::path d = dir_ / "empty";
+  fs::create_directories(d);
+  std::ofstream(d / "other.sh") << "#!/bin/bash\n";
+  auto r = run(ex, d);
+  EXPECT_EQ(r.status, RunStatus::NonzeroExit);
+  EXPECT_NE(r.message.find("no jobscript 'job.sh'"), std::string::npos) << r.message;
+}
+
+TEST_F(SlurmExecutorTest, JobStuckPendingIsARunnerErrorAndCancelled) {
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH --begin=now+1hour\necho too late\n"), 2);
+  EXPECT_EQ(r.status, RunStatus::RunnerError) << r.message;
+  EXPECT_NE(r.message.find("stuck PENDING (reason BeginTime)"), std::string::npos) << r.message;
+  ASSERT_TRUE(r.slurm);
+  EXPECT_EQ(squeue_state(r.slurm->job_id), "CANCELLED") << "the grader leaves no job behind";
+}
+
+TEST_F(SlurmExecutorTest, SchedulerDownAtSubmitIsARunnerError) {
+  // A copy of the cluster's config that points at a port where no slurmctld listens: the real
+  // cluster stays up for the tests running beside this one.
+  fs::path conf_dir = dir_ / "deadconf";
+  fs::create_directories(conf_dir);
+  std::ifstream in(std::getenv("SLURM_CONF"));
+  std::stringstream conf;
+  conf << in.rdbuf();
+  std::string text = std::regex_replace(conf.str(), std::regex("SlurmctldPort=[0-9]+"), "SlurmctldPort=9");
+  std::ofstream(conf_dir / "slurm.conf") << text;
+  fs::copy_file(fs::path(std::getenv("SLURM_CONF")).parent_path() / "gres.conf", conf_dir / "gres.conf");
+  SlurmOptions o = options();
+  o.command_env["SLURM_CONF"] = (conf_dir / "slurm.conf").string();
+  o.submit_timeout_s = 30;
+  SlurmExecutor ex(transport_, o);
+  auto start = Clock::now();
+  auto r = run(ex, submission("#!/bin/bash\necho hi\n"));
+  EXPECT_EQ(r.status, RunStatus::RunnerError) << r.message;
+  EXPECT_NE(r.message.find("Unable to contact slurm controller"), std::string::npos) << r.message;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(35));
+}
+
+TEST_F(SlurmExecutorTest, SchedulerDownWhileWaitingIsARunnerError) {
+  // The job was submitted to the real cluster; the tracker then asks a dead controller.
+  SlurmExecutor real(transport_, options());
+  fs::path conf_dir = dir_ / "deadconf";
+  fs::create_directories(conf_dir);
+  std::ifstream in(std::getenv("SLURM_CONF"));
+  std::stringstream conf;
+  conf << in.rdbuf();
+  std::ofstream(conf_dir / "slurm.conf")
+      << std::regex_replace(conf.str(), std::regex("SlurmctldPort=[0-9]+"), "SlurmctldPort=9");
+  std::map<std::string, std::string> dead = cluster_env();
+  dead["SLURM_CONF"] = (conf_dir / "slurm.conf").string();
+  slurm::TrackerOptions t;
+  t.min_interval_s = 0.05;
+  t.query_timeout_s = 2;  // squeue retries a dead controller for ~18 s; the tracker does not wait
+  t.max_query_failures = 2;
+  slurm::JobTracker tracker(
+      [&](const std::vector<std::string>& argv, double timeout_s) {
+        RunRequest q;
+        q.argv = argv;
+        q.workdir = "/";
+        q.env = dead;
+        q.timeout_s = timeout_s;
+        RunResult r = transport_.run(q);
+        slurm::CommandOutput o;
+        o.ran = r.status == RunStatus::Ok || r.status == RunStatus::NonzeroExit;
+        o.exit_code = r.exit_code.value_or(-1);
+        o.out = r.out.data;
+        o.err = r.err.data;
+        if (!o.ran) o.error = "squeue did not answer within 2 s";
+        return o;
+      },
+      t);
+  auto start = Clock::now();
+  auto oc = tracker.wait("999999", Clock::now() + std::chrono::seconds(60));
+  EXPECT_EQ(oc.kind, slurm::JobOutcome::Kind::SchedulerError);
+  EXPECT_NE(oc.error.find("did not answer 2 queries in a row"), std::string::npos) << oc.error;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(20));
+}
+
+TEST_F(SlurmExecutorTest, ManyJobsShareOneQueueQueryPerRound) {
+  SlurmExecutor ex(transport_, options());
+  const int n = 8;
+  std::vector<fs::path> subs;
+  for (int i = 0; i < n; ++i)
+    subs.push_back(submission("#!/bin/bash\necho job " + std::to_string(i) + "\nsleep 1\n", "s" + std::to_string(i)));
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      auto r = run(ex, subs[static_cast<std::size_t>(i)]);
+      if (r.status == RunStatus::Ok && r.out.data == "job " + std::to_string(i) + "\n") ++ok;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, n);
+  auto st = ex.stats();
+  EXPECT_EQ(st.squeue_queries, st.rounds) << "one squeue per poll round";
+  EXPECT_GE(st.max_jobs_per_query, 2u) << "jobs in flight together are asked about together";
+  EXPECT_LE(st.sacct_queries, st.rounds);
+}
+
+TEST_F(SlurmExecutorTest, GpuRequestIsAccountingNotUse) {
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH -p gpu\n#SBATCH --gres=gpu:1\necho gpu job\n"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  ASSERT_TRUE(r.slurm);
+  EXPECT_EQ(r.slurm->partition, "gpu");
+  EXPECT_NE(r.slurm->alloc_tres.find("gres/gpu=1"), std::string::npos) << r.slurm->alloc_tres;
+}
+
+TEST_F(SlurmExecutorTest, OutputIsCappedAndFilesCollected) {
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex,
+               submission("#!/bin/bash\nhead -c 100000 /dev/zero | tr '\\0' x\necho 42 > result.txt\n"), 120, 1000,
+               {"result.txt", "absent.txt"});
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message;
+  EXPECT_TRUE(r.out.truncated);
+  EXPECT_EQ(r.out.data.size(), 1000u);
+  EXPECT_EQ(r.out.total_bytes, 100000u);
+  ASSERT_TRUE(r.files.count("result.txt"));
+  EXPECT_TRUE(r.files["result.txt"].exists);
+  EXPECT_EQ(r.files["result.txt"].data, "42\n");
+  EXPECT_FALSE(r.files["absent.txt"].exists);
+}
+
+}  // namespace
+}  // namespace grader

@@ -1,0 +1,188 @@
+// Reading sbatch/squeue/sacct output captured from the test cluster (tests/unit/data/slurm_*),
+// and the pure mapping from a job's final state to a run's verdict.
+#include "runners/slurm/slurm_parse.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace grader::slurm {
+namespace {
+
+std::string data(const std::string& name) {
+  std::ifstream in(std::string(GRADER_SOURCE_DIR) + "/tests/unit/data/" + name);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const AcctRow* find(const std::vector<AcctRow>& rows, const std::string& id) {
+  for (const auto& r : rows)
+    if (r.job_id == id) return &r;
+  return nullptr;
+}
+
+TEST(SlurmParse, SbatchParsableGivesTheJobId) {
+  EXPECT_EQ(parse_sbatch_parsable("12\n"), "12");
+  EXPECT_EQ(parse_sbatch_parsable("345;snowy\n"), "345");
+  EXPECT_EQ(parse_sbatch_parsable("sbatch: warning: something\n77\n"), "77");
+  EXPECT_EQ(parse_sbatch_parsable(""), std::nullopt);
+  EXPECT_EQ(parse_sbatch_parsable("Submitted batch job 12\n"), std::nullopt);
+}
+
+TEST(SlurmParse, SacctRowsFromTheTestCluster) {
+  auto rows = parse_sacct(data("slurm_sacct.txt"));
+  ASSERT_EQ(rows.size(), 14u);  // comment lines skipped
+  const AcctRow* done = find(rows, "12");
+  ASSERT_TRUE(done);
+  EXPECT_FALSE(done->is_step());
+  EXPECT_EQ(done->state, "COMPLETED");
+  EXPECT_EQ(done->exit_code, "0:0");
+  EXPECT_EQ(done->elapsed_s, 1.0);
+  EXPECT_NEAR(*done->total_cpu_s, 0.021, 1e-9);
+  EXPECT_EQ(done->partition, "main");
+  EXPECT_EQ(done->account, "naiss2024-22-107");
+  EXPECT_EQ(done->cluster, "gradertest");
+  EXPECT_EQ(done->time_limit, "00:05:00");
+  EXPECT_EQ(done->submit, 1795500935);
+  EXPECT_EQ(done->start, 1795500936);
+  EXPECT_EQ(done->end, 1795500937);
+  const AcctRow* batch = find(rows, "12.batch");
+  ASSERT_TRUE(batch);
+  EXPECT_TRUE(batch->is_step());
+  EXPECT_EQ(batch->base_id(), "12");
+  EXPECT_EQ(batch->max_rss_kb, 11416u);
+
+  const AcctRow* cancelled = find(rows, "10");
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->state, "CANCELLED");
+  EXPECT_EQ(cancelled->state_text, "CANCELLED by 0");
+
+  const AcctRow* pending = find(rows, "5");
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->state, "PENDING");
+  EXPECT_EQ(pending->reason, "BeginTime");
+  EXPECT_EQ(pending->start, std::nullopt);  // "Unknown"
+
+  const AcctRow* gpu = find(rows, "4");
+  ASSERT_TRUE(gpu);
+  EXPECT_NE(gpu->alloc_tres.find("gres/gpu=1"), std::string::npos);
+  EXPECT_EQ(gpu->partition, "gpu");
+}
+
+TEST(SlurmParse, SqueueRowsFromTheTestCluster) {
+  auto rows = parse_squeue(data("slurm_squeue.txt"));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].job_id, "12");
+  EXPECT_EQ(rows[0].state, "COMPLETED");
+  EXPECT_EQ(rows[0].time_limit, "5:00");
+  EXPECT_EQ(rows[0].alloc_tres, "cpu=1,mem=2000M,node=1,billing=1");
+  EXPECT_EQ(rows[0].cluster, "gradertest");
+  EXPECT_EQ(rows[0].start, 1795500936);
+  EXPECT_EQ(rows[2].state, "PENDING");
+  EXPECT_EQ(rows[2].reason, "BeginTime");
+}
+
+TEST(SlurmParse, Durations) {
+  EXPECT_EQ(parse_slurm_duration("00:00.021"), 0.021);
+  EXPECT_EQ(parse_slurm_duration("5:00"), 300);
+  EXPECT_EQ(parse_slurm_duration("00:05:00"), 300);
+  EXPECT_EQ(parse_slurm_duration("7-00:00:00"), 7 * 86400);
+  EXPECT_EQ(parse_slurm_duration("1-02:03:04"), 86400 + 2 * 3600 + 3 * 60 + 4);
+  EXPECT_EQ(parse_slurm_duration("2-12"), 2 * 86400 + 12 * 3600);
+  EXPECT_EQ(parse_slurm_duration("UNLIMITED"), std::nullopt);
+  EXPECT_EQ(parse_slurm_duration(""), std::nullopt);
+}
+
+TEST(SlurmParse, MemoryAndExitCodes) {
+  EXPECT_EQ(parse_slurm_memory_kb("3276K"), 3276u);
+  EXPECT_EQ(parse_slurm_memory_kb("310M"), 310u * 1024);
+  EXPECT_EQ(parse_slurm_memory_kb("2G"), 2u * 1024 * 1024);
+  EXPECT_EQ(parse_slurm_memory_kb("2048"), 2u);
+  EXPECT_EQ(parse_slurm_memory_kb(""), std::nullopt);
+  EXPECT_EQ(parse_exit_code("3:0"), (std::pair<int, int>{3, 0}));
+  EXPECT_EQ(parse_exit_code("0:125"), (std::pair<int, int>{0, 125}));
+  EXPECT_EQ(parse_exit_code(""), std::nullopt);
+}
+
+TEST(SlurmParse, TerminalAndPendingStates) {
+  for (const char* s : {"COMPLETED", "FAILED", "TIMEOUT", "OUT_OF_MEMORY", "CANCELLED by 0", "NODE_FAIL", "PREEMPTED",
+                        "BOOT_FAIL", "DEADLINE"})
+    EXPECT_TRUE(is_terminal_state(s)) << s;
+  for (const char* s : {"PENDING", "RUNNING", "COMPLETING", "REQUEUED", "SUSPENDED", "CONFIGURING"})
+    EXPECT_FALSE(is_terminal_state(s)) << s;
+  EXPECT_TRUE(is_pending_state("PENDING"));
+  EXPECT_TRUE(is_pending_state("REQUEUED"));
+  EXPECT_FALSE(is_pending_state("RUNNING"));
+}
+
+TEST(SlurmVerdict, CompletedIsOk) {
+  auto v = map_final_state("COMPLETED", "0:0");
+  EXPECT_EQ(v.status, RunStatus::Ok);
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_TRUE(v.message.empty());
+}
+
+TEST(SlurmVerdict, ExitCodeIsTheLearners) {
+  auto v = map_final_state("FAILED", "3:0", "NonZeroExitCode");
+  EXPECT_EQ(v.status, RunStatus::NonzeroExit);
+  EXPECT_EQ(v.exit_code, 3);
+  EXPECT_NE(v.message.find("exited with code 3"), std::string::npos);
+}
+
+TEST(SlurmVerdict, SignalIsTheLearners) {
+  auto v = map_final_state("FAILED", "0:11");
+  EXPECT_EQ(v.status, RunStatus::Signaled);
+  EXPECT_EQ(v.signal, 11);
+  EXPECT_EQ(v.exit_code, std::nullopt);
+}
+
+TEST(SlurmVerdict, TimeoutIsSlurmsTimeLimit) {
+  auto v = map_final_state("TIMEOUT", "0:0");
+  EXPECT_EQ(v.status, RunStatus::Timeout);
+  EXPECT_NE(v.message.find("time limit"), std::string::npos);
+  EXPECT_EQ(map_final_state("TIMEOUT", "0:15").status, RunStatus::Timeout);
+}
+
+TEST(SlurmVerdict, OutOfMemoryIsTheMemoryLimit) {
+  auto v = map_final_state("OUT_OF_MEMORY", "0:125");
+  EXPECT_EQ(v.status, RunStatus::MemoryLimit);
+  EXPECT_NE(v.message.find("--mem"), std::string::npos);
+}
+
+TEST(SlurmVerdict, OverMemoryKillBannerIsTheMemoryLimit) {
+  // The test cluster has no cgroups: jobacct_gather kills the job, sacct says FAILED 0:9.
+  std::string banner =
+      "slurmstepd-localhost: error: StepId=13.batch exceeded memory limit (436195328 > 52428800), being killed\n";
+  EXPECT_EQ(map_final_state("FAILED", "0:9", "", banner).status, RunStatus::MemoryLimit);
+  EXPECT_EQ(map_final_state("FAILED", "0:9", "", "").status, RunStatus::Signaled);
+}
+
+TEST(SlurmVerdict, InfrastructureEndsAreRunnerErrors) {
+  struct Case {
+    const char* state;
+    const char* says;
+  } cases[] = {{"NODE_FAIL", "node running the job failed"},
+               {"PREEMPTED", "preempted"},
+               {"BOOT_FAIL", "failed to boot"},
+               {"CANCELLED by 1234", "CANCELLED by 1234, not by the grader"},
+               {"DEADLINE", "deadline"},
+               {"REVOKED", "REVOKED"}};
+  for (const auto& c : cases) {
+    auto v = map_final_state(c.state, "0:0");
+    EXPECT_EQ(v.status, RunStatus::RunnerError) << c.state;
+    EXPECT_NE(v.message.find(c.says), std::string::npos) << c.state << ": " << v.message;
+  }
+  // Not the learner's fault, said plainly.
+  EXPECT_NE(map_final_state("NODE_FAIL", "0:0").message.find("not the submission's fault"), std::string::npos);
+}
+
+TEST(SlurmVerdict, FailedWithoutCodeIsARunnerError) {
+  auto v = map_final_state("FAILED", "0:0", "JobLaunchFailure");
+  EXPECT_EQ(v.status, RunStatus::RunnerError);
+  EXPECT_NE(v.message.find("JobLaunchFailure"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace grader::slurm
