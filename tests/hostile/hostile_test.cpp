@@ -61,6 +61,7 @@ struct Expect {
   std::vector<std::string> run_status;                     // acceptable statuses of run "main"
   std::map<std::string, std::vector<std::string>> checks;  // check id -> acceptable statuses
   std::vector<std::string> uncontainable_in;               // "EXECUTOR" or "EXECUTOR:USER"
+  std::string uncontainable_why;                           // why, for cells other than process
   std::vector<int> grader_exit{0, 1};
   double max_wall_s = 30;                                  // the whole grading
   std::optional<double> max_run_wall_s;                    // run "main"
@@ -86,7 +87,7 @@ std::vector<std::string> strings(const toml::node* node) {
 
 Expect load_expect(const fs::path& file) {
   static const std::set<std::string> known = {
-      "summary",   "run_status",     "checks",          "sandbox_only", "uncontainable_in",
+      "summary",   "run_status",     "checks",          "sandbox_only", "uncontainable_in", "uncontainable_why",
       "grader_exit", "max_wall_s",   "max_run_wall_s",  "truncated",    "report_stdout_contains",
       "must_not_exist", "extra_files", "max_grader_rss_mb", "tty"};
   toml::table t = toml::parse_file(file.string());
@@ -99,6 +100,7 @@ Expect load_expect(const fs::path& file) {
   if (auto* c = t["checks"].as_table())
     for (const auto& [k, v] : *c) e.checks[std::string(k.str())] = strings(&v);
   e.uncontainable_in = strings(t["uncontainable_in"].node());
+  e.uncontainable_why = t["uncontainable_why"].value_or(std::string());
   if (t["sandbox_only"].value_or(false)) e.uncontainable_in.push_back("process");
   if (auto* a = t["grader_exit"].as_array()) {
     e.grader_exit.clear();
@@ -486,7 +488,8 @@ TEST_P(Hostile, IsContained) {
     if (u == cell.executor || u == cell.executor + ":" + cell.user) uncontainable = true;
   if (uncontainable && !verify_attacks) {
     if (cell.executor == "process") GTEST_SKIP() << kProcessSkip;
-    GTEST_SKIP() << "declared in expect.toml as not containable by " << cell.executor << " as " << cell.user;
+    GTEST_SKIP() << "declared in expect.toml as not containable by " << cell.executor << " as " << cell.user << ": "
+                 << expect.uncontainable_why;
   }
 
   // Identity: "user" cells run the grader as nobody when the test is root, as the test's own
@@ -670,6 +673,10 @@ TEST_P(Hostile, IsContained) {
   std::vector<std::string> escapes;
   for (const auto& line : grader::split_lines(run_stdout))
     if (line.rfind("ESCAPED", 0) == 0) escapes.emplace_back(line);
+  for (const auto& line : grader::split_lines(run_stdout)) {
+    EXPECT_NE(line.rfind("ATTACK-ERROR", 0), 0u) << "the attack is broken: " << line;
+  }
+  if (std::getenv("HOSTILE_SHOW")) std::cout << "---- run stdout (" << cell.attack << "):\n" << run_stdout.substr(0, 3000) << "\n----\n";
   if (uncontainable) {
     // HOSTILE_VERIFY_ATTACKS: where nothing contains the attack, it must get through: the
     // attack is a working program, not one that fails for its own reasons.

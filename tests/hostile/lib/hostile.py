@@ -6,6 +6,8 @@ listening port, ...). The attack reports on stdout, one line per finding:
 
     ESCAPED: <what got through>     containment failed; the test fails on any such line
     note: <what was tried, and why it did not work>
+    ATTACK-ERROR: <what>            the attack itself is broken (a missing hostile.json, a
+                                    Python error): the test fails, never counts it as a block
     CONTAINED                       the last line, when nothing got through
 
 Risky attempts run in a forked child (attempt()), so that a seccomp kill, an exception or a hang
@@ -15,14 +17,17 @@ import json
 import os
 import select
 import signal
+import subprocess
 import sys
 import time
 
 try:
     with open("hostile.json", encoding="utf-8") as _f:
         INFO = json.load(_f)
-except OSError:
-    INFO = {}
+except (OSError, ValueError) as _e:
+    # Staged with the submission: without it every attempt would fail for the attack's own reason.
+    print("ATTACK-ERROR: cannot read hostile.json: %s" % _e, flush=True)
+    sys.exit(3)
 MARKER = INFO.get("marker") or os.environ.get("HOSTILE_MARKER") or (sys.argv[1] if len(sys.argv) > 1 else "")
 _escapes = []
 
@@ -47,8 +52,10 @@ def attempt(name, fn, timeout=1.5):
         try:
             res = fn()
             msg = "E" + res if res else "Bnothing got through"
-        except BaseException as e:  # noqa: BLE001 - any failure is a block
+        except (OSError, subprocess.SubprocessError) as e:  # what a control answers with
             msg = "B%s: %s" % (type(e).__name__, e)
+        except BaseException as e:  # noqa: BLE001 - a bug of the attack, not a block
+            msg = "X%s: %s" % (type(e).__name__, e)
         try:
             os.write(w, msg.encode("utf-8", "backslashreplace")[:8000])
         finally:
@@ -78,6 +85,9 @@ def attempt(name, fn, timeout=1.5):
     if text.startswith("E"):
         escaped("%s: %s" % (name, text[1:]))
         return text[1:]
+    if text.startswith("X"):
+        print("ATTACK-ERROR: %s: %s" % (name, text[1:]), flush=True)
+        return None
     if text.startswith("B"):
         note("%s: blocked (%s)" % (name, text[1:]))
     elif timed_out:

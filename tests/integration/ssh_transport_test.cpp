@@ -1,0 +1,620 @@
+// SshTransport against the test cluster's real sshd (ci/cluster start), and against private
+// sshd instances and sockets this test starts for the faults. If the cluster is not running,
+// these tests fail and say how to start it; they never skip. No sleeps for synchronisation: a
+// run returns once the remote command ended; waits for a remote state poll a condition.
+#include "runners/ssh/ssh_transport.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace grader {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kStartCluster = "start the test cluster: ci/cluster start";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void spit(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+std::string sh(const std::string& command) {
+  std::string out;
+  FILE* f = ::popen(command.c_str(), "r");
+  if (!f) return out;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
+  ::pclose(f);
+  return out;
+}
+
+// The cluster's GRADER_SSH_* settings: from the environment, else from `ci/cluster env`.
+std::map<std::string, std::string> cluster_env() {
+  std::map<std::string, std::string> env;
+  for (const char* name : {"GRADER_SSH_HOST", "GRADER_SSH_PORT", "GRADER_SSH_USER", "GRADER_SSH_KEY",
+                           "GRADER_SSH_KNOWN_HOSTS", "GRADER_SSH_CONFIG", "GRADER_SSH_ALIAS"}) {
+    if (const char* v = std::getenv(name)) env[name] = v;
+  }
+  if (env.size() == 7) return env;
+  env.clear();
+  std::istringstream lines(sh(std::string(GRADER_SOURCE_DIR) + "/ci/cluster env 2>/dev/null"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("export GRADER_SSH_", 0) != 0) continue;
+    auto eq = line.find('=');
+    env[line.substr(7, eq - 7)] = line.substr(eq + 1);
+  }
+  return env;
+}
+
+bool port_answers(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A listening socket on a free loopback port; close() it to get a port nobody listens on.
+struct Listener {
+  int fd = -1;
+  int port = 0;
+  Listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd, 16);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+  }
+  void close() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  ~Listener() { close(); }
+};
+
+std::set<pid_t> descendants(pid_t root) {
+  std::map<pid_t, pid_t> parent;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat = slurp(e.path() / "stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state;
+    pid_t ppid;
+    rest >> state >> ppid;
+    parent[std::stoi(name)] = ppid;
+  }
+  std::set<pid_t> out{root};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (auto [pid, pp] : parent) {
+      if (out.count(pp) && !out.count(pid)) {
+        out.insert(pid);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+class SshTransportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = cluster_env();
+    ASSERT_EQ(env_.size(), 7u) << kStartCluster << " (no GRADER_SSH_* settings found)";
+    port_ = std::stoi(env_["GRADER_SSH_PORT"]);
+    ASSERT_TRUE(port_answers(port_)) << kStartCluster << " (nothing listens on 127.0.0.1:" << port_ << ")";
+    std::string tmpl = (fs::temp_directory_path() / "ssh_transport_test_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  SshTarget target() { return SshTarget::parse(env_["GRADER_SSH_ALIAS"], fs::path(env_["GRADER_SSH_CONFIG"])); }
+
+  SshTarget explicit_target(int port, const fs::path& known_hosts) {
+    SshTarget t = SshTarget::parse("ssh://root@127.0.0.1:" + std::to_string(port), fs::path("/dev/null"));
+    t.identity_file = env_["GRADER_SSH_KEY"];
+    t.known_hosts_file = known_hosts;
+    return t;
+  }
+
+  RunRequest request(std::vector<std::string> argv, double timeout_s = 10) {
+    RunRequest r;
+    r.id = "t";
+    r.argv = std::move(argv);
+    r.workdir = "/tmp";
+    r.env = {{"PATH", "/usr/bin:/bin"}};
+    r.timeout_s = timeout_s;
+    return r;
+  }
+
+  // The TransportError a call throws, or "" when it does not throw.
+  template <class F>
+  static std::string error_of(F&& f) {
+    try {
+      f();
+    } catch (const TransportError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  std::map<std::string, std::string> env_;
+  int port_ = 0;
+  fs::path dir_;
+};
+
+// ---------------------------------------------------------------- targets
+
+TEST(SshTargetTest, ParsesUrlsStrictly) {
+  SshTarget t = SshTarget::parse("ssh://alice@login.example.org:2222", fs::path("/dev/null"));
+  EXPECT_EQ(t.user, "alice");
+  EXPECT_EQ(t.host, "login.example.org");
+  EXPECT_EQ(t.port, 2222);
+  EXPECT_EQ(t.url(), "ssh://alice@login.example.org:2222");
+  SshTarget v6 = SshTarget::parse("ssh://bob@[::1]:22/", fs::path("/dev/null"));
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(SshTarget::parse("rackham", fs::path("/dev/null")).port, 22);
+
+  auto message = [](const std::string& s) -> std::string {
+    try {
+      SshTarget::parse(s, fs::path("/dev/null"));
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(message("ssh://a@h:0").find("the port must be a number from 1 to 65535"), std::string::npos);
+  EXPECT_NE(message("ssh://a@h:22x").find("port"), std::string::npos);
+  EXPECT_NE(message("ssh://a:pw@h").find("password"), std::string::npos);
+  EXPECT_NE(message("ssh://a@h/home/a").find("no path"), std::string::npos);
+  EXPECT_NE(message("http://h").find("only ssh://"), std::string::npos);
+  EXPECT_NE(message("ssh://@h").find("empty user"), std::string::npos);
+  EXPECT_NE(message("h:22").find("ssh://h:22"), std::string::npos);
+  EXPECT_NE(message("ssh://a@h;rm").find("'ssh://a@h;rm'"), std::string::npos);
+  EXPECT_NE(message("").find("empty"), std::string::npos);
+  std::string missing;
+  try {
+    SshTarget::parse("h", fs::path("/nonexistent/ssh_config"));
+  } catch (const std::invalid_argument& e) {
+    missing = e.what();
+  }
+  EXPECT_NE(missing.find("/nonexistent/ssh_config"), std::string::npos) << missing;
+}
+
+TEST_F(SshTransportTest, TargetResolvesConfigAliasLikeOpenSsh) {
+  SshTarget t = target();
+  EXPECT_EQ(t.alias, "gradertest");
+  EXPECT_EQ(t.host, "127.0.0.1");
+  EXPECT_EQ(t.port, port_);
+  EXPECT_EQ(t.user, "root");
+  EXPECT_EQ(t.known_hosts_file, fs::path(env_["GRADER_SSH_KNOWN_HOSTS"]));
+  EXPECT_FALSE(t.proxy_jump);
+  // What the name says wins over the config.
+  SshTarget u = SshTarget::parse("nobody@gradertest", fs::path(env_["GRADER_SSH_CONFIG"]));
+  EXPECT_EQ(u.user, "nobody");
+  EXPECT_EQ(u.host, "127.0.0.1");
+}
+
+// ---------------------------------------------------------------- commands
+
+TEST_F(SshTransportTest, ExitCodesAndSignalsKeptApart) {
+  SshTransport ssh(target());
+  RunResult ok = ssh.run(request({"sh", "-c", "echo out; echo err >&2"}));
+  EXPECT_EQ(ok.status, RunStatus::Ok) << ok.message;
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.out.data, "out\n");
+  EXPECT_EQ(ok.err.data, "err\n");
+  EXPECT_EQ(ok.out.total_bytes, 4u);
+
+  RunResult three = ssh.run(request({"sh", "-c", "exit 3"}));
+  EXPECT_EQ(three.status, RunStatus::NonzeroExit);
+  EXPECT_EQ(three.exit_code, 3);
+  EXPECT_FALSE(three.signal);
+
+  RunResult segv = ssh.run(request({"sh", "-c", "kill -SEGV $$"}));
+  EXPECT_EQ(segv.status, RunStatus::Signaled) << segv.message;
+  EXPECT_EQ(segv.signal, SIGSEGV);
+  EXPECT_FALSE(segv.exit_code);
+  EXPECT_NE(segv.message.find("SIGSEGV"), std::string::npos) << segv.message;
+
+  RunResult missing = ssh.run(request({"no-such-command-xyz"}));
+  EXPECT_EQ(missing.status, RunStatus::RunnerError);
+  EXPECT_NE(missing.message.find("command not found: no-such-command-xyz"), std::string::npos) << missing.message;
+}
+
+TEST_F(SshTransportTest, ArgvEnvWorkdirAndStdinAreExact) {
+  SshTransport ssh(target());
+  RunRequest r = request({"sh", "-c", "pwd; printf '[%s]' \"$@\"; echo; env | sort; cat", "sh",
+                          "a b", "it's", "$(id)", "*", ""});
+  r.workdir = dir_;
+  r.env = {{"PATH", "/usr/bin:/bin"}, {"ODD", "x y;'\"$z"}};
+  r.stdin_data = std::string("line1\nline2\n");
+  RunResult res = ssh.run(r);
+  ASSERT_EQ(res.status, RunStatus::Ok) << res.message << res.err.data;
+  EXPECT_EQ(res.out.data, dir_.string() + "\n[a b][it's][$(id)][*][]\nODD=x y;'\"$z\nPATH=/usr/bin:/bin\n"
+                              "PWD=" + dir_.string() + "\nline1\nline2\n");
+  EXPECT_EQ(res.err.data, "");
+
+  RunRequest nowhere = request({"true"});
+  nowhere.workdir = "/nonexistent/dir";
+  RunResult nw = ssh.run(nowhere);
+  EXPECT_EQ(nw.status, RunStatus::RunnerError);
+  EXPECT_NE(nw.message.find("workdir does not exist: /nonexistent/dir"), std::string::npos) << nw.message;
+
+  // A big stdin goes through the channel window without a deadlock.
+  RunRequest big = request({"wc", "-c"});
+  big.stdin_data = std::string(3 * 1024 * 1024, 'x');
+  RunResult b = ssh.run(big);
+  EXPECT_EQ(b.status, RunStatus::Ok) << b.message;
+  EXPECT_EQ(b.out.data, "3145728\n");
+}
+
+TEST_F(SshTransportTest, OutputIsCappedExactlyLikeTheLocalExecutor) {
+  SshTransport ssh(target());
+  RunRequest r = request({"sh", "-c", "head -c 5000 /dev/zero; echo tail >&2"});
+  r.output_limit = 1000;
+  RunResult res = ssh.run(r);
+  EXPECT_EQ(res.status, RunStatus::OutputLimit) << res.message;
+  EXPECT_EQ(res.out.data.size(), 1000u);
+  EXPECT_TRUE(res.out.truncated);
+  EXPECT_GT(res.out.total_bytes, 1000u);
+  EXPECT_NE(res.message.find("stdout exceeded"), std::string::npos) << res.message;
+
+  // Exactly at the cap is not over it.
+  RunRequest exact = request({"head", "-c", "1000", "/dev/zero"});
+  exact.output_limit = 1000;
+  RunResult e = ssh.run(exact);
+  EXPECT_EQ(e.status, RunStatus::Ok) << e.message;
+  EXPECT_FALSE(e.out.truncated);
+  EXPECT_EQ(e.out.total_bytes, 1000u);
+
+  // A stream that never stops is stopped at the cap, not at the timeout.
+  RunRequest endless = request({"yes"}, 20);
+  endless.output_limit = 64 * 1024;
+  auto t0 = Clock::now();
+  RunResult y = ssh.run(endless);
+  EXPECT_EQ(y.status, RunStatus::OutputLimit);
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 10);
+  // Killed: at most a zombie is left (this machine's init does not reap orphans).
+  RunResult gone = ssh.run(request({"sh", "-c", "ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == \"yes\"'"}));
+  EXPECT_EQ(gone.out.data, "");
+}
+
+TEST_F(SshTransportTest, TimeoutKillsTheRemoteProcessTree) {
+  SshTransport ssh(target());
+  // A child in the background and a grandchild: all in the remote process group.
+  RunRequest r = request({"sh", "-c", "sleep 301.25 & sh -c 'sleep 301.25' & sleep 301.25"}, 1);
+  auto t0 = Clock::now();
+  RunResult res = ssh.run(r);
+  double took = std::chrono::duration<double>(Clock::now() - t0).count();
+  EXPECT_EQ(res.status, RunStatus::Timeout) << res.message;
+  EXPECT_NE(res.message.find("time limit"), std::string::npos);
+  EXPECT_GE(res.wall_s, 1.0);
+  EXPECT_LT(took, 3.0);
+  RunResult left = ssh.run(request(
+      {"sh", "-c", "ps -eo stat=,args= | awk '$1 !~ /^Z/ && /slee[p] 301.25/' | grep . || echo none"}));
+  EXPECT_EQ(left.out.data, "none\n") << "processes survived the timeout";
+}
+
+TEST_F(SshTransportTest, ManyCommandsReuseOneConnection) {
+  SshTransport ssh(target());
+  std::string dir = ssh.make_temp_dir("reuse-");
+  for (int i = 0; i < 30; ++i) {
+    RunResult r = ssh.run(request({"echo", std::to_string(i)}));
+    ASSERT_EQ(r.out.data, std::to_string(i) + "\n");
+  }
+  ssh.write_file(dir + "/f", "x");
+  EXPECT_EQ(ssh.read_file(dir + "/f", 10), "x");
+  ssh.remove_tree(dir);
+  EXPECT_EQ(ssh.connects(), 1);
+}
+
+// ---------------------------------------------------------------- files
+
+TEST_F(SshTransportTest, UploadReadWriteRemoveRoundTrip) {
+  fs::path local = dir_ / "submission";
+  fs::create_directories(local / "sub dir" / "deeper");
+  const std::string binary("\xff\xfe\x00\x01\x80 not utf-8 \xc3\x28", 18);
+  spit(local / "with space.txt", "hello\n");
+  spit(local / "sub dir" / "deeper" / "bytes.bin", binary);
+  spit(local / "run.sh", "#!/bin/sh\necho ran\n");
+  fs::permissions(local / "run.sh", fs::perms(0750));
+  fs::permissions(local / "with space.txt", fs::perms(0640));
+  fs::create_symlink("sub dir/deeper/bytes.bin", local / "link");
+
+  SshTransport ssh(target());
+  std::string remote = ssh.make_temp_dir("roundtrip-");
+  ASSERT_EQ(remote.rfind("/", 0), 0u);
+  ssh.upload(local, remote);
+
+  EXPECT_EQ(ssh.read_file(remote + "/with space.txt", 100), "hello\n");
+  EXPECT_EQ(ssh.read_file(remote + "/sub dir/deeper/bytes.bin", 100), binary);
+  EXPECT_EQ(ssh.read_file(remote + "/sub dir/deeper/bytes.bin", 4), binary.substr(0, 4));
+  EXPECT_EQ(ssh.read_file(remote + "/link", 100), binary);
+  EXPECT_EQ(ssh.read_file(remote + "/absent", 100), std::nullopt);
+
+  RunRequest check = request({"sh", "-c",
+                              "stat -c '%a %n' run.sh 'with space.txt'; readlink link; ./run.sh"});
+  check.workdir = remote;
+  RunResult st = ssh.run(check);
+  EXPECT_EQ(st.out.data, "750 run.sh\n640 with space.txt\nsub dir/deeper/bytes.bin\nran\n") << st.err.data;
+
+  // write_file replaces atomically and takes any bytes.
+  ssh.write_file(remote + "/with space.txt", binary);
+  EXPECT_EQ(ssh.read_file(remote + "/with space.txt", 100), binary);
+  RunRequest no_tmp = request({"sh", "-c", "ls -A | grep -c grader-tmp || true"});
+  no_tmp.workdir = remote;
+  EXPECT_EQ(ssh.run(no_tmp).out.data, "0\n");
+
+  // Files a run collects are read back from inside the workdir only.
+  RunRequest collect = request({"sh", "-c", "echo result > out.txt; ln -s /etc/passwd escape"});
+  collect.workdir = remote;
+  collect.collect = {"out.txt", "escape", "missing"};
+  RunResult c = ssh.run(collect);
+  EXPECT_TRUE(c.files["out.txt"].exists);
+  EXPECT_EQ(c.files["out.txt"].data, "result\n");
+  EXPECT_FALSE(c.files["escape"].exists);
+  EXPECT_FALSE(c.files["missing"].exists);
+
+  ssh.remove_tree(remote);
+  EXPECT_EQ(ssh.read_file(remote + "/with space.txt", 100), std::nullopt);
+  RunResult gone = ssh.run(request({"sh", "-c", "test -e \"$0\" && echo exists || echo gone", remote}));
+  EXPECT_EQ(gone.out.data, "gone\n");
+}
+
+// ---------------------------------------------------------------- faults
+
+TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
+  fs::path empty = dir_ / "known_hosts";
+  spit(empty, "");
+  SshTransport ssh(explicit_target(port_, empty));
+  std::string e = error_of([&] { ssh.connect(); });
+  EXPECT_NE(e.find("unknown host key"), std::string::npos) << e;
+  EXPECT_NE(e.find("[127.0.0.1]:" + std::to_string(port_)), std::string::npos) << e;
+  EXPECT_NE(e.find("SHA256:"), std::string::npos) << e;
+  EXPECT_NE(e.find(empty.string()), std::string::npos) << e;
+  EXPECT_EQ(slurp(empty), "") << "the grader must never add a key";
+
+  // A config that says `StrictHostKeyChecking no` changes nothing.
+  fs::path cfg = dir_ / "lax_config";
+  spit(cfg, "Host lax\n  HostName 127.0.0.1\n  Port " + std::to_string(port_) +
+                "\n  User root\n  StrictHostKeyChecking no\n  UserKnownHostsFile " + empty.string() +
+                "\n  GlobalKnownHostsFile /dev/null\n  IdentityFile " + env_["GRADER_SSH_KEY"] + "\n");
+  SshTransport lax(SshTarget::parse("lax", cfg));
+  e = error_of([&] { lax.connect(); });
+  EXPECT_NE(e.find("unknown host key"), std::string::npos) << e;
+}
+
+TEST_F(SshTransportTest, ChangedHostKeyIsRefused) {
+  ASSERT_EQ(std::system(("ssh-keygen -q -t ed25519 -N '' -f " + (dir_ / "other").string()).c_str()), 0);
+  std::string pub = slurp(dir_ / "other.pub");
+  pub = pub.substr(0, pub.find(' ', pub.find(' ') + 1));
+  fs::path kh = dir_ / "known_hosts";
+  spit(kh, "[127.0.0.1]:" + std::to_string(port_) + " " + pub + "\n");
+  SshTransport ssh(explicit_target(port_, kh));
+  std::string e = error_of([&] { ssh.connect(); });
+  EXPECT_NE(e.find("HOST KEY CHANGED"), std::string::npos) << e;
+  EXPECT_NE(e.find("SHA256:"), std::string::npos) << e;
+  EXPECT_NE(e.find(kh.string()), std::string::npos) << e;
+}
+
+TEST_F(SshTransportTest, WrongUserOrKeyIsRefused) {
+  SshTarget t = explicit_target(port_, env_["GRADER_SSH_KNOWN_HOSTS"]);
+  t.user = "nobody";
+  SshTransport wrong_user(t);
+  std::string e = error_of([&] { wrong_user.connect(); });
+  EXPECT_NE(e.find("authentication refused for user 'nobody'"), std::string::npos) << e;
+  EXPECT_NE(e.find("publickey"), std::string::npos) << e;
+
+  ASSERT_EQ(std::system(("ssh-keygen -q -t ed25519 -N '' -f " + (dir_ / "stranger").string()).c_str()), 0);
+  SshTarget k = explicit_target(port_, env_["GRADER_SSH_KNOWN_HOSTS"]);
+  k.identity_file = dir_ / "stranger";
+  SshTransport wrong_key(k);
+  e = error_of([&] { wrong_key.connect(); });
+  EXPECT_NE(e.find("authentication refused for user 'root'"), std::string::npos) << e;
+  EXPECT_NE(e.find((dir_ / "stranger").string() + " (refused)"), std::string::npos) << e;
+}
+
+TEST_F(SshTransportTest, NothingListeningIsConnectionRefused) {
+  Listener l;
+  int port = l.port;
+  l.close();
+  SshTransport ssh(explicit_target(port, env_["GRADER_SSH_KNOWN_HOSTS"]));
+  auto t0 = Clock::now();
+  std::string e = error_of([&] { ssh.run(request({"true"})); });
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 2.0);
+  EXPECT_NE(e.find("ssh://root@127.0.0.1:" + std::to_string(port) + ": cannot connect"), std::string::npos) << e;
+  EXPECT_NE(e.find("refused"), std::string::npos) << e;
+}
+
+TEST_F(SshTransportTest, SilentHostTimesOutAfterTheConnectTimeout) {
+  Listener l;  // accepts TCP (the kernel does), never says a word of SSH
+  SshOptions o;
+  o.connect_timeout_s = 2;
+  SshTransport ssh(explicit_target(l.port, env_["GRADER_SSH_KNOWN_HOSTS"]), o);
+  auto t0 = Clock::now();
+  std::string e = error_of([&] { ssh.connect(); });
+  double took = std::chrono::duration<double>(Clock::now() - t0).count();
+  EXPECT_GE(took, 1.9);
+  EXPECT_LT(took, 4.0);
+  EXPECT_NE(e.find("cannot connect"), std::string::npos) << e;
+  EXPECT_NE(e.find("imeout"), std::string::npos) << e;
+}
+
+// A private sshd with the cluster's host key and authorized_keys, on its own port, owned by
+// the test so it can be killed. Ready once it logs that it listens.
+class PrivateSshd {
+ public:
+  PrivateSshd(const fs::path& cluster_ssh_dir, int port) : port_(port) {
+    int pipefd[2];
+    if (::pipe2(pipefd, O_CLOEXEC) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(pipefd[1], 2);
+      const std::string p = std::to_string(port);
+      const std::string hk = "HostKey=" + (cluster_ssh_dir / "ssh_host_ed25519_key").string();
+      const std::string ak = "AuthorizedKeysFile=" + (cluster_ssh_dir / "authorized_keys").string();
+      ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null", "-o", ("Port=" + p).c_str(),
+              "-o", "ListenAddress=127.0.0.1", "-o", hk.c_str(), "-o", ak.c_str(), "-o", "PidFile=none",
+              "-o", "StrictModes=no", "-o", "PasswordAuthentication=no", "-o", "UsePAM=no",
+              "-o", "PermitRootLogin=prohibit-password", "-o", "Subsystem=sftp internal-sftp",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(pipefd[1]);
+    std::string log;
+    char buf[512];
+    ssize_t n;
+    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) {
+      log.append(buf, static_cast<std::size_t>(n));
+      if (log.find("Server listening on") != std::string::npos) {
+        ready_ = true;
+        break;
+      }
+    }
+    log_ = log;
+    log_fd_ = pipefd[0];  // kept open: sshd -e logs every connection there
+  }
+  ~PrivateSshd() { kill_all(); if (log_fd_ >= 0) ::close(log_fd_); }
+  bool ready() const { return ready_; }
+  const std::string& log() const { return log_; }
+  // sshd and everything below it: the listener, its per-connection processes, their commands.
+  void kill_all() {
+    if (pid_ <= 0) return;
+    for (pid_t p : descendants(pid_)) ::kill(p, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+  std::string log_;
+  int log_fd_ = -1;
+};
+
+bool remote_sleep_running(const std::string& arg) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string cmdline = slurp(e.path() / "cmdline");
+    if (cmdline == std::string("sleep\0", 6) + arg + std::string(1, '\0')) return true;
+  }
+  return false;
+}
+
+TEST_F(SshTransportTest, SshdDroppingTheConnectionMidCommandFailsFastThenReconnects) {
+  Listener free_port;
+  const int port = free_port.port;
+  free_port.close();
+  const fs::path cluster_ssh = fs::path(env_["GRADER_SSH_KEY"]).parent_path();
+  auto sshd = std::make_unique<PrivateSshd>(cluster_ssh, port);
+  ASSERT_TRUE(sshd->ready()) << "private sshd did not start: " << sshd->log();
+  fs::path kh = dir_ / "known_hosts";
+  std::string host_pub = slurp(cluster_ssh / "ssh_host_ed25519_key.pub");
+  spit(kh, "[127.0.0.1]:" + std::to_string(port) + " " + host_pub);
+
+  SshTransport ssh(explicit_target(port, kh));
+  ASSERT_EQ(ssh.run(request({"true"})).status, RunStatus::Ok);
+
+  std::atomic<bool> done{false};
+  Clock::time_point killed_at{};
+  std::thread killer([&] {
+    while (!done && !remote_sleep_running("5.125")) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    killed_at = Clock::now();
+    sshd->kill_all();
+  });
+  auto t0 = Clock::now();
+  std::string e = error_of([&] { ssh.run(request({"sleep", "5.125"}, 30)); });
+  auto t1 = Clock::now();
+  done = true;
+  killer.join();
+  EXPECT_LT(std::chrono::duration<double>(t1 - t0).count(), 4.0) << "it waited for the command";
+  EXPECT_LT(std::chrono::duration<double>(t1 - killed_at).count(), 1.0);
+  EXPECT_NE(e.find("ssh://root@127.0.0.1:" + std::to_string(port) + ": connection lost while running 'sleep'"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("not retried"), std::string::npos) << e;
+
+  // The next call reconnects (to a new sshd on the same port).
+  sshd = std::make_unique<PrivateSshd>(cluster_ssh, port);
+  ASSERT_TRUE(sshd->ready()) << sshd->log();
+  RunResult again = ssh.run(request({"echo", "back"}));
+  EXPECT_EQ(again.out.data, "back\n");
+  EXPECT_EQ(ssh.connects(), 2);
+  // A file operation on a connection that died while idle is retried once, transparently.
+  sshd->kill_all();
+  sshd = std::make_unique<PrivateSshd>(cluster_ssh, port);
+  ASSERT_TRUE(sshd->ready()) << sshd->log();
+  EXPECT_EQ(ssh.read_file("/nonexistent-file", 10), std::nullopt);
+  EXPECT_EQ(ssh.connects(), 3);
+}
+
+TEST_F(SshTransportTest, ProxyJumpExplicitAndFromConfig) {
+  // Jump through the cluster's sshd to itself: the last hop is libssh, the jump `ssh -W`.
+  SshTarget t = explicit_target(port_, env_["GRADER_SSH_KNOWN_HOSTS"]);
+  t.proxy_jump = "root@127.0.0.1:" + std::to_string(port_);
+  t.config_file = env_["GRADER_SSH_CONFIG"];
+  {
+    SshTransport ssh(t);
+    RunResult r = ssh.run(request({"echo", "jumped"}));
+    EXPECT_EQ(r.out.data, "jumped\n") << r.message;
+  }
+  fs::path cfg = dir_ / "ssh_config";
+  spit(cfg, slurp(env_["GRADER_SSH_CONFIG"]) + "\nHost behind\n  HostName 127.0.0.1\n  Port " +
+                std::to_string(port_) + "\n  User root\n  IdentityFile " + env_["GRADER_SSH_KEY"] +
+                "\n  UserKnownHostsFile " + env_["GRADER_SSH_KNOWN_HOSTS"] + "\n  ProxyJump gradertest\n");
+  SshTarget behind = SshTarget::parse("behind", cfg);
+  ASSERT_TRUE(behind.proxy_jump);
+  EXPECT_EQ(*behind.proxy_jump, "gradertest");
+  SshTransport ssh(behind);
+  RunResult r = ssh.run(request({"echo", "behind"}));
+  EXPECT_EQ(r.out.data, "behind\n") << r.message;
+}
+
+}  // namespace
+}  // namespace grader
