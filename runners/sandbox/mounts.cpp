@@ -202,15 +202,6 @@ MountPlan build_mount_plan(const MountOptions& o) {
     for (const auto& name : names) mirror_ro(plan, fs::path("/etc") / name, made);
   }
 
-  for (const auto& extra : o.extra_ro) {
-    bool covered = false;
-    for (const char* p : kSystemPaths) {
-      auto rel = extra.lexically_relative(p);
-      if (!rel.empty() && *rel.begin() != "..") covered = true;
-    }
-    if (!covered) mirror_ro(plan, extra, made);
-  }
-
   plan.ops.push_back({MountOp::Kind::Dir, "", inside(kSandboxWorkdir), "", 0755, false});
   plan.ops.push_back(
       {MountOp::Kind::BindRw, outside(o.workdir), inside(kSandboxWorkdir), "", 0, false});
@@ -237,6 +228,22 @@ MountPlan build_mount_plan(const MountOptions& o) {
                       "size=" + std::to_string(o.shm_bytes) + ",mode=1777,nr_inodes=4096", 0,
                       true});
   plan.ops.push_back({MountOp::Kind::RemountRo, "", inside("/dev"), "", 0, true});
+
+  // Extra trees last, so that one under /tmp lands in the run's /tmp rather than under it.
+  // Never the root, nor anything where the sandbox puts its own mounts.
+  for (const auto& raw : o.extra_ro) {
+    const fs::path extra = raw.lexically_normal();
+    bool skip = !extra.is_absolute() || std::distance(extra.begin(), extra.end()) < 3;
+    for (const char* own : {"/work", "/proc", "/dev", "/etc", "/sys", "/run"}) {
+      auto rel = extra.lexically_relative(own);
+      if (!rel.empty() && *rel.begin() != "..") skip = true;
+    }
+    for (const char* p : kSystemPaths) {
+      auto rel = extra.lexically_relative(p);
+      if (!rel.empty() && *rel.begin() != "..") skip = true;  // already there
+    }
+    if (!skip) mirror_ro(plan, extra, made);
+  }
 
   plan.ops.push_back({MountOp::Kind::Dir, "", inside("/proc"), "", 0555, false});
   plan.ops.push_back({MountOp::Kind::Proc, "", inside("/proc"), o.hide_pids ? "hidepid=2" : "", 0,

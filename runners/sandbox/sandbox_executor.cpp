@@ -157,6 +157,12 @@ std::set<std::string> parse_disable(const char* text) {
 SandboxOptions SandboxOptions::from_environment() {
   SandboxOptions o;
   o.disable = parse_disable(::getenv("GRADER_SANDBOX_DISABLE"));
+  if (const char* ro = ::getenv("GRADER_SANDBOX_RO")) {
+    std::stringstream in(ro);
+    for (std::string p; std::getline(in, p, ':');) {
+      if (!p.empty() && p[0] == '/') o.extra_ro.emplace_back(p);
+    }
+  }
   return o;
 }
 
@@ -320,6 +326,27 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
         fs::path real = fs::canonical(exe, ec);
         if (!ec && real.has_parent_path()) mo.extra_ro.push_back(real.parent_path().parent_path());
         break;
+      }
+    }
+    // Trees the environment points at (an Lmod hierarchy, BASH_ENV, software on PATH): shown
+    // read-only at the same paths. A hierarchy's ".../Core" brings its root along.
+    for (const char* key : {"PATH", "MODULEPATH", "BASH_ENV", "MODULESHOME", "LMOD_CMD", "LMOD_DIR",
+                            "LMOD_PKG", "PYTHONPATH", "LD_LIBRARY_PATH", "SLURM_CONF"}) {
+      auto it = req.env.find(key);
+      if (it == req.env.end()) continue;
+      std::stringstream entries(it->second);
+      for (std::string entry; std::getline(entries, entry, ':');) {
+        if (entry.empty() || entry[0] != '/') continue;
+        fs::path p = fs::path(entry).lexically_normal();
+        const fs::path rel = p.lexically_relative(workdir);
+        if (p == workdir || (!rel.empty() && *rel.begin() != "..")) {
+          continue;  // inside the workdir: already there, as /work
+        }
+        if (!fs::exists(p, ec)) continue;
+        if (p.filename() == "Core" || (p.filename().empty() && p.parent_path().filename() == "Core")) {
+          mo.extra_ro.push_back(p.parent_path());
+        }
+        mo.extra_ro.push_back(p);
       }
     }
     mo.tmp_bytes = options.tmp_bytes;

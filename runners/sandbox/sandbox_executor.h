@@ -44,7 +44,8 @@ struct SandboxOptions {
   unsigned uid_count = 1000;
   std::set<std::string> disable;  // controls not to use (see above)
 
-  // Defaults, with `disable` read from GRADER_SANDBOX_DISABLE (comma-separated).
+  // Defaults, with `disable` read from GRADER_SANDBOX_DISABLE (comma-separated) and extra_ro
+  // from GRADER_SANDBOX_RO (colon-separated absolute paths).
   static SandboxOptions from_environment();
 };
 

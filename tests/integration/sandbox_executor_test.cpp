@@ -336,6 +336,23 @@ TEST_F(SandboxExecutorTest, StdinIsFedAndEnvironmentIsExact) {
   EXPECT_EQ(r.out.data, "in\nPATH=/usr/bin:/bin\nPWD=/work\nX=/work/sub\n");
 }
 
+TEST_F(SandboxExecutorTest, TreesTheEnvironmentNamesAreShownReadOnly) {
+  // An Lmod hierarchy and its BASH_ENV, as the test cluster sets them, outside the system trees.
+  fs::create_directories(dir_ / "modules" / "Core" / "Python");
+  fs::create_directories(dir_ / "modules" / "Compiler");
+  std::ofstream(dir_ / "modules" / "Core" / "Python" / "3.11.lua") << "-- module";
+  std::ofstream(dir_ / "modules" / "Compiler" / "x.lua") << "-- compiler";
+  std::ofstream(dir_ / "init.sh") << "export FROM_BASH_ENV=yes\n";
+  RunRequest req = request({"bash", "-c",
+                            "echo $FROM_BASH_ENV; cat $MODULEPATH/Python/3.11.lua; echo;"
+                            "cat $MODULEPATH/../Compiler/x.lua; echo; touch $MODULEPATH/new 2>/dev/null || echo ro"});
+  req.env["MODULEPATH"] = (dir_ / "modules" / "Core").string();
+  req.env["BASH_ENV"] = (dir_ / "init.sh").string();
+  RunResult r = executor().run(req);
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "yes\n-- module\n-- compiler\nro\n");
+}
+
 TEST_F(SandboxExecutorTest, MissingCommandIsRunnerError) {
   RunResult r = executor().run(request({"no-such-command-xyz"}));
   EXPECT_EQ(r.status, RunStatus::RunnerError);
