@@ -524,6 +524,8 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   if (have_report) {
     if (WIFEXITED(report.wait_status)) result.exit_code = WEXITSTATUS(report.wait_status);
     if (WIFSIGNALED(report.wait_status)) result.signal = WTERMSIG(report.wait_status);
+  } else if (stop == Stop::Timeout || stop == Stop::OutputLimit) {
+    result.signal = SIGKILL;  // we stopped it: its main process died of the namespace's SIGKILL
   }
   if (cgroup) {
     result.cpu_s = static_cast<double>(usage.cpu_ns - std::min(usage.cpu_ns, cpu_base)) / 1e9;

@@ -138,11 +138,17 @@ void exec_command(const ChildPlan& p) {
     got = ::read(p.sync_fd, &go, 1);
   } while (got < 0 && errno == EINTR);
   if (got != 1) ::_exit(127);  // the grader gave up (or died) before letting us go
-  ::close(p.sync_fd);
   if (const char* what = enter_namespaces(p.ns)) fail(setup, what);
   if (p.mounts != nullptr) {
     if (const char* what = apply_mount_plan(*p.mounts)) fail(setup, what);
   }
+  // The second "go": the parent has put us into the run's cgroup (on cgroup v1 that migration
+  // waits out an RCU grace period, several ms, which overlaps the set-up above).
+  do {
+    got = ::read(p.sync_fd, &go, 1);
+  } while (got < 0 && errno == EINTR);
+  if (got != 1) ::_exit(127);
+  ::close(p.sync_fd);
   pid_t learner = static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
   if (learner < 0) fail(setup, "fork() of the learner's process");
   if (learner == 0) {
@@ -200,11 +206,16 @@ pid_t start_init(const ChildPlan& plan, int sync_write, Cgroup* cgroup, std::str
     std::string err = write_id_maps(pid, ::getuid(), ::getgid());
     if (!err.empty()) return abandon("set up the user namespace's id maps: " + err, error);
   }
+  const char go = 'g';
+  if (::write(sync_write, &go, 1) != 1) {
+    return abandon(std::string("signal the run's init to start: ") + std::strerror(errno), error);
+  }
+  // Into the cgroup while init builds the root; it forks the learner only after the second go,
+  // so nothing of the learner ever runs outside the cgroup.
   if (cgroup != nullptr) {
     std::string err = cgroup->attach(pid);
     if (!err.empty()) return abandon(err, error);
   }
-  const char go = 'g';
   if (::write(sync_write, &go, 1) != 1) {
     return abandon(std::string("signal the run's init to start: ") + std::strerror(errno), error);
   }

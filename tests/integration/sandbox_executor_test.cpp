@@ -257,6 +257,8 @@ TEST_F(SandboxExecutorTest, TimeoutKillsTheWholeTree) {
   req.timeout_s = 0.5;
   RunResult r = executor().run(req);
   EXPECT_EQ(r.status, RunStatus::Timeout) << r.message;
+  EXPECT_EQ(r.signal, SIGKILL);
+  EXPECT_EQ(r.exit_code, std::nullopt);
   EXPECT_LT(r.wall_s, 2);
   EXPECT_TRUE(leftover_cgroups().empty());
 }
