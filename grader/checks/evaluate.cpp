@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "grader/checks/jobscript_check.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 
@@ -232,6 +233,37 @@ Verdict eval_bound(const BoundCheck& c, const RunResult& r) {
   return pass(got + ", " + bounds);
 }
 
+// A jobscript as handed in: read from the submission's files, graded against its requirements.
+Verdict eval_jobscript(const JobscriptCheck& c, const RunResults& runs, bool partial) {
+  auto sub = runs.find(kSubmissionRun);
+  if (sub == runs.end()) return error("the submission's files were not read, so '" + c.file + "' cannot be graded");
+  auto it = sub->second.files.find(c.file);
+  if (it == sub->second.files.end()) return error("file '" + c.file + "' was not read from the submission");
+  if (!it->second.exists) {
+    std::string msg = "file '" + c.file + "' is not in the submission";
+    return fail(msg, msg);
+  }
+  if (it->second.truncated) {
+    std::string msg = "file '" + c.file + "' is too large to be a jobscript (" + format_size(it->second.size) + ")";
+    return fail(msg, msg);
+  }
+  JobscriptEvaluation e = evaluate_jobscript(c, it->second.data);
+  std::string counts = c.file + ": " + std::to_string(e.met()) + " of " + std::to_string(e.total()) + " requirements met";
+  std::string notes;
+  for (const auto& n : e.notes) notes += "\n  note: " + n;
+  std::string list;
+  for (const auto& r : e.requirements)
+    if (!r.met) list += "\n  " + r.message;
+  if (e.met() == e.total()) {
+    std::string passed;
+    for (const auto& r : e.requirements) passed += "\n  " + r.message;
+    return {CheckStatus::Passed, 1.0, counts + passed + notes, counts};
+  }
+  Verdict v = fail(counts + ":" + list + notes, counts);
+  v.fraction = partial && e.total() > 0 ? static_cast<double>(e.met()) / e.total() : 0.0;
+  return v;
+}
+
 }  // namespace
 
 bool substitute_placeholders(std::string& pattern, const RunResults& runs, bool for_regex,
@@ -265,7 +297,9 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
 
   auto it = runs.find(check.run);
   Verdict v;
-  if (it == runs.end()) {
+  if (const auto* job = std::get_if<JobscriptCheck>(&check.kind)) {
+    v = eval_jobscript(*job, runs, check.partial);
+  } else if (it == runs.end()) {
     v = error("run '" + check.run + "' did not take place");
   } else if (it->second.status == RunStatus::RunnerError) {
     v = error("run '" + check.run + "' could not be run: " + it->second.message);
@@ -274,7 +308,8 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
     v = std::visit(overloaded{[&](const ExitCodeCheck& c) { return eval_exit(c, r); },
                               [&](const OutputCheck& c) { return eval_output(c, r, runs); },
                               [&](const FileExistsCheck& c) { return eval_exists(c, r); },
-                              [&](const BoundCheck& c) { return eval_bound(c, r); }},
+                              [&](const BoundCheck& c) { return eval_bound(c, r); },
+                              [&](const JobscriptCheck&) { return error("unreachable"); }},
                    check.kind);
     // Output checks on a run that crashed say so: the output alone would mislead.
     if (v.status == CheckStatus::Failed && r.status != RunStatus::Ok &&

@@ -13,6 +13,11 @@ namespace grader {
 
 using RunResults = std::map<std::string, RunResult>;
 
+// The submission's own files as handed in, before any run: an entry of RunResults under this id
+// (no run id can be spelled like it), whose `files` hold what static checks (`jobscript`) read.
+// grade_submission() fills it.
+inline constexpr const char* kSubmissionRun = "@submission";
+
 // `hidden` is true when either the check or its run is hidden: then `message` carries no
 // expected value and no output of the run. Ignores `needs` (scoring decides those).
 CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool hidden);

@@ -1,6 +1,7 @@
 // Grading one submission; see grade.h.
 #include "grader/grading/grade.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -60,6 +61,34 @@ RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspac
     }
   }
   return req;
+}
+
+// The files static checks read, as the learner handed them in: regular files inside the
+// workspace only (staging already refused links that leave it), capped like run output.
+RunResult read_submission_files(const Rubric& rubric, const Workspace& ws) {
+  constexpr std::uintmax_t kCap = 1024 * 1024;
+  RunResult r;
+  r.id = kSubmissionRun;
+  r.status = RunStatus::Ok;
+  r.exit_code = 0;
+  for (const auto& check : rubric.checks) {
+    const auto* job = std::get_if<JobscriptCheck>(&check.kind);
+    if (!job || r.files.count(job->file)) continue;
+    CollectedFile f;
+    fs::path p = ws.dir() / job->file;
+    std::error_code ec;
+    if (fs::is_regular_file(fs::symlink_status(p, ec))) {
+      f.exists = true;
+      f.size = fs::file_size(p, ec);
+      std::ifstream in(p, std::ios::binary);
+      f.data.resize(static_cast<std::size_t>(std::min(f.size, kCap)));
+      in.read(f.data.data(), static_cast<std::streamsize>(f.data.size()));
+      f.data.resize(static_cast<std::size_t>(in.gcount()));
+      f.truncated = f.size > kCap;
+    }
+    r.files.emplace(job->file, std::move(f));
+  }
+  return r;
 }
 
 }  // namespace
@@ -124,6 +153,7 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   };
 
   RunResults results;
+  results.emplace(kSubmissionRun, read_submission_files(rubric, *ws));
   for (const auto& run : rubric.runs) {
     Executor* ex = run.jobscript ? options.batch_executor : &executor;
     RunResult result;

@@ -16,6 +16,8 @@
 #include <sstream>
 #include <utility>
 
+#include "grader/cluster/profile.h"
+#include "grader/jobscript/parser.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 
@@ -30,11 +32,15 @@ const std::vector<std::string> kTopKeys = {"exercise", "title", "run", "check"};
 const std::vector<std::string> kRunKeys = {"id",           "command", "timeout",    "memory",
                                            "output_limit", "stdin",   "stdin_file", "env",
                                            "collect",      "hidden",  "jobscript"};
-const std::vector<std::string> kKindKeys = {"exit_code", "stdout",   "stderr",     "file",
-                                            "wall_time", "cpu_time", "peak_memory"};
+const std::vector<std::string> kKindKeys = {"exit_code", "stdout",   "stderr",      "file",
+                                            "wall_time", "cpu_time", "peak_memory", "jobscript"};
 const std::vector<std::string> kCheckKeys = {
-    "id",        "run",    "title",  "points", "partial",   "hint",     "hidden",     "needs",
-    "exit_code", "stdout", "stderr", "file",   "wall_time", "cpu_time", "peak_memory"};
+    "id",        "run",    "title",  "points", "partial",   "hint",     "hidden",      "needs",
+    "exit_code", "stdout", "stderr", "file",   "wall_time", "cpu_time", "peak_memory", "jobscript"};
+const std::vector<std::string> kJobscriptKeys = {
+    "file",    "profile",   "require", "max_time", "cores",          "max_memory",
+    "account", "partition", "cluster", "gpu",      "module_before_python", "python_modules",
+    "runs",    "srun_for_parallel",   "no_home_paths"};
 const std::vector<std::string> kMatcherKeys = {"contains", "regex", "exact", "lines", "number"};
 const std::vector<std::string> kFileKeys = {"path",  "exists", "contains", "regex",
                                             "exact", "lines",  "number"};
@@ -184,6 +190,7 @@ class Loader {
   std::variant<TextMatch, NumberMatch> load_matcher(const Scope& s, std::string_view table_key,
                                                     const std::string& check_id);
   BoundCheck load_bound(const Scope& s, std::string_view table_key, Metric metric);
+  JobscriptCheck load_jobscript(const Scope& s, const toml::node& node);
   void check_pattern(const std::string& pattern, bool is_regex, std::string_view key,
                      const Scope& s, const std::string& check_id, const toml::node& node) const;
   void compile_regex(const std::string& pattern, std::string_view key, const Scope& s,
@@ -467,7 +474,13 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
   check.id = *id;
   pending.id_pos = pos(*id_node);
 
-  if (auto run = get_string(s, "run")) {
+  if (table.get("jobscript")) {
+    // Static: the check reads the jobscript as handed in, whatever the runs do.
+    if (const toml::node* run = table.get("run")) {
+      fail(pos(*run), label + " is a jobscript check: it reads the file from the submission as handed "
+                              "in, before any run, so it takes no 'run'");
+    }
+  } else if (auto run = get_string(s, "run")) {
     if (!contains(run_ids_, *run)) {
       fail(pos(*table.get("run")), label + " names run '" + *run + "', which does not exist" +
                                        suggestion(*run, run_ids_, "the runs are: "));
@@ -517,9 +530,9 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
     } else if (std::holds_alternative<FileExistsCheck>(check.kind)) {
       kind = "exists";
     }
-    if (kind != "lines") {
+    if (kind != "lines" && kind != "jobscript") {
       fail(pos(*table.get("partial")),
-           "key 'partial' " + s.where + " needs a 'lines' matcher; this check uses '" + kind + "'");
+           "key 'partial' " + s.where + " needs a 'lines' matcher or a jobscript check; this check uses '" + kind + "'");
     }
   }
   return pending;
@@ -578,6 +591,7 @@ CheckKind Loader::load_kind(const Scope& s, std::string_view kind, const toml::n
     output.match = load_matcher(s, kind, check_id);
     return output;
   }
+  if (kind == "jobscript") return load_jobscript(s, node);
   if (kind == "wall_time") return load_bound(s, kind, Metric::WallTime);
   if (kind == "cpu_time") return load_bound(s, kind, Metric::CpuTime);
   return load_bound(s, kind, Metric::PeakMemory);
@@ -704,6 +718,129 @@ BoundCheck Loader::load_bound(const Scope& s, std::string_view table_key, Metric
                                      ") is more than 'max' (" + show(*bound.max) + ")");
   }
   return bound;
+}
+
+// jobscript = { file = "job.sh", profile = "rackham", require = ["account"], ... }: each key one
+// requirement; `true` takes the value from the profile.
+JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
+  const toml::table* table = node.as_table();
+  if (!table) wrong_type(s, "jobscript", node, "a table like { file = \"job.sh\", require = [\"account\", \"time\"] }");
+  Scope j{*table, s.where};
+  reject_unknown_keys(j, kJobscriptKeys);
+  JobscriptCheck c;
+  std::optional<std::string> file = get_string(j, "file");
+  if (!file) fail(pos(*table), "key 'jobscript' " + s.where + " has no 'file'; add e.g. file = \"job.sh\"");
+  c.file = checked_path(j, "file", *file, *table->get("file"));
+
+  if (auto name = get_string(j, "profile")) {
+    const toml::node& at = *table->get("profile");
+    try {
+      c.profile = load_profile(*name);
+    } catch (const ProfileError& e) {
+      std::string why = e.line() > 0 ? std::string(e.what()) : e.bare_message();
+      fail(pos(at), "cluster profile for 'profile' " + s.where + ": " + why);
+    }
+  }
+  const ClusterProfile* profile = c.profile ? &*c.profile : nullptr;
+  // `key = true` takes the profile's value: say which key needs what when there is none.
+  auto from_profile = [&](std::string_view key, bool has, std::string_view what) {
+    const toml::node& at = *table->get(key);
+    if (!profile) {
+      fail(pos(at), "'" + std::string(key) + " = true' " + s.where + " takes its " + std::string(what) +
+                        " from a cluster profile; add profile = \"NAME\" or give the value");
+    }
+    if (!has) {
+      fail(pos(at), "'" + std::string(key) + " = true' " + s.where + ": cluster profile '" + profile->name +
+                        "' has no " + std::string(what) + "; give the value");
+    }
+  };
+  auto is_true = [&](std::string_view key) {
+    const toml::node* n = table->get(key);
+    if (n && n->is_boolean()) {
+      if (!n->as_boolean()->get()) {
+        fail(pos(*n), "'" + std::string(key) + " = false' " + s.where + " means nothing; leave the key out");
+      }
+      return true;
+    }
+    return false;
+  };
+
+  if (auto require = get_strings(j, "require", "an array of sbatch option names like [\"account\", \"time\"]")) {
+    std::vector<std::string> names = jobscript::option_names();
+    for (auto& [name, n] : *require) {
+      if (jobscript::known_option(name)) {
+        c.require.push_back(name == "cluster" ? "clusters" : name);
+        continue;
+      }
+      std::string text = name;
+      while (!text.empty() && text.front() == '-') text.erase(0, 1);
+      std::string extra;
+      if (text.size() == 1 && !jobscript::long_option(text[0]).empty()) {
+        extra = "; write '" + jobscript::long_option(text[0]) + "', sbatch's long name of -" + text;
+      } else if (jobscript::known_option(text)) {
+        extra = "; write '" + text + "', without the dashes";
+      } else {
+        extra = suggestion(text, names, "");
+        if (extra.rfind("; did you", 0) != 0) extra = "; give sbatch's long option names, like 'account' or 'time'";
+      }
+      fail(pos(*n), "'" + name + "' in 'require' " + s.where + " is not an sbatch option" + extra);
+    }
+  }
+  if (is_true("max_time")) {
+    from_profile("max_time", profile && profile->max_walltime_s, "maximum walltime");
+    c.max_time_s = *profile->max_walltime_s;
+  } else if (auto t = get_duration(j, "max_time")) {
+    if (*t <= 0) fail(pos(*table->get("max_time")), "key 'max_time' " + s.where + " must be more than 0");
+    c.max_time_s = static_cast<std::int64_t>(std::ceil(*t));
+  }
+  if (const toml::node* n = table->get("cores")) {
+    const auto* i = n->as_integer();
+    if (!i) wrong_type(j, "cores", *n, "a whole number like 2");
+    if (i->get() < 1) fail(pos(*n), "key 'cores' " + s.where + " must be 1 or more");
+    c.cores = i->get();
+  }
+  if (auto m = get_size(j, "max_memory")) {
+    if (*m == 0) fail(pos(*table->get("max_memory")), "key 'max_memory' " + s.where + " must be more than 0");
+    c.max_memory = *m;
+  }
+  if (is_true("account")) {
+    from_profile("account", profile && profile->account_pattern, "account pattern");
+    c.account = *profile->account_pattern;
+  } else if (auto a = get_string(j, "account")) {
+    compile_regex(*a, "account", j, *table->get("account"), false);
+    c.account = *a;
+  }
+  if (auto p = get_string(j, "partition")) {
+    compile_regex(*p, "partition", j, *table->get("partition"), false);
+    c.partition = *p;
+  }
+  if (is_true("cluster")) {
+    from_profile("cluster", profile && !profile->cluster.empty(), "cluster flag (-M)");
+    c.cluster = profile->cluster;
+  } else if (auto m = get_line(j, "cluster")) {
+    c.cluster = *m;
+  }
+  c.gpu = get_bool(j, "gpu");
+  c.module_before_python = get_bool(j, "module_before_python").value_or(false);
+  if (is_true("python_modules")) {
+    from_profile("python_modules", profile && !profile->python.modules.empty(), "Python modules");
+    c.python_modules = profile->python.modules;
+  } else if (auto mods = get_strings(j, "python_modules", "an array of module name patterns like ['^python/3\\.']")) {
+    for (auto& [m, n] : *mods) {
+      compile_regex(m, "python_modules", j, *n, false);
+      c.python_modules.push_back(m);
+    }
+  }
+  if (auto r = get_line(j, "runs")) {
+    if (r->empty() || r->find('/') != std::string::npos) {
+      fail(pos(*table->get("runs")), "key 'runs' " + s.where + " names the script a python command runs, "
+                                     "without a directory, like \"mmmult.py\"");
+    }
+    c.runs = *r;
+  }
+  c.srun_for_parallel = get_bool(j, "srun_for_parallel").value_or(false);
+  c.no_home_paths = get_bool(j, "no_home_paths").value_or(false);
+  return c;
 }
 
 // Resolves `needs` and orders checks so that each follows what it needs, otherwise keeping the

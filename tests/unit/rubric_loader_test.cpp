@@ -772,7 +772,7 @@ TEST(RubricErrors, RubricRejectsTwoKinds) {
 TEST(RubricErrors, RubricRejectsNoKind) {
   EXPECT_EQ(error_of(with_check("id = \"x\"\npoints = 2\n")),
             "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
-            "wall_time, cpu_time, peak_memory");
+            "wall_time, cpu_time, peak_memory, jobscript");
 }
 
 TEST(RubricErrors, RubricRejectsTwoMatchers) {
@@ -794,13 +794,13 @@ TEST(RubricErrors, RubricRejectsOutputAsString) {
 
 TEST(RubricErrors, RubricRejectsPartialWithoutLines) {
   EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
-            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher; this check uses "
+            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
             "'regex'");
 }
 
 TEST(RubricErrors, RubricRejectsPartialOnExitCode) {
   EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
-            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher; this check uses "
+            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
             "'exit_code'");
 }
 
@@ -948,6 +948,102 @@ TEST(RubricErrors, RubricRejectsUnclosedPlaceholder) {
 TEST(RubricErrors, RubricValidatesRegexWithPlaceholderFilledIn) {
   EXPECT_EQ(error_of(with_check("id = \"same\"\nstdout.regex = '({{stdout:main}}'\n")),
             "r.toml:7:16: invalid regex for 'regex' in check 'same': missing ): (x");
+}
+
+}  // namespace
+}  // namespace grader
+
+// ---------------------------------------------------------------------------------------------
+// jobscript checks
+
+namespace grader {
+namespace {
+
+const std::string kJobHead = R"(exercise = "batch"
+[[run]]
+id = "job"
+jobscript = "job.sh"
+[[run]]
+id = "other"
+command = ["true"]
+[[check]]
+id = "directives"
+)";
+
+TEST(RubricJobscript, LoadsWithProfileDefaultsAndNoRun) {
+  Rubric r = parse_rubric(kJobHead + R"(jobscript = { file = "job.sh", profile = "snowy", require = ["account", "time"], max_time = "10m", cores = 2, account = true, cluster = true, gpu = true, module_before_python = true, python_modules = true, runs = "mmmult.py", srun_for_parallel = true, no_home_paths = true, max_memory = "4G", partition = 'core' }
+partial = true
+)",
+                          "r.toml");
+  const CheckSpec& c = r.checks.front();
+  EXPECT_EQ(c.run, "");
+  EXPECT_TRUE(c.partial);
+  const auto& j = std::get<JobscriptCheck>(c.kind);
+  EXPECT_EQ(j.file, "job.sh");
+  ASSERT_TRUE(j.profile);
+  EXPECT_EQ(j.profile->name, "snowy");
+  EXPECT_EQ(j.require, (std::vector<std::string>{"account", "time"}));
+  EXPECT_EQ(*j.max_time_s, 600);
+  EXPECT_EQ(*j.cores, 2);
+  EXPECT_EQ(*j.account, *j.profile->account_pattern);
+  EXPECT_EQ(*j.cluster, "snowy");
+  EXPECT_EQ(*j.gpu, true);
+  EXPECT_EQ(j.python_modules, j.profile->python.modules);
+  EXPECT_EQ(*j.runs, "mmmult.py");
+  EXPECT_EQ(*j.max_memory, 4ull << 30);
+  EXPECT_EQ(*j.partition, "core");
+}
+
+TEST(RubricJobscript, RejectsRun) {
+  EXPECT_EQ(error_of(kJobHead + "run = \"job\"\njobscript = { file = \"job.sh\" }\n"),
+            "r.toml:10:7: check 'directives' is a jobscript check: it reads the file from the submission as handed in, "
+            "before any run, so it takes no 'run'");
+}
+
+TEST(RubricJobscript, RejectsUnknownKeyWithSuggestion) {
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", max_tme = \"10m\" }\n"),
+            "r.toml:10:32: unknown key 'max_tme' in check 'directives'; did you mean 'max_time'?");
+}
+
+TEST(RubricJobscript, RequireTakesLongOptionNames) {
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"t\"] }\n"),
+            "r.toml:10:43: 't' in 'require' in check 'directives' is not an sbatch option; write 'time', sbatch's long "
+            "name of -t");
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"--account\"] }\n"),
+            "r.toml:10:43: '--account' in 'require' in check 'directives' is not an sbatch option; write 'account', "
+            "without the dashes");
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"acount\"] }\n"),
+            "r.toml:10:43: 'acount' in 'require' in check 'directives' is not an sbatch option; did you mean 'account'?");
+}
+
+TEST(RubricJobscript, TrueNeedsAProfile) {
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", account = true }\n"),
+            "r.toml:10:42: 'account = true' in check 'directives' takes its account pattern from a cluster profile; add "
+            "profile = \"NAME\" or give the value");
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackham\", max_time = true }\n"),
+            "r.toml:10:64: 'max_time = true' in check 'directives': cluster profile 'rackham' has no maximum "
+            "walltime; give the value");
+}
+
+TEST(RubricJobscript, UnknownProfileSuggests) {
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackam\" }\n"),
+            "r.toml:10:42: cluster profile for 'profile' in check 'directives': no cluster profile 'rackam'; did you "
+            "mean 'rackham'?");
+}
+
+TEST(RubricJobscript, NeedsFileAndRelativePath) {
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { cores = 2 }\n"),
+            "r.toml:10:13: key 'jobscript' in check 'directives' has no 'file'; add e.g. file = \"job.sh\"");
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"/etc/job.sh\" }\n"),
+            "r.toml:10:22: path '/etc/job.sh' for 'file' in check 'directives' must be relative to the workspace, not "
+            "absolute");
+}
+
+TEST(RubricJobscript, BadRegexAndCores) {
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", account = '(x' }\n"),
+            "r.toml:10:42: invalid regex for 'account' in check 'directives': missing ): (x");
+  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", cores = 0 }\n"),
+            "r.toml:10:40: key 'cores' in check 'directives' must be 1 or more");
 }
 
 }  // namespace
