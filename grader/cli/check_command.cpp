@@ -31,7 +31,8 @@ options:
   --out FILE       write the report there (atomically) instead of to stdout; with a
                    non-text format, the text summary still goes to stdout
   --repo DIR       the exercise repository (default: found by walking up from here)
-  --executor NAME  how learner code runs here: process (default)
+  --executor NAME  how learner code runs here: sandbox (default; falls back to
+                   what the host allows and says so) or process
   --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
                    test cluster; needs SLURM_CONF, see ci/cluster env) or ssh://user@host[:port]
   --teacher        show hidden checks' expected values and hidden runs' output

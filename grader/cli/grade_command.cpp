@@ -44,7 +44,7 @@ options:
                    a time; Slurm jobs run together, waited for by one poller
   --runner R       where jobscripts (and, for a remote runner, commands) run: local (the test
                    cluster; needs SLURM_CONF) or ssh://user@host[:port]
-  --executor NAME  how command runs happen here: process (default)
+  --executor NAME  how command runs happen here: sandbox (default) or process
   --repo DIR       the exercise repository (default: found by walking up from here)
   --teacher        reports show hidden checks' expected values and hidden runs' output
   -h, --help       this text

@@ -38,7 +38,8 @@ Checks an exercise repository (default: the one around the current directory):
 options:
   --exercise ID    validate only this exercise (repeatable as a comma-separated list)
   --junit FILE     also write the results as JUnit XML
-  --executor NAME  how learner code runs here: process (default)
+  --executor NAME  how learner code runs here: sandbox (default; falls back to
+                   what the host allows and says so) or process
   --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
                    test cluster; needs SLURM_CONF, see ci/cluster env) or ssh://user@host[:port]
   --color WHEN     auto (default), always or never

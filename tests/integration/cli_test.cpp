@@ -60,11 +60,22 @@ TEST(Cli, CheckByIdFromInsideTheRepoWritesJson) {
   EXPECT_EQ(j["submission"], "solution");
   EXPECT_EQ(j["score"], 8.0);
   EXPECT_EQ(j["passed"], true);
-  EXPECT_EQ(j["runner"]["executor"], "process");
+  EXPECT_EQ(j["runner"]["executor"], "sandbox") << "the sandbox is the default executor";
+  auto isolation = j["runner"]["isolation"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(isolation.begin(), isolation.end(), "seccomp"), isolation.end()) << j["runner"].dump();
   EXPECT_EQ(j["runs"].size(), 3u);
   EXPECT_EQ(j["runs"][1]["status"], "ok");
   EXPECT_GT(j["runs"][1]["wall_s"].get<double>(), 0.0);
   EXPECT_NE(r.out.find("Score: 8/8"), std::string::npos) << "the text summary still goes to the terminal";
+}
+
+TEST(Cli, ProcessExecutorOnRequestSaysSo) {
+  auto r = run_grader({"check", kExercise.string(), (kExercise / "solution").string(), "--format", "json",
+                       "--executor", "process"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = parse_report(r.out);
+  EXPECT_EQ(j["runner"]["executor"], "process");
+  EXPECT_EQ(j["runner"]["isolation"], nlohmann::json({"pgroup", "rlimits", "subreaper"}));
 }
 
 TEST(Cli, WrongSumLosesPointsAndExitsOne) {
