@@ -180,6 +180,26 @@ const char* describe(const char* what, const char* path) {
 
 }  // namespace
 
+std::vector<fs::path> system_trees() {
+  return {std::begin(kSystemPaths), std::end(kSystemPaths)};
+}
+
+std::vector<fs::path> etc_allowlist() {
+  std::vector<fs::path> out;
+  for (const char* e : kEtcEntries) out.push_back(fs::path("/etc") / e);
+  if (DIR* dir = ::opendir("/etc")) {
+    std::vector<std::string> names;
+    while (struct dirent* ent = ::readdir(dir)) {
+      std::string name = ent->d_name;
+      if (name.rfind("python", 0) == 0) names.push_back(name);
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) out.push_back(fs::path("/etc") / name);
+  }
+  return out;
+}
+
 MountPlan build_mount_plan(const MountOptions& o) {
   MountPlan plan;
   std::vector<std::string> made;
@@ -189,18 +209,8 @@ MountPlan build_mount_plan(const MountOptions& o) {
   made.push_back(inside("/etc"));
   plan.ops.push_back({MountOp::Kind::WriteFile, "", inside("/etc/passwd"), o.passwd, 0644, false});
   plan.ops.push_back({MountOp::Kind::WriteFile, "", inside("/etc/group"), o.group, 0644, false});
-  for (const char* e : kEtcEntries) mirror_ro(plan, fs::path("/etc") / e, made);
-  // Debian's Python reads /etc/python3.X (sitecustomize); take whatever python* is there.
-  if (DIR* dir = ::opendir("/etc")) {
-    std::vector<std::string> names;
-    while (struct dirent* ent = ::readdir(dir)) {
-      std::string name = ent->d_name;
-      if (name.rfind("python", 0) == 0) names.push_back(name);
-    }
-    ::closedir(dir);
-    std::sort(names.begin(), names.end());
-    for (const auto& name : names) mirror_ro(plan, fs::path("/etc") / name, made);
-  }
+  // The allowlist; Debian's Python reads /etc/python3.X (sitecustomize): whatever python* is there.
+  for (const fs::path& e : etc_allowlist()) mirror_ro(plan, e, made);
 
   plan.ops.push_back({MountOp::Kind::Dir, "", inside(kSandboxWorkdir), "", 0755, false});
   plan.ops.push_back(

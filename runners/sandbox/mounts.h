@@ -55,6 +55,12 @@ struct MountPlan {
   std::vector<MountOp> ops;
 };
 
+// The system trees a run sees read-only (/usr and the merged-/usr links), and the /etc entries
+// it may read (the allowlist, with /etc/python*; passwd and group are generated inside a mount
+// namespace). Shared with Landlock (landlock.h), which grants the same in fallback mode.
+std::vector<std::filesystem::path> system_trees();
+std::vector<std::filesystem::path> etc_allowlist();
+
 // Reads the host (lstat, readlink) to mirror the system's layout. Never throws for a missing
 // optional path: it is left out.
 MountPlan build_mount_plan(const MountOptions& options);

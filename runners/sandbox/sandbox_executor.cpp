@@ -4,17 +4,20 @@
 #include "runners/sandbox/sandbox_executor.h"
 
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -26,6 +29,7 @@
 #include "runners/process/child_reaper.h"
 #include "runners/process/run_io.h"
 #include "runners/sandbox/cgroup.h"
+#include "runners/sandbox/landlock.h"
 #include "runners/sandbox/mounts.h"
 #include "runners/sandbox/namespaces.h"
 #include "runners/sandbox/rlimits.h"
@@ -134,6 +138,77 @@ std::string how_it_ended(const RunResult& r) {
   return "ended";
 }
 
+// The range of this process's original environment strings (/proc/self/stat fields 50 and 51),
+// which init zeroes in its copy of the grader's memory.
+std::pair<char*, char*> environ_range() {
+  std::ifstream in("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return {nullptr, nullptr};
+  std::stringstream fields(stat.substr(close + 2));
+  std::string field;
+  unsigned long long begin = 0, end = 0;
+  for (int n = 3; fields >> field; ++n) {  // field 3 is the state
+    if (n == 50) begin = std::strtoull(field.c_str(), nullptr, 10);
+    if (n == 51) {
+      end = std::strtoull(field.c_str(), nullptr, 10);
+      break;
+    }
+  }
+  if (begin == 0 || end <= begin) return {nullptr, nullptr};
+  return {reinterpret_cast<char*>(begin), reinterpret_cast<char*>(end)};
+}
+
+// Removes a tree the run wrote, whatever modes it left (dirs made writable first), without
+// following links. Everything of the run is dead by then.
+void remove_tree_at(int parent, const char* name) {
+  if (::unlinkat(parent, name, 0) == 0 || errno == ENOENT) return;
+  int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    ::fchmodat(parent, name, 0700, 0);
+    fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return;
+  }
+  ::fchmod(fd, 0700);
+  if (DIR* dir = ::fdopendir(fd)) {
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(dir)) {
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
+        names.emplace_back(e->d_name);
+      }
+    }
+    for (const auto& n : names) remove_tree_at(::dirfd(dir), n.c_str());
+    ::closedir(dir);
+  } else {
+    ::close(fd);
+  }
+  ::unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+// The run's private temporary directory where there is no mount namespace (and so no private
+// /tmp): beside the workdir (the grader's TMPDIR), else in /tmp; removed on every path.
+class PrivateTmp {
+ public:
+  PrivateTmp() = default;
+  PrivateTmp(const PrivateTmp&) = delete;
+  PrivateTmp& operator=(const PrivateTmp&) = delete;
+  ~PrivateTmp() {
+    if (path.empty()) return;
+    remove_tree_at(AT_FDCWD, path.c_str());
+  }
+  bool make(const fs::path& workdir, std::optional<uid_t> owner) {
+    for (const fs::path& dir : {workdir.parent_path(), fs::path("/tmp")}) {
+      std::string tmpl = (dir / "grader-run-tmp-XXXXXX").string();
+      if (::mkdtemp(tmpl.data()) == nullptr) continue;
+      path = tmpl;
+      if (owner && ::lchown(path.c_str(), *owner, *owner) != 0) return false;
+      return true;
+    }
+    return false;
+  }
+  std::string path;
+};
+
 std::set<std::string> parse_disable(const char* text) {
   std::set<std::string> out;
   if (text == nullptr) return out;
@@ -175,17 +250,25 @@ struct SandboxExecutor::Impl {
   bool any_ns = false;
   std::unique_ptr<CgroupHost> cgroups;
   std::optional<sandbox::SeccompProgram> seccomp;
+  int landlock_abi = 0;      // > 0: Landlock confines every run (where there is no mount ns)
+  bool landlock_net = false, landlock_scoped = false;
+  std::pair<char*, char*> environ = {nullptr, nullptr};
   std::string degraded;
 
   void note(const std::string& why) { degraded += (degraded.empty() ? "" : "; ") + why; }
   bool off(const char* control) const { return options.disable.count(control) > 0; }
 
   void probe();
+  void probe_landlock();
   RunResult run(const RunRequest& req, bool probe_only);
 };
 
 void SandboxExecutor::Impl::probe() {
   root = ::geteuid() == 0;
+  // A learner of the grader's own uid (fallback mode) must not read the grader's environment or
+  // memory through /proc/<pid>/environ or mem: not dumpable, for the rest of its life.
+  environ = environ_range();
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (!off("seccomp")) {
     try {
       seccomp = sandbox::build_seccomp_program();
@@ -217,6 +300,7 @@ void SandboxExecutor::Impl::probe() {
   }
   if (!any_ns) {
     ns = {};
+    probe_landlock();
     return;
   }
   // One real run with every namespace, stopped just before exec: where the kernel, a sysctl or
@@ -240,6 +324,50 @@ void SandboxExecutor::Impl::probe() {
     note("namespaces unavailable (" + r.message + "); running without them");
     ns = {};
     any_ns = false;
+  }
+  probe_landlock();
+}
+
+// Landlock where there is no mount namespace to hide the host's files: fallback mode. (With a
+// mount and a net namespace it would add nothing the namespaces do not already give; it is left
+// out there to keep the per-run cost at zero.)
+void SandboxExecutor::Impl::probe_landlock() {
+  if (ns.mount) return;
+  if (off("landlock")) {
+    note("landlock disabled by GRADER_SANDBOX_DISABLE");
+    return;
+  }
+  const int abi = sandbox::landlock_abi();
+  if (abi < 1) {
+    note("no Landlock in this kernel: no filesystem or network confinement");
+    return;
+  }
+  // A real ruleset, applied by a real (probe) run: what the kernel refuses is not claimed.
+  char tmpl[] = "/tmp/grader-sandbox-probe-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) {
+    note(std::string("landlock probe: mkdtemp: ") + std::strerror(errno));
+    return;
+  }
+  landlock_abi = abi;
+  RunRequest req;
+  req.id = "probe";
+  req.argv = {"true"};
+  req.workdir = tmpl;
+  req.env = {{"PATH", "/usr/bin:/bin"}};
+  req.timeout_s = 10;
+  RunResult r = run(req, true);
+  ::rmdir(tmpl);
+  if (r.status != RunStatus::Ok) {
+    note("Landlock unavailable (" + r.message + ")");
+    landlock_abi = 0;
+    return;
+  }
+  landlock_net = abi >= 4;
+  landlock_scoped = abi >= 6;
+  if (abi < 4) note("Landlock ABI " + std::to_string(abi) + ": TCP not restricted (needs ABI 4)");
+  if (abi < 6) {
+    note("Landlock ABI " + std::to_string(abi) +
+         ": signals and abstract unix sockets not scoped (needs ABI 6)");
   }
 }
 
@@ -293,14 +421,27 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
     }
   }
 
+  // Without a mount namespace there is no private /tmp: Landlock lets the run write only in the
+  // workdir and a private directory of its own, named by TMPDIR.
+  const bool use_landlock = landlock_abi > 0 && !ns.mount;
+  PrivateTmp private_tmp;
+  if (use_landlock && !probe_only &&
+      !private_tmp.make(workdir, identity.switch_ids ? std::optional<uid_t>(identity.uid)
+                                                     : std::nullopt)) {
+    return runner_error(req, "could not make the run's private tmp directory: " +
+                                 errno_text(errno));
+  }
+
   // The environment the learner sees: the workdir is /work inside a mount namespace.
   std::vector<std::string> env_storage;
   std::string path_var = "/bin:/usr/bin";
   for (const auto& [key, value] : req.env) {
     std::string v = ns.mount ? replace_workdir(value, workdir.string()) : value;
     if (key == "PATH") path_var = v;
+    if (key == "TMPDIR" && !private_tmp.path.empty()) continue;
     env_storage.push_back(key + "=" + v);
   }
+  if (!private_tmp.path.empty()) env_storage.push_back("TMPDIR=" + private_tmp.path);
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -310,12 +451,10 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   argv.push_back(nullptr);
   const std::string workdir_str = workdir.string();
 
-  // Plans.
-  std::optional<sandbox::MountPlan> mounts;
-  if (ns.mount) {
-    sandbox::MountOptions mo;
-    mo.workdir = workdir;
-    mo.extra_ro = options.extra_ro;
+  // Plans. The host trees the run is shown read-only (mount namespace) or may read (Landlock).
+  std::vector<fs::path> extra_ro = options.extra_ro;
+  if (ns.mount || use_landlock) {
+    std::vector<fs::path>& ro = extra_ro;
     // An interpreter outside the system trees (a pyenv, a conda): show its installation.
     if (req.argv[0].find('/') == std::string::npos) {
       std::stringstream dirs(path_var);
@@ -324,7 +463,7 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
         fs::path exe = fs::path(dir) / req.argv[0];
         if (::access(exe.c_str(), X_OK) != 0) continue;
         fs::path real = fs::canonical(exe, ec);
-        if (!ec && real.has_parent_path()) mo.extra_ro.push_back(real.parent_path().parent_path());
+        if (!ec && real.has_parent_path()) ro.push_back(real.parent_path().parent_path());
         break;
       }
     }
@@ -344,11 +483,17 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
         }
         if (!fs::exists(p, ec)) continue;
         if (p.filename() == "Core" || (p.filename().empty() && p.parent_path().filename() == "Core")) {
-          mo.extra_ro.push_back(p.parent_path());
+          ro.push_back(p.parent_path());
         }
-        mo.extra_ro.push_back(p);
+        ro.push_back(p);
       }
     }
+  }
+  std::optional<sandbox::MountPlan> mounts;
+  if (ns.mount) {
+    sandbox::MountOptions mo;
+    mo.workdir = workdir;
+    mo.extra_ro = extra_ro;
     mo.tmp_bytes = options.tmp_bytes;
     mo.shm_bytes = options.shm_bytes;
     const uid_t uid = identity.switch_ids ? identity.uid : ::getuid();
@@ -362,6 +507,27 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
     mo.group = "root:x:0:\nnogroup:x:65534:\n";
     if (gid != 0 && gid != 65534) mo.group += "learner:x:" + std::to_string(gid) + ":\n";
     mounts = sandbox::build_mount_plan(mo);
+  }
+  sandbox::LandlockRuleset landlock;
+  if (use_landlock) {
+    sandbox::LandlockOptions lo;
+    lo.read_exec = sandbox::system_trees();
+    for (const fs::path& p : extra_ro) {
+      // Never a whole top-level directory (mounts.cpp's rule): "/", "/home", "/tmp".
+      const fs::path n = p.lexically_normal();
+      if (n.is_absolute() && std::distance(n.begin(), n.end()) >= 3) lo.read_exec.push_back(n);
+    }
+    lo.read_only = sandbox::etc_allowlist();
+    for (const char* f : {"/etc/passwd", "/etc/group", "/proc"}) lo.read_only.emplace_back(f);
+    lo.read_write = {workdir};
+    if (!private_tmp.path.empty()) lo.read_write.emplace_back(private_tmp.path);
+    for (const char* dev : {"null", "zero", "full", "random", "urandom"}) {
+      lo.devices.push_back(fs::path("/dev") / dev);
+    }
+    std::string err;
+    if (!sandbox::build_landlock_ruleset(landlock_abi, lo, landlock, err)) {
+      return runner_error(req, "could not build the run's Landlock ruleset: " + err);
+    }
   }
   const bool have_cgroup = cgroups != nullptr;
   sandbox::RlimitOptions ro;
@@ -412,6 +578,9 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   plan.workdir = workdir_str.c_str();
   plan.rlimits = sandbox::build_rlimit_plan(ro);
   plan.seccomp = seccomp ? &*seccomp : nullptr;
+  plan.landlock_fd = landlock.fd;
+  plan.environ_begin = environ.first;
+  plan.environ_end = environ.second;
   plan.stdin_fd = in_read.get();
   plan.stdout_fd = out_write.get();
   plan.stderr_fd = err_write.get();
@@ -627,6 +796,11 @@ std::vector<std::string> SandboxExecutor::isolation() const {
   if (i.ns.uts) controls.push_back("uts");
   if (i.cgroups) controls.push_back("cgroup");
   if (i.seccomp) controls.push_back("seccomp");
+  if (i.landlock_abi > 0) {
+    controls.push_back("landlock");  // files: read below the system trees, write in the workdir
+    if (i.landlock_net) controls.push_back("landlock_net");        // no TCP bind or connect
+    if (i.landlock_scoped) controls.push_back("landlock_scope");   // signals, abstract sockets
+  }
   controls.push_back("rlimits");
   controls.push_back("no_new_privs");
   controls.push_back("setsid");

@@ -10,7 +10,9 @@
 //  - an unprivileged grader with user namespaces: the same inside a user namespace that maps the
 //    grader's own uid, cgroups only where a v2 group is delegated to it.
 //  - fallback, no user namespaces (HPC login nodes): setsid, the grader as subreaper, rlimits
-//    (RLIMIT_AS for memory), no_new_privs and seccomp; no filesystem or network isolation.
+//    (RLIMIT_AS for memory), no_new_privs, seccomp, and Landlock as far as the kernel's ABI goes
+//    (landlock.h: files only below the system trees, the workdir and a private TMPDIR; no TCP;
+//    signals and abstract sockets scoped to the run). The grader is made non-dumpable.
 //
 // What a run reports: wall_s from the learner's exec; cpu_s from the cgroup (every process the
 // run ever had, orphans included) minus the sandbox's own set-up, or from wait4 without one;
@@ -58,7 +60,8 @@ class SandboxExecutor final : public Executor {
   std::string name() const override { return "sandbox"; }
   // The controls in force for every run of this executor, from: "user" (a user namespace),
   // "uid" (an unprivileged uid/gid of its own per run), "pid", "mount", "net", "ipc", "uts",
-  // "cgroup", "seccomp", "rlimits", "no_new_privs", "setsid", "subreaper".
+  // "cgroup", "seccomp", "landlock", "landlock_net", "landlock_scope", "rlimits", "no_new_privs",
+  // "setsid", "subreaper".
   std::vector<std::string> isolation() const override;
   // Why controls are missing, for humans ("" when nothing is): what the probes found.
   std::string degraded() const;

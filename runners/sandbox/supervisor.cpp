@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "runners/sandbox/cgroup.h"
+#include "runners/sandbox/landlock.h"
 
 namespace grader::sandbox {
 namespace {
@@ -99,6 +100,9 @@ void exec_command(const ChildPlan& p) {
   if (const char* what = drop_identity(p.identity)) fail(setup, what);
   if (const char* what = apply_rlimits(p.rlimits)) fail(setup, what);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(setup, "prctl(PR_SET_NO_NEW_PRIVS)");
+  if (p.landlock_fd >= 0) {
+    if (const char* what = apply_landlock(p.landlock_fd)) fail(setup, what);
+  }
   // Ignored signals stay ignored across exec, and the mask is inherited: start clean.
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
@@ -129,8 +133,13 @@ void exec_command(const ChildPlan& p) {
 // pid namespace, kills everything left in it).
 [[noreturn]] void init_main(const ChildPlan& p) {
   const int setup = p.setup_fd;
-  const int keep[] = {p.stdin_fd, p.stdout_fd, p.stderr_fd, p.setup_fd, p.status_fd, p.sync_fd};
-  close_all_except(keep, 6);
+  // The grader's environment, as this copy of its memory holds it: gone before anything else.
+  for (char* c = p.environ_begin; c != nullptr && c < p.environ_end; ++c) *c = '\0';
+  // Dumpable only while the parent writes the id maps (owner of /proc/<pid>/uid_map).
+  ::prctl(PR_SET_DUMPABLE, p.ns.user ? 1 : 0, 0, 0, 0);
+  const int keep[] = {p.stdin_fd,  p.stdout_fd, p.stderr_fd,  p.setup_fd,
+                      p.status_fd, p.sync_fd,   p.landlock_fd};
+  close_all_except(keep, 7);
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail(setup, "prctl(PR_SET_PDEATHSIG)");
   char go = 0;
   ssize_t got;
@@ -138,6 +147,7 @@ void exec_command(const ChildPlan& p) {
     got = ::read(p.sync_fd, &go, 1);
   } while (got < 0 && errno == EINTR);
   if (got != 1) ::_exit(127);  // the grader gave up (or died) before letting us go
+  if (p.ns.user) ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // the maps are written
   if (const char* what = enter_namespaces(p.ns)) fail(setup, what);
   if (p.mounts != nullptr) {
     if (const char* what = apply_mount_plan(*p.mounts)) fail(setup, what);
@@ -203,7 +213,13 @@ pid_t start_init(const ChildPlan& plan, int sync_write, Cgroup* cgroup, std::str
     return static_cast<pid_t>(-1);
   };
   if (plan.ns.user) {
-    std::string err = write_id_maps(pid, ::getuid(), ::getgid());
+    // init makes itself dumpable first thing; until it has, the map files are root's.
+    std::string err;
+    for (int tries = 0; tries < 20000; ++tries) {
+      err = write_id_maps(pid, ::getuid(), ::getgid());
+      if (err.empty()) break;
+      ::sched_yield();
+    }
     if (!err.empty()) return abandon("set up the user namespace's id maps: " + err, error);
   }
   const char go = 'g';

@@ -8,11 +8,17 @@
 //                                        fork ─────────────────────────────► setsid, PDEATHSIG
 //                                        waits for the learner              caps, uid/gid (namespaces.cpp)
 //                                                                           rlimits (rlimits.cpp)
-//                                                                           no_new_privs, signals, stdio, fds
+//                                                                           no_new_privs, Landlock (landlock.cpp)
+//                                                                           signals, stdio, fds
 //                                                                           seccomp (seccomp.cpp), exec
 //   ◄── setup pipe: EOF at exec, or "what failed + errno"
 //   ◄── status pipe: the learner's wait status, init's own CPU ── when the learner's main process ends
 //   init exits: the kernel kills everything left in the pid namespace.
+//
+// init and the learner (until its exec) are not dumpable, like the grader (sandbox_executor.cpp):
+// a learner of the same uid cannot read their /proc/<pid>/environ or mem. Where the parent must
+// write a user namespace's id maps, init is dumpable only until they are written, after it has
+// zeroed its copy of the grader's environment.
 //
 // Everything the children need is computed beforehand (ChildPlan): between clone and exec they
 // make system calls only and never allocate.
@@ -38,6 +44,11 @@ struct ChildPlan {
   const char* workdir = nullptr;      // host path, used without a mount namespace
   RlimitPlan rlimits;
   const SeccompProgram* seccomp = nullptr;  // nullptr: no filter
+  int landlock_fd = -1;  // a Landlock ruleset (landlock.h) the learner enforces, or -1
+  // The grader's original environment strings (its /proc/<pid>/environ range): init zeroes its
+  // copy first thing, so that the process between the grader and the learner holds none of it.
+  char* environ_begin = nullptr;
+  char* environ_end = nullptr;
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;  // the learner's ends
   int setup_fd = -1;   // write end, close-on-exec: set-up errors; EOF once the learner exec'd
   int status_fd = -1;  // write end: init reports the learner's end here

@@ -400,6 +400,48 @@ TEST_F(SandboxExecutorTest, FallbackSaysWhatIsInForce) {
   EXPECT_EQ(r.status, RunStatus::Timeout);
 }
 
+// Fallback with Landlock: files only below the system trees, the workdir and a private TMPDIR;
+// no TCP; no signal to a process outside the run.
+TEST_F(SandboxExecutorTest, FallbackConfinesWithLandlock) {
+  SandboxOptions o;
+  o.disable = {"user", "pid", "mount", "net", "ipc", "uts", "cgroup"};
+  SandboxExecutor weak(o);
+  if (!contains(weak.isolation(), "landlock")) GTEST_SKIP() << "no Landlock: " << weak.degraded();
+  const fs::path outside = dir_ / "outside.txt";
+  std::ofstream(outside) << "host\n";
+  ::chmod(outside.c_str(), 0644);
+  ::chmod(dir_.c_str(), 0755);
+  RunRequest req = python(
+      "import os, socket, tempfile\n"
+      "open('here.txt', 'w').write('x')\n"
+      "t = os.environ['TMPDIR']\n"
+      "with tempfile.NamedTemporaryFile(dir=t) as f: f.write(b'x')\n"
+      "print('tmp', t.startswith('" + dir_.string() + "/grader-run-tmp-'))\n"
+      "for what, fn in (('read', lambda: open('" + outside.string() + "').read()),\n"
+      "                 ('write', lambda: open('" + (dir_ / "planted").string() + "', 'w')),\n"
+      "                 ('tcp', lambda: socket.create_connection(('127.0.0.1', 9), 1)),\n"
+      "                 ('kill', lambda: os.kill(os.getppid(), 0))):\n"
+      "    try: fn(); print(what, 'allowed')\n"
+      "    except OSError as e: print(what, e.errno)\n");
+  RunResult r = weak.run(req);
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_NE(r.out.data.find("tmp True\n"), std::string::npos) << r.out.data;
+  EXPECT_NE(r.out.data.find("read 13\n"), std::string::npos) << r.out.data;
+  EXPECT_NE(r.out.data.find("write 13\n"), std::string::npos) << r.out.data;
+  if (contains(weak.isolation(), "landlock_net")) {
+    EXPECT_NE(r.out.data.find("tcp 13\n"), std::string::npos) << r.out.data;
+  }
+  if (contains(weak.isolation(), "landlock_scope")) {
+    EXPECT_NE(r.out.data.find("kill 1\n"), std::string::npos) << r.out.data;
+  }
+  EXPECT_TRUE(fs::exists(work_ / "here.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "planted"));
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path().filename().string().rfind("grader-run-tmp-", 0), std::string::npos)
+        << "the private tmp dir was left behind: " << e.path();
+  }
+}
+
 TEST_F(SandboxExecutorTest, EnvironmentVariableDisablesControls) {
   ::setenv("GRADER_SANDBOX_DISABLE", "cgroup,seccomp", 1);
   SandboxExecutor e;
