@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "grader/jobscript/parser.h"
@@ -548,14 +549,7 @@ void Evaluator::runs(const std::string& script) {
 }
 
 void Evaluator::srun_for_parallel() {
-  std::int64_t tasks = 1;
-  const js::Directive* n = script_.find("ntasks");
-  if (n) {
-    tasks = std::atoll(n->value.c_str());
-  } else if (const js::Directive* per = script_.find("ntasks-per-node")) {
-    const js::Directive* nodes = script_.find("nodes");
-    tasks = std::atoll(per->value.c_str()) * (nodes ? std::max(1LL, std::atoll(nodes->value.c_str())) : 1);
-  }
+  std::int64_t tasks = script_.tasks();
   std::vector<std::string> problems;
   bool any = false;
   for (const auto& cmd : script_.commands) {
@@ -568,7 +562,8 @@ void Evaluator::srun_for_parallel() {
     if (cmd.launcher == "mpirun" || cmd.launcher == "mpiexec") {
       for (std::size_t i = 0; i + 1 < cmd.launcher_args.size(); ++i) {
         const std::string& o = cmd.launcher_args[i];
-        if ((o == "-np" || o == "-n") && std::atoll(cmd.launcher_args[i + 1].c_str()) != tasks) {
+        if ((o == "-np" || o == "-n") &&
+            std::strtoll(cmd.launcher_args[i + 1].c_str(), nullptr, 10) != tasks) {
           problems.push_back(at(cmd.line) + " starts " + cmd.launcher_args[i + 1] +
                              " processes, but the job asks for " + std::to_string(tasks) + " tasks");
         }

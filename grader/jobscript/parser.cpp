@@ -168,7 +168,9 @@ bool all_digits(std::string_view s) {
 }
 
 std::optional<std::int64_t> to_int(std::string_view s) {
-  if (!all_digits(s) || s.size() > 15) return std::nullopt;
+  // Nine digits at most: every count and time field of a real job fits, and no product of them
+  // can overflow.
+  if (!all_digits(s) || s.size() > 9) return std::nullopt;
   std::int64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
@@ -797,6 +799,7 @@ std::optional<std::uint64_t> parse_memory(std::string_view text) {
     factor = mib * 1024 * 1024;
   else
     return std::nullopt;
+  if (static_cast<std::uint64_t>(*v) > UINT64_MAX / factor) return std::nullopt;
   return static_cast<std::uint64_t>(*v) * factor;
 }
 
@@ -902,6 +905,25 @@ const Directive* JobScript::find(std::string_view option) const {
   return nullptr;
 }
 
+// Counts multiply (nodes x tasks per node x cores per task); absurd ones saturate.
+static std::int64_t saturating_mul(std::int64_t a, std::int64_t b) {
+  if (a > 0 && b > 0 && a > INT64_MAX / b) return INT64_MAX;
+  return a * b;
+}
+
+std::int64_t JobScript::tasks() const {
+  auto number = [&](std::string_view option) -> std::optional<std::int64_t> {
+    const Directive* d = find(option);
+    if (!d) return std::nullopt;
+    std::string_view v = d->value;
+    if (auto dash = v.find('-'); dash != std::string_view::npos) v = v.substr(0, dash);
+    return to_int(v);
+  };
+  if (auto n = number("ntasks")) return *n;
+  if (auto per = number("ntasks-per-node")) return saturating_mul(*per, number("nodes").value_or(1));
+  return 1;
+}
+
 std::int64_t JobScript::cores() const {
   auto number = [&](std::string_view option) -> std::optional<std::int64_t> {
     const Directive* d = find(option);
@@ -910,13 +932,7 @@ std::int64_t JobScript::cores() const {
     if (auto dash = v.find('-'); dash != std::string_view::npos) v = v.substr(0, dash);
     return to_int(v);
   };
-  std::int64_t tasks = 1;
-  if (auto n = number("ntasks")) {
-    tasks = *n;
-  } else if (auto per = number("ntasks-per-node")) {
-    tasks = *per * number("nodes").value_or(1);
-  }
-  return tasks * number("cpus-per-task").value_or(1);
+  return saturating_mul(tasks(), number("cpus-per-task").value_or(1));
 }
 
 bool JobScript::requests_gpu() const {

@@ -127,6 +127,8 @@ struct JobScript {
   const Directive* find(std::string_view option) const;
   bool has(std::string_view option) const { return find(option) != nullptr; }
 
+  // Tasks the job asks for: --ntasks, or --nodes x --ntasks-per-node, default 1.
+  std::int64_t tasks() const;
   // Cores the job asks for: tasks (--ntasks, or --nodes x --ntasks-per-node, default 1) times
   // --cpus-per-task (default 1).
   std::int64_t cores() const;

@@ -326,3 +326,12 @@ TEST(JobscriptCommands, CrlfLineEndings) {
   ASSERT_EQ(js.commands.size(), 1u);
   EXPECT_EQ(js.commands[0].args, std::vector<std::string>{"x.py"});
 }
+
+TEST(JobscriptValues, HugeNumbersAreBadValuesNotOverflows) {
+  JobScript js = parse(
+      "#!/bin/bash\n#SBATCH -n 99999999999999999999\n#SBATCH -t 999999999999-0\n#SBATCH --mem=99999999T\n");
+  ASSERT_EQ(js.issues.size(), 3u);
+  for (const auto& i : js.issues) EXPECT_EQ(i.kind, Issue::Kind::BadValue);
+  EXPECT_EQ(parse("#!/bin/bash\n#SBATCH -N 999999999 --ntasks-per-node=999999999 -c 999999999\n").cores(),
+            INT64_MAX);  // saturates
+}
