@@ -29,7 +29,28 @@ if mine == "unknown" or mine == host:
             continue
         cmd = (read_proc(pid, "cmdline") or b"").replace(b"\0", b" ")[:80].decode("utf-8", "replace")
         escaped("could signal %s, pid %d (%s), which is not of this run" % (what, pid, cmd))
-    escaped("kill(-1) would reach the host's processes: same pid namespace %s" % mine)
+    # kill(-1, 0) succeeds when at least one process other than itself could be signalled; a
+    # run whose signals are scoped to itself (Landlock) gets EPERM or ESRCH instead.
+    try:
+        os.kill(-1, 0)
+    except OSError as e:
+        note("kill(-1, 0): %s" % e)
+    else:
+        # Which ones? Processes of this run (its own threads' group, its children) do not count.
+        reachable = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == os.getpid() or ours(int(entry)):
+                continue
+            try:
+                os.kill(int(entry), 0)
+            except OSError:
+                continue
+            cmd = (read_proc(int(entry), "cmdline") or b"").replace(b"\0", b" ")[:60]
+            reachable.append("%s (%s)" % (entry, cmd.decode("utf-8", "replace")))
+        if reachable:
+            escaped("kill(-1) would reach processes outside the run: " + ", ".join(reachable[:5]))
+        else:
+            note("kill(-1, 0) succeeded, but no process outside the run can be signalled")
     finish()
 
 note("own pid namespace %s (host %s): sending the real signals" % (mine, host))
