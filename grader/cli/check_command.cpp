@@ -80,6 +80,7 @@ int check_command(const std::vector<std::string>& argv) {
 
   std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";
   GradeOptions options;
+  options.stage.provided = provided_dir(exercise);
   options.submission_name = args.value("--name").value_or("");
   options.base_env = base_environment(environ);
   options.batch_executor = runner.batch.get();

@@ -196,6 +196,7 @@ int grade_command(const std::vector<std::string>& argv) {
   GradeOptions base;
   base.base_env = base_environment(environ);
   base.batch_executor = runner.batch.get();
+  base.stage.provided = provided_dir(exercise);
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
 
   std::vector<Graded> all(names.size());

@@ -137,6 +137,7 @@ int validate_command(const std::vector<std::string>& argv) {
     v.as_report.exercise = "validate";
     v.as_report.submission = ex.id;
 
+    base.stage.provided = provided_dir(ex);
     std::optional<Rubric> rubric;
     try {
       rubric = load_rubric(ex.rubric);

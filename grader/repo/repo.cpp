@@ -32,6 +32,12 @@ std::vector<Exercise> list_exercises(const fs::path& repo) {
   return out;
 }
 
+fs::path provided_dir(const Exercise& exercise) {
+  std::error_code ec;
+  if (exercise.dir.empty() || !fs::is_directory(exercise.dir / "provided", ec)) return {};
+  return exercise.dir / "provided";
+}
+
 Exercise resolve_exercise(const std::string& name, const std::optional<fs::path>& repo) {
   std::error_code ec;
   fs::path p(name);

@@ -30,6 +30,10 @@ std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path&
 // the list of known ids when nothing matches.
 Exercise resolve_exercise(const std::string& name, const std::optional<std::filesystem::path>& repo);
 
+// exercises/ID/provided/ when the exercise has one (files the task gives, staged over every
+// submission), else empty.
+std::filesystem::path provided_dir(const Exercise& exercise);
+
 // Every exercise id that has a rubric, sorted.
 std::vector<Exercise> list_exercises(const std::filesystem::path& repo);
 

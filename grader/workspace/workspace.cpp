@@ -38,6 +38,17 @@ struct Stager {
   const StageOptions& options;
   std::uint64_t total_bytes = 0;
   std::uint64_t files = 0;
+  bool overwrite = false;  // the exercise's provided files replace what the learner handed in
+
+  // Makes room for an entry of the overlay: a learner's file or link of the same name goes.
+  void make_room(const fs::path& dest, bool for_directory) {
+    if (!overwrite) return;
+    std::error_code ec;
+    auto st = fs::symlink_status(dest, ec);
+    if (ec || !fs::exists(st)) return;
+    if (for_directory && fs::is_directory(st)) return;
+    fs::remove_all(dest, ec);
+  }
 
   void copy_tree(const fs::path& rel, const fs::path& dest) {
     std::error_code ec;
@@ -57,6 +68,7 @@ struct Stager {
       auto status = entry.symlink_status();
       switch (status.type()) {
         case fs::file_type::directory:
+          make_room(dest / name, true);
           fs::create_directory(dest / name);
           copy_tree(item, dest / name);
           break;
@@ -64,6 +76,7 @@ struct Stager {
           total_bytes += entry.file_size();
           if (total_bytes > options.max_total_bytes)
             throw SubmissionError("submission is larger than " + format_size(options.max_total_bytes));
+          make_room(dest / name, false);
           fs::copy_file(entry.path(), dest / name);
           break;
         }
@@ -75,6 +88,7 @@ struct Stager {
           if (!stays_inside(rel, target))
             throw SubmissionError("'" + item.string() + "' is a symlink to '" + target.string() +
                                   "', which leaves the submission");
+          make_room(dest / name, false);
           fs::create_symlink(target, dest / name);
           break;
         }
@@ -105,6 +119,13 @@ Workspace Workspace::stage(const fs::path& submission, const StageOptions& optio
   Workspace ws{fs::path(templ)};
   Stager stager{root, options};
   stager.copy_tree({}, ws.dir_);
+  if (!options.provided.empty()) {
+    StageOptions teacher = options;
+    teacher.exclude.clear();
+    Stager provided{fs::canonical(options.provided), teacher};
+    provided.overwrite = true;
+    provided.copy_tree({}, ws.dir_);
+  }
   return ws;
 }
 

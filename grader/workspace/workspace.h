@@ -20,6 +20,9 @@ class SubmissionError : public std::runtime_error {
 
 struct StageOptions {
   std::set<std::string> exclude;  // top-level names left out (a fixture's expected.toml)
+  // The exercise's own files (exercises/ID/provided/): copied in after the submission and over
+  // it, so that a program the task gives is the teacher's copy whatever the learner handed in.
+  std::filesystem::path provided;
   std::uint64_t max_total_bytes = 256ull * 1024 * 1024;
   std::uint64_t max_files = 20000;
   std::filesystem::path parent;   // where the workspace directory is made; default: temp dir

@@ -144,3 +144,18 @@ TEST(Workspace, SizeCapRefusesHugeSubmission) {
     EXPECT_NE(std::string(e.what()).find("larger than"), std::string::npos);
   }
 }
+
+TEST(Workspace, ProvidedFilesReplaceTheLearnersCopy) {
+  TempDir sub, provided;
+  write(sub.path / "job.sh", "#!/bin/bash\n");
+  write(sub.path / "mmmult.py", "print('tampered')\n");
+  write(provided.path / "mmmult.py", "print('given')\n");
+  write(provided.path / "data" / "a.txt", "1 2\n");
+  StageOptions o;
+  o.provided = provided.path;
+  auto ws = Workspace::stage(sub.path, o);
+  EXPECT_EQ(read(ws.dir() / "mmmult.py"), "print('given')\n");
+  EXPECT_EQ(read(ws.dir() / "data" / "a.txt"), "1 2\n");
+  EXPECT_EQ(read(ws.dir() / "job.sh"), "#!/bin/bash\n");
+  EXPECT_EQ(read(sub.path / "mmmult.py"), "print('tampered')\n") << "the submission is only read";
+}
