@@ -1,24 +1,66 @@
 // Runner selection; see runner_factory.h.
 #include "runners/runner_factory.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <sstream>
 
 #include "grader/grading/grade.h"
 #include "grader/repo/repo.h"
+#include "grader/util/text.h"
 #include "runners/executor_factory.h"
+#include "grader/cluster/profile.h"
 #include "runners/local/local_transport.h"
+#include "runners/remote/remote_process_executor.h"
+#include "runners/ssh/ssh_transport.h"
 
 extern char** environ;
 
 namespace grader {
 
-std::string runner_help() { return "local (the test cluster), ssh://user@host[:port]"; }
+namespace {
+
+// One SSH connection to the login node serves scheduler commands, uploads and command runs.
+void make_remote(Runner& r, SshTarget target, SlurmOptions slurm) {
+  SshOptions ssh;
+  ssh.inherit_remote_env = true;  // sbatch, squeue and module need the login node's environment
+  r.description = target.url();
+  r.transport = std::make_unique<SshTransport>(std::move(target), ssh);
+  r.executor = std::make_unique<RemoteProcessExecutor>(*r.transport);
+  r.batch = std::make_unique<SlurmExecutor>(*r.transport, std::move(slurm));
+}
+
+// An ssh_config to read instead of ~/.ssh/config: GRADER_SSH_CONFIG (ci/cluster env sets it).
+std::optional<std::filesystem::path> ssh_config() {
+  const char* c = std::getenv("GRADER_SSH_CONFIG");
+  if (c && *c) return std::filesystem::path(c);
+  return std::nullopt;
+}
+
+SshTarget parse_target(const std::string& what, const std::string& runner) {
+  try {
+    return SshTarget::parse(what, ssh_config());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("--runner " + runner + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+std::string runner_help() {
+  std::string names;
+  for (const auto& n : profile_names())
+    if (n != "local") names += (names.empty() ? "" : ", ") + n;
+  return "local (the test cluster), ssh://user@host[:port] or ssh://ALIAS, or a cluster profile" +
+         (names.empty() ? std::string() : " (" + names + ")");
+}
 
 Runner make_runner(const std::optional<std::string>& runner, const std::string& executor_name) {
   Runner r;
-  r.executor = make_executor(executor_name);
   if (!runner) {
     r.description = "local";
+    r.executor = make_executor(executor_name);
+    r.base_env = base_environment(environ);
     return r;
   }
   if (*runner == "local") {
@@ -28,19 +70,44 @@ Runner make_runner(const std::optional<std::string>& runner, const std::string& 
           "--runner local needs the test cluster: SLURM_CONF is not set (start it with ci/cluster start, then "
           "eval \"$(ci/cluster env)\")");
     r.description = "local";
+    r.executor = make_executor(executor_name);
+    r.base_env = base_environment(environ);
     r.transport = std::make_unique<LocalTransport>();
     SlurmOptions o;
     // The scheduler commands see what the grader's environment allows through (PATH, SLURM_CONF,
     // the module variables); jobs get the run's environment, as if sbatch ran in it.
-    o.command_env = base_environment(environ);
+    o.command_env = r.base_env;
     if (const char* dir = std::getenv("GRADER_CLUSTER_DIR"); dir && *dir) o.scratch_dir = std::string(dir) + "/jobs";
     r.batch = std::make_unique<SlurmExecutor>(*r.transport, o);
     return r;
   }
-  if (runner->rfind("ssh://", 0) == 0)
-    // TODO(ssh): wire runners/ssh/SshTransport (SshTarget::parse) once it is in the build.
-    throw UsageError("--runner " + *runner + ": the SSH transport is not built into this grader yet");
-  throw UsageError("unknown runner '" + *runner + "'; known: " + runner_help());
+  if (runner->rfind("ssh://", 0) == 0) {
+    make_remote(r, parse_target(*runner, *runner), {});
+    return r;
+  }
+  auto names = profile_names();
+  if (std::find(names.begin(), names.end(), *runner) == names.end()) {
+    names.push_back("local");
+    std::string guess = closest_match(*runner, names);
+    throw UsageError("unknown runner '" + *runner + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                     "; known: " + runner_help());
+  }
+  ClusterProfile profile = load_profile(*runner);
+  std::string host = profile.ssh && !profile.ssh->host.empty() ? profile.ssh->host : profile.login_host.value_or("");
+  if (host.empty())
+    throw UsageError("--runner " + *runner + ": the profile " + profile.source +
+                     " names no login host; use --runner ssh://user@host");
+  std::string url = "ssh://" + (profile.ssh && !profile.ssh->user.empty() ? profile.ssh->user + "@" : "") + host +
+                    (profile.ssh && profile.ssh->port ? ":" + std::to_string(profile.ssh->port) : "");
+  SlurmOptions o;
+  // A profile's cluster flag (-M snowy) sends jobs where the course's scripts say they run.
+  if (profile.cluster_flag) {
+    std::istringstream words(*profile.cluster_flag);
+    for (std::string w; words >> w;) o.sbatch_flags.push_back(w);
+  }
+  if (profile.scratch_dir) o.scratch_dir = *profile.scratch_dir;
+  make_remote(r, parse_target(url, *runner), std::move(o));
+  return r;
 }
 
 }  // namespace grader

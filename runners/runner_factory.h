@@ -6,6 +6,7 @@
 //   NAME                   a cluster profile (runners/clusters/NAME.toml)
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct Runner {
   std::unique_ptr<Transport> transport;   // null when nothing but this machine is involved
   std::unique_ptr<Executor> executor;     // ordinary command runs
   std::unique_ptr<SlurmExecutor> batch;   // jobscript runs; null without a runner
+  // The environment runs start from: this machine's allow-listed variables for local runners;
+  // empty for a remote one, whose runs see the login node's own environment (its PATH, its
+  // module system) with the rubric's env laid over it.
+  std::map<std::string, std::string> base_env;
 };
 
 // `runner`: the --runner value, nullopt when not given. `executor_name`: --executor, for command

@@ -14,7 +14,6 @@
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
-extern char** environ;
 
 namespace grader::cli {
 
@@ -82,7 +81,7 @@ int check_command(const std::vector<std::string>& argv) {
   GradeOptions options;
   options.stage.provided = provided_dir(exercise);
   options.submission_name = args.value("--name").value_or("");
-  options.base_env = base_environment(environ);
+  options.base_env = runner.base_env;
   options.batch_executor = runner.batch.get();
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
   Report report = grade_submission(rubric, submission, *runner.executor, options);

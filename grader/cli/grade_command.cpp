@@ -21,7 +21,6 @@
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
-extern char** environ;
 
 namespace grader::cli {
 
@@ -194,7 +193,7 @@ int grade_command(const std::vector<std::string>& argv) {
   Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
   GradeOptions base;
-  base.base_env = base_environment(environ);
+  base.base_env = runner.base_env;
   base.batch_executor = runner.batch.get();
   base.stage.provided = provided_dir(exercise);
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;

@@ -19,7 +19,6 @@
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
-extern char** environ;
 
 namespace grader::cli {
 
@@ -121,7 +120,7 @@ int validate_command(const std::vector<std::string>& argv) {
   InterruptGuard interrupt(runner.batch.get());
   Executor* executor = runner.executor.get();
   GradeOptions base;
-  base.base_env = base_environment(environ);
+  base.base_env = runner.base_env;
   base.batch_executor = runner.batch.get();
 
   bool color = use_color(args.value("--color"));
