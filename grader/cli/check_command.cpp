@@ -33,8 +33,9 @@ options:
   --executor NAME  how learner code runs here: sandbox (default; falls back to
                    what the host allows and says so) or process
   --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
-                   test cluster; needs SLURM_CONF, see ci/cluster env), ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config,
-                   or $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
+                   test cluster; needs SLURM_CONF, see ci/cluster env),
+                   ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
+                   $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
                    bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis
   --teacher        show hidden checks' expected values and hidden runs' output
   --name NAME      the submission's name in the report (default: its directory name)

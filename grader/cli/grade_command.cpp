@@ -42,8 +42,9 @@ options:
   --jobs N         grade N submissions at a time (default 1). Local command runs are still one at
                    a time; Slurm jobs run together, waited for by one poller
   --runner R       where jobscripts (and, for a remote runner, commands) run: local (the test
-                   cluster; needs SLURM_CONF), ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config,
-                   or $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
+                   cluster; needs SLURM_CONF),
+                   ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
+                   $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
                    bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis
   --executor NAME  how command runs happen here: sandbox (default) or process
   --repo DIR       the exercise repository (default: found by walking up from here)

@@ -40,8 +40,9 @@ options:
   --executor NAME  how learner code runs here: sandbox (default; falls back to
                    what the host allows and says so) or process
   --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
-                   test cluster; needs SLURM_CONF, see ci/cluster env), ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config,
-                   or $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
+                   test cluster; needs SLURM_CONF, see ci/cluster env),
+                   ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
+                   $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
                    bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis
   --color WHEN     auto (default), always or never
   -h, --help       this text
