@@ -197,6 +197,7 @@ int grade_command(const std::vector<std::string>& argv) {
   InterruptGuard interrupt(runner.batch.get());
   GradeOptions base;
   base.base_env = runner.base_env;
+  base.runner_name = args.value("--runner").value_or("");
   base.batch_executor = runner.batch.get();
   base.stage.provided = provided_dir(exercise);
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;

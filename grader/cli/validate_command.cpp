@@ -124,6 +124,7 @@ int validate_command(const std::vector<std::string>& argv) {
   Executor* executor = runner.executor.get();
   GradeOptions base;
   base.base_env = runner.base_env;
+  base.runner_name = args.value("--runner").value_or("");
   base.batch_executor = runner.batch.get();
 
   bool color = use_color(args.value("--color"));

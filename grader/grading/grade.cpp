@@ -132,6 +132,24 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
     return report;
   };
 
+  // A rubric that demands a control or a cluster is refused rather than graded weaker.
+  for (const auto& control : rubric.require_isolation) {
+    if (std::find(report.runner.isolation.begin(), report.runner.isolation.end(), control) ==
+        report.runner.isolation.end()) {
+      std::string in_force;
+      for (const auto& c : report.runner.isolation) in_force += (in_force.empty() ? "" : ", ") + c;
+      report.runner_error = "the rubric requires isolation '" + control + "', which the " + executor.name() +
+                            " executor cannot apply here (in force: " + (in_force.empty() ? "nothing" : in_force) +
+                            "); grading refused rather than run weaker";
+      return finish(score_unrunnable(rubric, report.runner_error));
+    }
+  }
+  if (rubric.require_runner && *rubric.require_runner != options.runner_name) {
+    report.runner_error = "the rubric must be graded with --runner " + *rubric.require_runner +
+                          (options.runner_name.empty() ? "" : ", not --runner " + options.runner_name);
+    return finish(score_unrunnable(rubric, report.runner_error));
+  }
+
   std::optional<Workspace> ws;
   try {
     ws.emplace(Workspace::stage(submission, options.stage));

@@ -21,6 +21,7 @@ struct GradeOptions {
   // Runs with a `jobscript` go here (the Slurm executor of the chosen cluster); without one they
   // end as runner errors that say how to name a cluster.
   Executor* batch_executor = nullptr;
+  std::string runner_name;  // the --runner given, "" for none; checked against require_runner
 };
 
 // The allow-listed part of the grader's own environment (PATH, locale, TZ, and the module and

@@ -28,7 +28,13 @@ RubricError::RubricError(const SourcePos& pos, const std::string& message)
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"exercise", "title", "run", "check"};
+const std::vector<std::string> kTopKeys = {"exercise", "title", "require_isolation", "require_runner", "run", "check"};
+
+// The controls an executor can report in runner.isolation (docs/security.md), for
+// require_isolation.
+const std::vector<std::string> kIsolationControls = {
+    "user", "uid", "pid", "mount", "net", "ipc", "uts", "cgroup", "seccomp", "landlock", "landlock_net",
+    "landlock_scope", "rlimits", "no_new_privs", "setsid", "subreaper", "pgroup"};
 const std::vector<std::string> kRunKeys = {"id",           "command", "timeout",    "memory",
                                            "output_limit", "stdin",   "stdin_file", "env",
                                            "collect",      "hidden",  "jobscript"};
@@ -936,6 +942,18 @@ Rubric Loader::load(const toml::table& root) {
   }
   rubric.exercise = *exercise;
   rubric.title = get_line(top, "title").value_or(rubric.exercise);
+  if (auto controls = get_strings(top, "require_isolation", "an array of controls like [\"net\", \"pid\"]")) {
+    for (auto& [control, node] : *controls) {
+      if (std::find(kIsolationControls.begin(), kIsolationControls.end(), control) == kIsolationControls.end()) {
+        std::string guess = closest_match(control, kIsolationControls);
+        fail(pos(*node), "unknown isolation control '" + control + "' in 'require_isolation'" +
+                             (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                             " (the controls are listed in docs/security.md)");
+      }
+      rubric.require_isolation.push_back(control);
+    }
+  }
+  rubric.require_runner = get_string(top, "require_runner");
 
   const toml::array& runs = get_table_array(top, "run");
   for (std::size_t i = 0; i < runs.size(); ++i) {

@@ -127,6 +127,10 @@ struct Rubric {
   std::string exercise;
   std::string title;
   std::string source;  // the file it was loaded from
+  // Controls that must be in force (runner.isolation); grading is refused, not run weaker.
+  std::vector<std::string> require_isolation;
+  // The --runner this rubric must be graded with ("local", a profile name); nullopt: any.
+  std::optional<std::string> require_runner;
   std::vector<RunSpec> runs;
   std::vector<CheckSpec> checks;  // in an order where every check comes after what it needs
 

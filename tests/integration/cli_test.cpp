@@ -78,6 +78,20 @@ TEST(Cli, ProcessExecutorOnRequestSaysSo) {
   EXPECT_EQ(j["runner"]["isolation"], nlohmann::json({"pgroup", "rlimits", "subreaper"}));
 }
 
+TEST(Cli, RubricDemandingIsolationIsRefusedRatherThanRunWeaker) {
+  MiniRepo repo(std::string("exercise = \"ex\"\nrequire_isolation = [\"net\", \"seccomp\"]\n") +
+                    std::string(kEchoRubric).substr(std::string(kEchoRubric).find("[[run]]")),
+                {{"main.py", "pass\n"}});
+  auto weak = run_grader({"check", "ex", repo.sub().string(), "--executor", "process", "--format", "json"}, repo.path);
+  EXPECT_EQ(weak.exit_code, 3) << weak.out << weak.err;
+  auto j = parse_report(weak.out);
+  EXPECT_EQ(j["error"]["kind"], "runner");
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("requires isolation 'net'"), std::string::npos) << j["error"];
+  EXPECT_TRUE(j["runs"].empty()) << "nothing of the learner's ran";
+  auto strong = run_grader({"check", "ex", repo.sub().string(), "--format", "json"}, repo.path);
+  EXPECT_EQ(strong.exit_code, 0) << "the sandbox applies net and seccomp here: " << strong.out << strong.err;
+}
+
 TEST(Cli, WrongSumLosesPointsAndExitsOne) {
   auto r = run_grader({"check", kExercise.string(), (kExercise / "fixtures" / "wrong-sum").string(), "--format", "json"});
   EXPECT_EQ(r.exit_code, 1) << r.err;

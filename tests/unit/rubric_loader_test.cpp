@@ -582,6 +582,20 @@ TEST(RubricErrors, RubricRejectsJobscriptOutsideWorkspace) {
             std::string::npos);
 }
 
+TEST(RubricValid, RequireIsolationAndRunner) {
+  Rubric r = parse_rubric("exercise = \"x\"\nrequire_isolation = [\"net\", \"pid\"]\nrequire_runner = \"local\"\n" +
+                              kHead.substr(kHead.find("[[run]]")) + "[[check]]\nid = \"ok\"\nexit_code = 0\n",
+                          "r.toml");
+  EXPECT_EQ(r.require_isolation, (std::vector<std::string>{"net", "pid"}));
+  EXPECT_EQ(r.require_runner, "local");
+}
+
+TEST(RubricErrors, RubricRejectsUnknownIsolationControl) {
+  EXPECT_EQ(error_of("exercise = \"x\"\nrequire_isolation = [\"net\", \"seccmp\"]\n"),
+            "r.toml:2:29: unknown isolation control 'seccmp' in 'require_isolation'; did you mean 'seccomp'? "
+            "(the controls are listed in docs/security.md)");
+}
+
 TEST(RubricErrors, RubricRejectsMissingCommand) {
   EXPECT_EQ(
       error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\n"),
