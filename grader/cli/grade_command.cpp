@@ -194,7 +194,7 @@ int grade_command(const std::vector<std::string>& argv) {
   fs::create_directories(*out_dir);
 
   Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
-  InterruptGuard interrupt(runner.batch.get());
+  WatchJobs watch(runner.batch.get());
   GradeOptions base;
   base.base_env = runner.base_env;
   base.runner_name = args.value("--runner").value_or("");

@@ -120,7 +120,7 @@ int validate_command(const std::vector<std::string>& argv) {
     for (std::string id; std::getline(ss, id, ',');) only.insert(id);
   }
   Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
-  InterruptGuard interrupt(runner.batch.get());
+  WatchJobs watch(runner.batch.get());
   Executor* executor = runner.executor.get();
   GradeOptions base;
   base.base_env = runner.base_env;
