@@ -77,8 +77,9 @@ int check_command(const std::vector<std::string>& argv) {
   }
   Exercise exercise = resolve_exercise(args.positional[0], repo);
   Rubric rubric = load_rubric(exercise.rubric);
+  if (args.value("--runner")) block_interrupts();
   Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
-  WatchJobs watch(runner.batch.get());
+  InterruptGuard interrupt(runner.batch.get());
 
   std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";
   GradeOptions options;

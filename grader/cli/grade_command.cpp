@@ -193,8 +193,9 @@ int grade_command(const std::vector<std::string>& argv) {
   if (names.empty()) throw UsageError("grader grade: " + subs.string() + " has no submission directories");
   fs::create_directories(*out_dir);
 
+  if (args.value("--runner")) block_interrupts();
   Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
-  WatchJobs watch(runner.batch.get());
+  InterruptGuard interrupt(runner.batch.get());
   GradeOptions base;
   base.base_env = runner.base_env;
   base.runner_name = args.value("--runner").value_or("");

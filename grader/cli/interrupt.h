@@ -1,8 +1,7 @@
 // Ctrl-C while Slurm jobs are in flight: cancel them all (one scancel), then die of the signal as
-// usual. main() makes one InterruptGuard before anything else, so that SIGINT, SIGTERM and SIGHUP
-// are blocked in every thread the grader ever starts (the Slurm poller included) and are taken by
-// sigwait in the guard's own thread; a command that submits jobs names its executor with
-// WatchJobs for as long as it lives.
+// usual. Without a batch executor it does nothing and signals keep their default behaviour.
+// Construct it before any thread starts: it blocks SIGINT, SIGTERM and SIGHUP in this thread (and
+// so in every thread started later) and takes them with sigwait in a thread of its own.
 #pragma once
 
 #include <thread>
@@ -13,25 +12,22 @@ class SlurmExecutor;
 
 namespace grader::cli {
 
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread, so in every thread it starts later.
+// Call it before making a runner whose Slurm executor starts its poller thread: otherwise that
+// thread takes Ctrl-C and the process dies without cancelling its jobs. Only then: a grader with
+// no batch executor keeps one thread and the signals' default behaviour.
+void block_interrupts();
+
 class InterruptGuard {
  public:
-  InterruptGuard();
+  explicit InterruptGuard(SlurmExecutor* slurm);
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
 
  private:
+  SlurmExecutor* slurm_;
   std::thread waiter_;
-};
-
-// While it lives, an interrupt cancels the jobs of `slurm` (may be null: nothing to cancel).
-// Declare it after the Runner that owns the executor, so that it ends first.
-class WatchJobs {
- public:
-  explicit WatchJobs(SlurmExecutor* slurm);
-  ~WatchJobs();
-  WatchJobs(const WatchJobs&) = delete;
-  WatchJobs& operator=(const WatchJobs&) = delete;
 };
 
 }  // namespace grader::cli

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "grader/cli/args.h"
-#include "grader/cli/interrupt.h"
 #include "grader/repo/repo.h"
 #include "grader/rubric/loader.h"
 
@@ -44,9 +43,6 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
-  // Before any thread starts: every later thread then has the interrupt signals blocked, and
-  // only the guard's thread takes them (to cancel Slurm jobs first).
-  cli::InterruptGuard interrupts;
   try {
     if (command == "check") return cli::check_command(args);
     if (command == "validate") return cli::validate_command(args);

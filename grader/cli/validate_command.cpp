@@ -119,8 +119,9 @@ int validate_command(const std::vector<std::string>& argv) {
     std::stringstream ss(*e);
     for (std::string id; std::getline(ss, id, ',');) only.insert(id);
   }
+  if (args.value("--runner")) block_interrupts();
   Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
-  WatchJobs watch(runner.batch.get());
+  InterruptGuard interrupt(runner.batch.get());
   Executor* executor = runner.executor.get();
   GradeOptions base;
   base.base_env = runner.base_env;
