@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,8 +40,15 @@ class Cgroup {
   // SIGKILLs everything in the group until it is empty (cgroup.kill where the kernel has it).
   // False when processes remained after every attempt.
   virtual bool kill_all() = 0;
-  // Removes the group; error message, empty on success. Called on every path, last.
+  // Removes the group; error message, empty on success. Called on every path, last. (A pooled
+  // group goes back to its pool instead, once no process of the run is left in it.)
   virtual std::string remove() = 0;
+  // Whether the run's init is born inside the group: `run_inside` runs a function on a thread
+  // that already sits in the group, so that what it clones needs no migration (attach() is then
+  // not needed). False: clone anywhere, then attach().
+  virtual bool clones_inside() const { return false; }
+  // Runs `fn` on that thread and returns its result (on the calling thread where there is none).
+  virtual long run_inside(const std::function<long()>& fn) { return fn(); }
 };
 
 // A place where run cgroups can be made, found once per grader process.
@@ -50,6 +58,8 @@ class CgroupHost {
   virtual std::string version() const = 0;  // "v1", "v2"
   // A new, empty group with the limits set; nullptr with `error` set when that fails.
   virtual std::unique_ptr<Cgroup> create(const CgroupLimits& limits, std::string& error) = 0;
+  // Whether create() may hand out groups reused from a pool (cgroup v1: see cgroup_v1.h).
+  virtual void set_pooling(bool /*on*/) {}
 };
 
 // v1 when this process's memory, pids and cpuacct hierarchies are mounted and writable; v2 when

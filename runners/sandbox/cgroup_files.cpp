@@ -124,9 +124,17 @@ std::string next_run_name() {
   return "run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
 }
 
+std::string next_pool_name() {
+  static std::atomic<unsigned> counter{0};
+  return "pool-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
 bool is_stale_run_name(const std::string& name) {
-  if (name.rfind("run-", 0) != 0) return false;
-  long pid = std::strtol(name.c_str() + 4, nullptr, 10);
+  std::size_t skip = 0;
+  if (name.rfind("run-", 0) == 0) skip = 4;
+  if (name.rfind("pool-", 0) == 0) skip = 5;
+  if (skip == 0) return false;
+  long pid = std::strtol(name.c_str() + skip, nullptr, 10);
   if (pid <= 0) return false;
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }

@@ -32,9 +32,10 @@ std::vector<Mount> cgroup_mounts(const std::string& mountinfo);
 // /proc/self/cgroup: "ID:controllers:path" lines; the path for a v1 controller, or for v2 ("").
 std::optional<std::string> own_path(const std::string& self_cgroup, const std::string& controller);
 
-// A run group's unique name: run-<grader pid>-<counter>.
+// A run group's unique name: run-<grader pid>-<counter>; a pooled group's: pool-<pid>-<counter>.
 std::string next_run_name();
-// Whether a run-<pid>-N name belongs to a grader process that is gone.
+std::string next_pool_name();
+// Whether a run-<pid>-N or pool-<pid>-N name belongs to a grader process that is gone.
 bool is_stale_run_name(const std::string& name);
 
 }  // namespace grader::sandbox::cgfiles

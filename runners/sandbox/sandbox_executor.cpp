@@ -282,6 +282,9 @@ void SandboxExecutor::Impl::probe() {
     std::string why;
     cgroups = sandbox::detect_cgroup_host(why);
     if (!cgroups) note("no cgroups: " + why);
+    // Pooled run groups (cgroup_v1.h); "cgroup_pool" in GRADER_SANDBOX_DISABLE makes a fresh group
+    // per run instead (the same control, only slower on v1).
+    if (cgroups) cgroups->set_pooling(!off("cgroup_pool"));
   } else {
     note("cgroup disabled by GRADER_SANDBOX_DISABLE");
   }

@@ -196,13 +196,21 @@ void exec_command(const ChildPlan& p) {
 pid_t start_init(const ChildPlan& plan, int sync_write, Cgroup* cgroup, std::string& error) {
   const unsigned long flags = clone_flags(plan.ns) | SIGCHLD;
   // A raw clone: fork semantics (the child continues on a copy of this stack) with the
-  // namespace flags, which fork() cannot take.
-  pid_t pid = static_cast<pid_t>(::syscall(SYS_clone, flags, 0, 0, 0, 0));
-  if (pid < 0) {
-    error = std::string("clone() of the run's init with namespaces: ") + std::strerror(errno);
+  // namespace flags, which fork() cannot take. Where the cgroup has a thread of ours inside it
+  // (a pooled v1 group), that thread clones, so that init is born in the group: no migration.
+  auto clone_init = [&plan, flags]() -> long {
+    const long child = ::syscall(SYS_clone, flags, 0, 0, 0, 0);
+    if (child == 0) init_main(plan);
+    return child < 0 ? -errno : child;
+  };
+  const bool born_inside = cgroup != nullptr && cgroup->clones_inside();
+  const long cloned = born_inside ? cgroup->run_inside(clone_init) : clone_init();
+  if (cloned < 0) {
+    error = std::string("clone() of the run's init with namespaces: ") +
+            std::strerror(static_cast<int>(-cloned));
     return -1;
   }
-  if (pid == 0) init_main(plan);
+  const pid_t pid = static_cast<pid_t>(cloned);
 
   auto abandon = [pid](std::string why, std::string& out) {
     ::kill(pid, SIGKILL);
@@ -228,7 +236,7 @@ pid_t start_init(const ChildPlan& plan, int sync_write, Cgroup* cgroup, std::str
   }
   // Into the cgroup while init builds the root; it forks the learner only after the second go,
   // so nothing of the learner ever runs outside the cgroup.
-  if (cgroup != nullptr) {
+  if (cgroup != nullptr && !born_inside) {
     std::string err = cgroup->attach(pid);
     if (!err.empty()) return abandon(err, error);
   }

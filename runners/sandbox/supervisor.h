@@ -2,6 +2,9 @@
 //
 //   grader (parent)                      run's init (pid 1 of the new pid ns)   learner
 //   ─ clone(CLONE_NEW* | SIGCHLD) ─────► waits for "go"
+//     (from the pooled cgroup's helper
+//      thread where there is one: init is
+//      born in the run's cgroup, no attach)
 //   ─ user ns id maps, cgroup attach
 //   ─ "go" ───────────────────────────►  hostname, lo up (namespaces.cpp)
 //                                        new root, pivot_root (mounts.cpp)

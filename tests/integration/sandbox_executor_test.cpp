@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -44,16 +46,31 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// Run groups of this process left in the v1 hierarchies (none may survive a run).
-std::vector<std::string> leftover_cgroups() {
-  std::vector<std::string> out;
-  const std::string prefix = "run-" + std::to_string(::getpid()) + "-";
+// This process's run groups in the v1 hierarchies: per-run groups (run-<pid>-N, made when the
+// pool cannot be used) and pooled ones (pool-<pid>-N, reused across runs).
+std::vector<fs::path> own_groups(const std::string& kind) {
+  std::vector<fs::path> out;
+  const std::string prefix = kind + "-" + std::to_string(::getpid()) + "-";
   for (const char* base : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpuacct"}) {
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(base, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (it->path().filename().string().rfind(prefix, 0) == 0) out.push_back(it->path());
       if (it.depth() > 4) it.disable_recursion_pending();
+    }
+  }
+  return out;
+}
+
+// What a run left behind (nothing may survive a run): per-run groups, and processes other than
+// the grader itself (its pooled groups' helper threads) in pooled groups.
+std::vector<std::string> leftover_cgroups() {
+  std::vector<std::string> out;
+  for (const fs::path& g : own_groups("run")) out.push_back(g.string());
+  for (const fs::path& g : own_groups("pool")) {
+    std::istringstream procs(read_file(g / "cgroup.procs"));
+    for (long pid = 0; procs >> pid;) {
+      if (pid != ::getpid()) out.push_back(g.string() + " holds pid " + std::to_string(pid));
     }
   }
   return out;
@@ -363,11 +380,110 @@ TEST_F(SandboxExecutorTest, MissingCommandIsRunnerError) {
 }
 
 TEST_F(SandboxExecutorTest, CgroupRemovedAfterEveryRun) {
-  executor().run(sh("true"));
-  executor().run(request({"/nonexistent"}));
-  RunRequest t = sh("sleep 10");
-  t.timeout_s = 0.2;
-  executor().run(t);
+  // During an executor's life no process of a finished run is left in any of its groups (pooled
+  // groups hold only the grader's helper threads); once it is destroyed its pooled groups are gone.
+  const auto before = own_groups("pool");
+  {
+    SandboxExecutor e{SandboxOptions{}};
+    e.run(sh("true"));
+    EXPECT_TRUE(leftover_cgroups().empty());
+    e.run(request({"/nonexistent"}));
+    EXPECT_TRUE(leftover_cgroups().empty());
+    RunRequest t = sh("sleep 10 & sleep 10");
+    t.timeout_s = 0.2;
+    e.run(t);
+    EXPECT_TRUE(leftover_cgroups().empty());
+  }
+  EXPECT_TRUE(leftover_cgroups().empty());
+  const auto after = own_groups("pool");
+  for (const auto& g : after) {
+    EXPECT_NE(std::find(before.begin(), before.end(), g), before.end()) << "left behind: " << g;
+  }
+}
+
+TEST_F(SandboxExecutorTest, PooledGroupCarriesNothingIntoTheNextRun) {
+  if (!full()) GTEST_SKIP() << "needs the memory cgroup: " << executor().degraded();
+  // One executor, runs one after another (so, on cgroup v1, in the same pooled group): an OOM
+  // kill, 64 MiB of page cache, a high pids count, then runs that must see none of it.
+  SandboxExecutor e{SandboxOptions{}};
+  RunRequest oom = python("b = bytearray(400 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1");
+  oom.memory_bytes = 100 * kMiB;
+  EXPECT_EQ(e.run(oom).status, RunStatus::MemoryLimit);
+  RunResult r = e.run(python("open('/work/cache', 'wb').write(b'x' * (64 << 20))"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  RunRequest small = python("b = bytearray(8 << 20)");
+  small.memory_bytes = 100 * kMiB;
+  r = e.run(small);
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_LT(r.max_rss_kb, 48u * 1024) << "the last run's page cache counted as this run's peak";
+  EXPECT_GE(r.max_rss_kb, 8u * 1024);
+  // A run that kills itself after an OOM kill in its group's past is not a memory verdict.
+  r = e.run(python("import os, signal; os.kill(os.getpid(), signal.SIGKILL)"));
+  EXPECT_EQ(r.status, RunStatus::Signaled) << r.message;
+  // The memory limit is per run: none now, where the last run had 100 MiB.
+  r = e.run(python("b = bytearray(200 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_GE(r.max_rss_kb, 200u * 1024);
+  // pids.max counts the run's processes only: as many forks as with a fresh group per run.
+  auto forks = [this](SandboxExecutor& ex) {
+    RunResult fr = ex.run(python(R"(
+import os, time
+n = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(100)
+            os._exit(0)
+        n += 1
+except OSError:
+    print(n)
+)"));
+    EXPECT_EQ(fr.status, RunStatus::Ok) << fr.message << fr.err.data;
+    return fr.out.data;
+  };
+  SandboxOptions few;
+  few.pids_max = 12;
+  SandboxExecutor pooled{few};
+  few.disable = {"cgroup_pool"};
+  SandboxExecutor fresh{few};
+  const std::string n_pooled = forks(pooled), n_fresh = forks(fresh);
+  EXPECT_EQ(n_pooled, forks(pooled));  // and again, in a reused group
+  EXPECT_EQ(n_pooled, n_fresh);
+  EXPECT_FALSE(n_fresh.empty());
+  // CPU: a run that burns none is charged next to none (not the grader's helper thread's).
+  r = e.run(sh("true"));
+  EXPECT_LT(r.cpu_s, 0.05);
+  EXPECT_TRUE(leftover_cgroups().empty());
+}
+
+TEST_F(SandboxExecutorTest, ConcurrentRunsHaveTheirOwnGroups) {
+  if (!full()) GTEST_SKIP() << "needs the memory cgroup: " << executor().degraded();
+  // Three grading threads at once, each allocating its own amount under its own limit, twice:
+  // no run sees another's peak, CPU or OOM kill.
+  SandboxExecutor e{SandboxOptions{}};
+  const int mib[3] = {20, 60, 200};
+  RunResult results[3][2];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 2; ++round) {
+        RunRequest req = python("import time\nb = bytearray(" + std::to_string(mib[t]) +
+                                " << 20)\nfor i in range(0, len(b), 4096): b[i] = 1\ntime.sleep(0.2)");
+        req.memory_bytes = 120 * kMiB;
+        results[t][round] = e.run(req);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int round = 0; round < 2; ++round) {
+    for (int t = 0; t < 2; ++t) {
+      const RunResult& r = results[t][round];
+      EXPECT_EQ(r.status, RunStatus::Ok) << t << ": " << r.message << r.err.data;
+      EXPECT_GE(r.max_rss_kb, static_cast<std::uint64_t>(mib[t]) * 1024);
+      EXPECT_LT(r.max_rss_kb, static_cast<std::uint64_t>(mib[t] + 30) * 1024) << t;
+    }
+    EXPECT_EQ(results[2][round].status, RunStatus::MemoryLimit) << results[2][round].message;
+  }
   EXPECT_TRUE(leftover_cgroups().empty());
 }
 

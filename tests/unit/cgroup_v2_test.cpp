@@ -166,6 +166,9 @@ TEST(CgroupFiles, ParsesProcSelfCgroup) {
   EXPECT_TRUE(cgfiles::is_stale_run_name("run-999999999-3"));
   EXPECT_FALSE(cgfiles::is_stale_run_name("run-" + std::to_string(::getpid()) + "-3"));
   EXPECT_FALSE(cgfiles::is_stale_run_name("other"));
+  EXPECT_TRUE(cgfiles::is_stale_run_name("pool-999999999-0"));  // pooled groups (cgroup v1)
+  EXPECT_FALSE(cgfiles::is_stale_run_name("pool-" + std::to_string(::getpid()) + "-0"));
+  EXPECT_EQ(cgfiles::next_pool_name().rfind("pool-" + std::to_string(::getpid()) + "-", 0), 0u);
 }
 
 }  // namespace
