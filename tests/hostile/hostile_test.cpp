@@ -238,7 +238,15 @@ std::string snapshot_diff(const std::map<std::string, std::string>& before,
   return d;
 }
 
-std::string read_proc(pid_t pid, const char* what) { return slurp(fs::path("/proc") / std::to_string(pid) / what); }
+// A process that exits while it is read makes the read fail (ESRCH from the kernel, which
+// libstdc++ throws from underflow): it is gone, which is what the scan wants to know.
+std::string read_proc(pid_t pid, const char* what) {
+  try {
+    return slurp(fs::path("/proc") / std::to_string(pid) / what);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
 
 // Every process whose argv or environment carries the marker: the run's, wherever they went.
 std::vector<std::pair<pid_t, std::string>> processes_with(const std::string& marker) {
