@@ -559,10 +559,12 @@ void SshTransport::remove_tree(const std::string& path) {
 
 namespace {
 
+// `code`: the SFTP status of the failed call, taken before anything else (sftp_close) can
+// overwrite it; -1 reads it now.
 [[noreturn]] void sftp_failed(SshTransport::Session& s, const std::string& what,
-                              const std::string& path) {
+                              const std::string& path, int code = -1) {
   if (!s.alive()) s.lost(what + " " + path);
-  int code = sftp_get_error(s.sftp);
+  if (code < 0) code = sftp_get_error(s.sftp);
   std::string why;
   switch (code) {
     case SSH_FX_NO_SUCH_FILE: why = "no such file or directory"; break;
@@ -583,8 +585,9 @@ void sftp_put(SshTransport::Session& s, const std::string& path, const char* dat
     std::size_t chunk = std::min<std::size_t>(n - done, 32 * 1024);
     ssize_t w = sftp_write(f, data + done, chunk);
     if (w <= 0) {
+      int code = sftp_get_error(s.sftp);
       sftp_close(f);
-      sftp_failed(s, "write", path);
+      sftp_failed(s, "write", path, code);
     }
     done += static_cast<std::size_t>(w);
   }

@@ -410,6 +410,36 @@ TEST_F(SshTransportTest, UploadReadWriteRemoveRoundTrip) {
 
 // ---------------------------------------------------------------- faults
 
+// A remote disk that fills up during the upload: a TransportError that names the file and says
+// that a full disk looks like this (SFTP reports only SSH_FX_FAILURE), never a half-staged run.
+TEST_F(SshTransportTest, RemoteDiskFullIsATransportError) {
+  fs::path full = dir_ / "full";
+  fs::create_directories(full);
+  ASSERT_EQ(::geteuid(), 0u) << "this test mounts a small tmpfs: run it as root (CI does)";
+  ASSERT_EQ(std::system(("mount -t tmpfs -o size=64k tmpfs '" + full.string() + "'").c_str()), 0)
+      << "cannot mount a tmpfs at " << full;
+  struct Unmount {
+    fs::path p;
+    ~Unmount() { std::system(("umount -l '" + p.string() + "'").c_str()); }
+  } unmount{full};
+  fs::path local = dir_ / "submission";
+  fs::create_directories(local);
+  spit(local / "big.bin", std::string(1024 * 1024, 'x'));
+
+  SshTransport ssh(target());
+  try {
+    ssh.upload(local, full.string());
+    FAIL() << "a 1 MiB upload into a 64 KiB filesystem went through";
+  } catch (const TransportError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("big.bin"), std::string::npos) << what;
+    EXPECT_NE(what.find("full disk"), std::string::npos) << what;
+  }
+  // The connection is still good for the next call.
+  EXPECT_EQ(ssh.run(request({"echo", "alive"})).out.data, "alive\n");
+}
+
+
 TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
   fs::path empty = dir_ / "known_hosts";
   spit(empty, "");
