@@ -2,6 +2,7 @@
 // leftovers are recognised (a session other than ours) and why only our own children are ever
 // signalled by pid.
 #include "runners/process/child_reaper.h"
+#include "runners/process/run_io.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -23,21 +24,6 @@
 namespace grader::reaper {
 namespace {
 
-// The whole of a small /proc file, or nullopt when it cannot be opened.
-std::optional<std::string> read_proc_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return text;
-}
 
 void append_pids(const std::string& text, std::vector<int>& out) {
   const char* p = text.c_str();
@@ -78,7 +64,7 @@ std::vector<int> children_by_scan() {
   std::vector<int> kids;
   const int self = static_cast<int>(::getpid());
   for (const std::string& name : numeric_entries("/proc")) {
-    auto stat = read_proc_file("/proc/" + name + "/stat");
+    auto stat = runio::read_small_file("/proc/" + name + "/stat");
     if (!stat) continue;
     // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so go from the last ')'.
     auto close = stat->rfind(')');
@@ -159,7 +145,7 @@ std::vector<int> own_children() {
   std::vector<int> kids;
   bool have_children_files = false;
   for (const std::string& tid : numeric_entries("/proc/self/task")) {
-    auto text = read_proc_file("/proc/self/task/" + tid + "/children");
+    auto text = runio::read_small_file("/proc/self/task/" + tid + "/children");
     if (!text) continue;
     have_children_files = true;
     append_pids(*text, kids);

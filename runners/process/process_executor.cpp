@@ -54,16 +54,6 @@ constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
 
 
 
-// A limit no higher than the grader's own hard limit, which an unprivileged process cannot raise.
-struct rlimit clamped_limit(int resource, std::uint64_t want) {
-  struct rlimit current {};
-  rlim_t value = want >= static_cast<std::uint64_t>(RLIM_INFINITY) ? RLIM_INFINITY
-                                                                   : static_cast<rlim_t>(want);
-  if (::getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY) {
-    value = std::min(value, current.rlim_max);
-  }
-  return {value, value};
-}
 
 // Everything the child needs, computed before the fork: between fork and exec the child of a
 // (possibly multi-threaded) grader may only make async-signal-safe system calls, no allocation.
@@ -106,16 +96,7 @@ struct ChildSetup : bp::extend::handler {
     if (::setrlimit(RLIMIT_CORE, &p.core) != 0) fail("setrlimit(RLIMIT_CORE) failed");
     if (::setrlimit(RLIMIT_FSIZE, &p.fsize) != 0) fail("setrlimit(RLIMIT_FSIZE) failed");
     if (p.limit_as && ::setrlimit(RLIMIT_AS, &p.as) != 0) fail("setrlimit(RLIMIT_AS) failed");
-    // Ignored signals stay ignored across exec, and the mask is inherited: start clean.
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    ::sigemptyset(&dfl.sa_mask);
-    for (int sig = 1; sig < NSIG; ++sig) {
-      if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
-    }
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    runio::reset_signals_for_exec();
     if (::dup2(p.stdin_fd, 0) < 0 || ::dup2(p.stdout_fd, 1) < 0 || ::dup2(p.stderr_fd, 2) < 0) {
       fail("dup2() failed");
     }
@@ -292,10 +273,10 @@ class Run {
     plan.argv = argv_ptrs.data();
     plan.grader_pid = ::getpid();
     plan.core = {0, 0};
-    plan.fsize = clamped_limit(RLIMIT_FSIZE, file_size_limit_);
+    plan.fsize = runio::clamped_rlimit(RLIMIT_FSIZE, file_size_limit_);
     if (req_.memory_bytes) {
       plan.limit_as = true;
-      plan.as = clamped_limit(RLIMIT_AS, *req_.memory_bytes);
+      plan.as = runio::clamped_rlimit(RLIMIT_AS, *req_.memory_bytes);
     }
     struct rlimit nofile {};
     if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0) {

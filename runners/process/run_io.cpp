@@ -52,6 +52,43 @@ ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
 
 std::string errno_text(int err) { return std::error_code(err, std::system_category()).message(); }
 
+std::optional<std::string> read_small_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+struct rlimit clamped_rlimit(int resource, std::uint64_t want) {
+  struct rlimit current {};
+  rlim_t value = want >= static_cast<std::uint64_t>(RLIM_INFINITY) ? RLIM_INFINITY
+                                                                   : static_cast<rlim_t>(want);
+  if (::getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY) {
+    value = std::min(value, current.rlim_max);
+  }
+  return {value, value};
+}
+
+void reset_signals_for_exec() {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigemptyset(&dfl.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+  }
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 // Moves `fd` to 3 or above (keeping close-on-exec), so the child's dup2 onto 0/1/2 can never
 // clobber another of its descriptors, even when the grader runs with a closed stdio slot.
 bool lift_above_stdio(Fd& fd) {

@@ -4,12 +4,14 @@
 // name signals. Shared by ProcessExecutor and SandboxExecutor (one way to do each thing).
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "grader/run/executor.h"
@@ -22,6 +24,17 @@ using Clock = std::chrono::steady_clock;
 constexpr double kMaxTimeoutS = 1e8;
 
 std::string errno_text(int err);
+
+// The whole of a small file (/proc, cgroupfs), or nullopt when it cannot be opened.
+std::optional<std::string> read_small_file(const std::string& path);
+
+// `want` as a limit, lowered to the grader's own hard limit, which an unprivileged process
+// cannot raise.
+struct rlimit clamped_rlimit(int resource, std::uint64_t want);
+
+// In a child between fork and exec: every signal back to its default action and none blocked,
+// since ignored signals and the mask survive exec. Async-signal-safe.
+void reset_signals_for_exec();
 
 // An owned file descriptor.
 class Fd {

@@ -1,6 +1,8 @@
 // cgroupfs file helpers; see cgroup_files.h.
 #include "runners/sandbox/cgroup_files.h"
 
+#include "runners/process/run_io.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -13,20 +15,7 @@
 
 namespace grader::sandbox::cgfiles {
 
-std::optional<std::string> read(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return text;
-}
+std::optional<std::string> read(const std::filesystem::path& path) { return runio::read_small_file(path.string()); }
 
 std::string write(const std::filesystem::path& path, const std::string& value) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runners/process/run_io.h"
 #include "runners/sandbox/cgroup.h"
 #include "runners/sandbox/landlock.h"
 
@@ -103,16 +104,7 @@ void exec_command(const ChildPlan& p) {
   if (p.landlock_fd >= 0) {
     if (const char* what = apply_landlock(p.landlock_fd)) fail(setup, what);
   }
-  // Ignored signals stay ignored across exec, and the mask is inherited: start clean.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  ::sigemptyset(&dfl.sa_mask);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
-  }
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  runio::reset_signals_for_exec();
   if (::dup2(p.stdin_fd, 0) < 0 || ::dup2(p.stdout_fd, 1) < 0 || ::dup2(p.stderr_fd, 2) < 0) {
     fail(setup, "dup2() of the standard streams");
   }
