@@ -260,8 +260,28 @@ struct SandboxExecutor::Impl {
 
   void probe();
   void probe_landlock();
+  // `true` run for real through the controls configured so far; nullopt (with a note) when not
+  // even its scratch directory could be made.
+  std::optional<RunResult> probe_run(const char* what);
   RunResult run(const RunRequest& req, bool probe_only);
 };
+
+std::optional<RunResult> SandboxExecutor::Impl::probe_run(const char* what) {
+  char tmpl[] = "/tmp/grader-sandbox-probe-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) {
+    note(std::string(what) + " probe: mkdtemp: " + std::strerror(errno));
+    return std::nullopt;
+  }
+  RunRequest req;
+  req.id = "probe";
+  req.argv = {"true"};
+  req.workdir = tmpl;
+  req.env = {{"PATH", "/usr/bin:/bin"}};
+  req.timeout_s = 10;
+  RunResult r = run(req, true);
+  ::rmdir(tmpl);
+  return r;
+}
 
 void SandboxExecutor::Impl::probe() {
   root = ::geteuid() == 0;
@@ -308,25 +328,12 @@ void SandboxExecutor::Impl::probe() {
   }
   // One real run with every namespace, stopped just before exec: where the kernel, a sysctl or
   // an AppArmor profile refuses any step, fall back to no namespaces and say why.
-  char tmpl[] = "/tmp/grader-sandbox-probe-XXXXXX";
-  if (::mkdtemp(tmpl) == nullptr) {
-    note(std::string("namespace probe: mkdtemp: ") + std::strerror(errno));
+  std::optional<RunResult> r = probe_run("namespace");
+  if (!r || r->status != RunStatus::Ok) {
+    if (r) note("namespaces unavailable (" + r->message + "); running without them");
     ns = {};
     any_ns = false;
-    return;
-  }
-  RunRequest req;
-  req.id = "probe";
-  req.argv = {"true"};
-  req.workdir = tmpl;
-  req.env = {{"PATH", "/usr/bin:/bin"}};
-  req.timeout_s = 10;
-  RunResult r = run(req, true);
-  ::rmdir(tmpl);
-  if (r.status != RunStatus::Ok) {
-    note("namespaces unavailable (" + r.message + "); running without them");
-    ns = {};
-    any_ns = false;
+    if (!r) return;
   }
   probe_landlock();
 }
@@ -346,22 +353,10 @@ void SandboxExecutor::Impl::probe_landlock() {
     return;
   }
   // A real ruleset, applied by a real (probe) run: what the kernel refuses is not claimed.
-  char tmpl[] = "/tmp/grader-sandbox-probe-XXXXXX";
-  if (::mkdtemp(tmpl) == nullptr) {
-    note(std::string("landlock probe: mkdtemp: ") + std::strerror(errno));
-    return;
-  }
   landlock_abi = abi;
-  RunRequest req;
-  req.id = "probe";
-  req.argv = {"true"};
-  req.workdir = tmpl;
-  req.env = {{"PATH", "/usr/bin:/bin"}};
-  req.timeout_s = 10;
-  RunResult r = run(req, true);
-  ::rmdir(tmpl);
-  if (r.status != RunStatus::Ok) {
-    note("Landlock unavailable (" + r.message + ")");
+  std::optional<RunResult> r = probe_run("landlock");
+  if (!r || r->status != RunStatus::Ok) {
+    if (r) note("Landlock unavailable (" + r->message + ")");
     landlock_abi = 0;
     return;
   }
