@@ -49,10 +49,10 @@ std::string render_text(const Report& report, Audience audience, bool color) {
   Palette p{color};
   std::string out;
   out += p.bold(report.exercise) + (report.title.empty() || report.title == report.exercise ? "" : ": " + report.title) +
-         p.dim("  (" + sanitize_utf8(report.submission) + ")") + "\n";
+         p.dim("  (" + terminal_safe(report.submission) + ")") + "\n";
   if (!report.submission_error.empty())
-    out += p.red("submission refused: " + sanitize_utf8(report.submission_error)) + "\n";
-  if (!report.runner_error.empty()) out += p.red("runner error: " + sanitize_utf8(report.runner_error)) + "\n";
+    out += p.red("submission refused: " + terminal_safe(report.submission_error)) + "\n";
+  if (!report.runner_error.empty()) out += p.red("runner error: " + terminal_safe(report.runner_error)) + "\n";
 
   std::size_t width = 0;
   for (const auto& c : report.checks) width = std::max(width, c.title.size());
@@ -64,16 +64,16 @@ std::string render_text(const Report& report, Audience audience, bool color) {
       case CheckStatus::Skipped: mark = p.yellow("-"); break;
       case CheckStatus::Error: mark = p.yellow("!"); break;
     }
-    std::string title = sanitize_utf8(c.title);
+    std::string title = terminal_safe(c.title);
     title.resize(std::max(width, title.size()), ' ');
     std::string pts = points(c.points) + "/" + points(c.max_points);
     pts.resize(std::max<std::size_t>(pts.size(), 7), ' ');
     const std::string& message = audience == Audience::Teacher ? c.detail : c.message;
-    std::string safe_message = sanitize_utf8(message);  // split_lines returns views into it
+    std::string safe_message = terminal_safe(message);  // split_lines returns views into it
     auto lines = split_lines(safe_message);
     out += "  " + mark + " " + title + "  " + pts + " " + (lines.empty() ? "" : std::string(lines[0])) + "\n";
     for (std::size_t i = 1; i < lines.size(); ++i) out += "      " + std::string(lines[i]) + "\n";
-    if (c.hint && c.status != CheckStatus::Passed) out += "      " + p.dim("hint: " + sanitize_utf8(*c.hint)) + "\n";
+    if (c.hint && c.status != CheckStatus::Passed) out += "      " + p.dim("hint: " + terminal_safe(*c.hint)) + "\n";
   }
 
   // A run that crashed explains many failures at once: show how it ended and its last words.
@@ -81,9 +81,9 @@ std::string render_text(const Report& report, Audience audience, bool color) {
     const RunResult& r = s.result;
     if (r.status == RunStatus::Ok) continue;
     bool show = !s.hidden || audience == Audience::Teacher;
-    out += "\n" + p.yellow("run '" + r.id + "'") + ": " + sanitize_utf8(r.message.empty() ? to_string(r.status) : r.message) + "\n";
+    out += "\n" + p.yellow("run '" + r.id + "'") + ": " + terminal_safe(r.message.empty() ? to_string(r.status) : r.message) + "\n";
     if (show && !r.err.data.empty())
-      out += "  stderr, last lines:\n" + indent_lines(sanitize_utf8(tail(r.err.data, 8)), "    | ");
+      out += "  stderr, last lines:\n" + indent_lines(terminal_safe(tail(r.err.data, 8)), "    | ");
   }
 
   std::string total = "Score: " + points(report.score) + "/" + points(report.max_score);

@@ -106,6 +106,22 @@ std::string sanitize_utf8(std::string_view s) {
   return out;
 }
 
+std::string terminal_safe(std::string_view s) {
+  std::string clean = sanitize_utf8(s);
+  std::string out;
+  out.reserve(clean.size());
+  for (unsigned char c : clean) {
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // Optimal string alignment distance: Levenshtein plus the swap of two neighbours as one edit,

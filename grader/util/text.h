@@ -22,6 +22,10 @@ std::string normalize_space(std::string_view s);
 std::string sanitize_utf8(std::string_view s);
 bool is_valid_utf8(std::string_view s);
 
+// sanitize_utf8, and every control character but newline and tab shown as "\xNN" too: learner
+// text bound for a terminal cannot move the cursor, recolour or retitle it (ESC, CR, BEL).
+std::string terminal_safe(std::string_view s);
+
 // The candidate closest to `word` by edit distance when it is close enough to be a likely typo,
 // or empty.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);

@@ -138,6 +138,15 @@ TEST(TextReport, MarksEachCheckAndTotals) {
   EXPECT_EQ(text.find("\033["), std::string::npos) << "no colour when asked for none";
 }
 
+TEST(TextReport, LearnerEscapeSequencesCannotDriveTheTerminal) {
+  Report rep = sample_report("\x1b]0;pwned\x07\x1b[2J41\n");
+  rep.runs[0].result.status = RunStatus::NonzeroExit;
+  rep.runs[0].result.err.data = "\x1b[31mTraceback\n";
+  auto text = render_text(rep, Audience::Teacher, false);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("\\x1B[31mTraceback"), std::string::npos) << text;
+}
+
 TEST(TextReport, ColourOnlyWhenAsked) {
   EXPECT_NE(render_text(sample_report("42\n"), Audience::Learner, true).find("\033[32m"), std::string::npos);
 }

@@ -33,6 +33,12 @@ TEST(Text, SanitizeUtf8RejectsOverlongAndSurrogates) {
   EXPECT_EQ(sanitize_utf8("\xe2\x82"), "\\xE2\\x82");
 }
 
+TEST(Text, TerminalSafeShowsControlCharacters) {
+  EXPECT_EQ(terminal_safe("red \x1b[31mX\x1b[0m\rbell\a\ttab\nnext"),
+            "red \\x1B[31mX\\x1B[0m\\x0Dbell\\x07\ttab\nnext");
+  EXPECT_EQ(terminal_safe("\xff ok"), "\\xFF ok");
+}
+
 TEST(Text, ClosestMatchSuggestsTypos) {
   EXPECT_EQ(closest_match("regx", {"regex", "contains", "exact"}), "regex");
   EXPECT_EQ(closest_match("zzzzzz", {"regex", "contains"}), "");
