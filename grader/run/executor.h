@@ -27,6 +27,10 @@ struct RunRequest {
   std::vector<std::string> collect;            // workspace-relative files to read back
 };
 
+// The RunResult of a run that could not start at all (empty command, missing workdir, a failed
+// set-up): RunnerError with the reason, for every executor and transport alike.
+RunResult runner_error(const RunRequest& request, std::string message);
+
 class Executor {
  public:
   virtual ~Executor() = default;

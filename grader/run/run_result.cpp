@@ -2,6 +2,7 @@
 #include "grader/run/run_result.h"
 
 #include "grader/checks/check_result.h"
+#include "grader/run/executor.h"
 
 namespace grader {
 
@@ -16,6 +17,14 @@ std::string to_string(RunStatus s) {
     case RunStatus::RunnerError: return "runner_error";
   }
   return "runner_error";
+}
+
+RunResult runner_error(const RunRequest& request, std::string message) {
+  RunResult r;
+  r.id = request.id;
+  r.status = RunStatus::RunnerError;
+  r.message = std::move(message);
+  return r;
 }
 
 std::string to_string(CheckStatus s) {

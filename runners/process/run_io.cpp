@@ -270,12 +270,4 @@ CollectedFile collect_file(const fs::path& root, const std::string& rel, std::ui
   return file;
 }
 
-RunResult runner_error(const RunRequest& request, std::string message) {
-  RunResult r;
-  r.id = request.id;
-  r.status = RunStatus::RunnerError;
-  r.message = std::move(message);
-  return r;
-}
-
 }  // namespace grader::runio

@@ -123,6 +123,4 @@ bool contains(const std::string& haystack, const char* needle);
 CollectedFile collect_file(const std::filesystem::path& root, const std::string& rel,
                            std::uint64_t limit);
 
-RunResult runner_error(const RunRequest& request, std::string message);
-
 }  // namespace grader::runio

@@ -819,9 +819,9 @@ RunResult SandboxExecutor::run(const RunRequest& request) {
   try {
     return impl_->run(request, false);
   } catch (const std::exception& e) {
-    return runio::runner_error(request, std::string("internal error: ") + e.what());
+    return runner_error(request, std::string("internal error: ") + e.what());
   } catch (...) {
-    return runio::runner_error(request, "internal error");
+    return runner_error(request, "internal error");
   }
 }
 

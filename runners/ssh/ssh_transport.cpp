@@ -710,14 +710,6 @@ void SshTransport::upload(const fs::path& local_dir, const std::string& remote_d
 
 namespace {
 
-RunResult ssh_runner_error(const RunRequest& request, std::string message) {
-  RunResult r;
-  r.id = request.id;
-  r.status = RunStatus::RunnerError;
-  r.message = std::move(message);
-  return r;
-}
-
 // The wrapper run by /bin/sh on the remote side. $1 workdir, $2 remote timeout, $3 memory KiB
 // (empty: none), then env ... argv. One line (csh login shells cannot take newlines in quotes).
 constexpr const char* kWrapper =
@@ -732,20 +724,20 @@ constexpr const char* kWrapper =
 }  // namespace
 
 RunResult SshTransport::run(const RunRequest& request) {
-  if (request.argv.empty() || request.argv[0].empty()) return ssh_runner_error(request, "empty command");
+  if (request.argv.empty() || request.argv[0].empty()) return runner_error(request, "empty command");
   if (!(request.timeout_s > 0)) {
-    return ssh_runner_error(request, "invalid timeout: " + std::to_string(request.timeout_s) + " s");
+    return runner_error(request, "invalid timeout: " + std::to_string(request.timeout_s) + " s");
   }
   if (request.argv[0].find('=') != std::string::npos) {
-    return ssh_runner_error(request, "a command name with '=' cannot run over ssh: " + request.argv[0]);
+    return runner_error(request, "a command name with '=' cannot run over ssh: " + request.argv[0]);
   }
   for (const auto& a : request.argv) {
-    if (a.find('\0') != std::string::npos) return ssh_runner_error(request, "NUL byte in an argument");
+    if (a.find('\0') != std::string::npos) return runner_error(request, "NUL byte in an argument");
   }
   for (const auto& [key, value] : request.env) {
     if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos ||
         value.find('\0') != std::string::npos) {
-      return ssh_runner_error(request, "invalid environment variable: '" + key + "'");
+      return runner_error(request, "invalid environment variable: '" + key + "'");
     }
   }
   char remote_timeout[32];
