@@ -287,13 +287,18 @@ bool substitute_placeholders(std::string& pattern, const RunResults& runs, bool 
   return true;
 }
 
+CheckResult blank_result(const CheckSpec& check, bool hidden) {
+  CheckResult r;
+  r.id = check.id;
+  r.title = check.title.empty() ? check.id : check.title;
+  r.max_points = check.points;
+  r.hidden = hidden;
+  r.hint = check.hint;
+  return r;
+}
+
 CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool hidden) {
-  CheckResult result;
-  result.id = check.id;
-  result.title = check.title.empty() ? check.id : check.title;
-  result.max_points = check.points;
-  result.hidden = hidden;
-  result.hint = check.hint;
+  CheckResult result = blank_result(check, hidden);
 
   auto it = runs.find(check.run);
   Verdict v;

@@ -18,6 +18,10 @@ using RunResults = std::map<std::string, RunResult>;
 // grade_submission() fills it.
 inline constexpr const char* kSubmissionRun = "@submission";
 
+// A CheckResult carrying the check's identity (id, title, points available, hint) and nothing
+// earned yet; every verdict starts from it.
+CheckResult blank_result(const CheckSpec& check, bool hidden);
+
 // `hidden` is true when either the check or its run is hidden: then `message` carries no
 // expected value and no output of the run. Ignores `needs` (scoring decides those).
 CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool hidden);

@@ -10,16 +10,6 @@ bool Score::full_marks() const { return std::fabs(score - max_score) < 1e-9; }
 
 namespace {
 
-CheckResult blank_result(const CheckSpec& check, bool hidden) {
-  CheckResult r;
-  r.id = check.id;
-  r.title = check.title.empty() ? check.id : check.title;
-  r.max_points = check.points;
-  r.hidden = hidden;
-  r.hint = check.hint;
-  return r;
-}
-
 bool is_hidden(const Rubric& rubric, const CheckSpec& check) {
   const RunSpec* run = rubric.find_run(check.run);
   return check.hidden || (run && run->hidden);
