@@ -46,6 +46,10 @@ options:
                    ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
                    $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
                    bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis
+  --array          with --runner: command runs go to the cluster's compute nodes too, not the
+                   login node: the runs that are due together (one per submission being
+                   graded, see --jobs) are submitted as the tasks of one Slurm job array.
+                   Slurm's account comes from the login's SBATCH_ACCOUNT, as for sbatch
   --executor NAME  how command runs happen here: sandbox (default) or process
   --repo DIR       the exercise repository (default: found by walking up from here)
   --teacher        reports show hidden checks' expected values and hidden runs' output
@@ -151,7 +155,7 @@ std::string index_html(const Rubric& rubric, const std::vector<Graded>& all) {
 
 int grade_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader grade", argv,
-                         {{"--out", "--jobs", "--runner", "--executor", "--repo"}, {"--teacher", "-h", "--help"}});
+                         {{"--out", "--jobs", "--runner", "--executor", "--repo"}, {"--teacher", "--array", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp;
     return kFullMarks;
@@ -193,9 +197,18 @@ int grade_command(const std::vector<std::string>& argv) {
   if (names.empty()) throw UsageError("grader grade: " + subs.string() + " has no submission directories");
   fs::create_directories(*out_dir);
 
+  if (args.flag("--array") && !args.value("--runner"))
+    throw UsageError("grader grade: --array needs --runner: the cluster whose compute nodes run the commands");
   if (args.value("--runner")) block_interrupts();
   Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
+  Executor* commands = runner.executor.get();
+  if (args.flag("--array")) {
+    ArrayOptions arrays;
+    arrays.expected = static_cast<std::size_t>(std::min<int>(jobs, static_cast<int>(names.size())));
+    runner.batch->run_commands_as_arrays(arrays);
+    commands = runner.batch.get();
+  }
   GradeOptions base;
   base.base_env = runner.base_env;
   base.runner_name = args.value("--runner").value_or("");
@@ -214,7 +227,7 @@ int grade_command(const std::vector<std::string>& argv) {
       g.file = file_name(names[i]) + ".json";
       GradeOptions o = base;
       o.submission_name = names[i];
-      g.report = grade_submission(rubric, subs / names[i], *runner.executor, o);
+      g.report = grade_submission(rubric, subs / names[i], *commands, o);
       std::string err;
       try {
         atomic_write(fs::path(*out_dir) / g.file, render_json(g.report, audience));
@@ -252,6 +265,11 @@ int grade_command(const std::vector<std::string>& argv) {
     std::cout << "slurm: " << st.rounds << " poll rounds, " << st.squeue_queries << " squeue, " << st.sacct_queries
               << " sacct, " << st.scancel_commands << " scancel; at most " << st.max_jobs_per_query
               << " jobs in one query\n";
+    if (args.flag("--array")) {
+      auto as = runner.batch->array_stats();
+      std::cout << "slurm: " << as.tasks << " command runs in " << as.arrays << " job arrays (at most " << as.largest
+                << " tasks in one)\n";
+    }
   }
   return code;
 }

@@ -69,4 +69,14 @@ struct RunResult {
   bool completed() const { return status != RunStatus::RunnerError; }
 };
 
+struct RunRequest;
+
+// "exited with code 3", "killed by signal 9 (SIGKILL)": how every executor words an ending.
+std::string how_it_ended(const RunResult& result);
+
+// Whether a run with a memory limit shows the signs of reaching it: the interpreter's or libc's
+// out-of-memory text on stderr, or the signals an allocation failure ends in (SIGKILL from the
+// OOM killer, SIGSEGV or SIGABRT from a failed allocation). False when it had no limit.
+bool shows_memory_exhaustion(const RunRequest& request, const RunResult& result);
+
 }  // namespace grader

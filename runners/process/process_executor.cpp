@@ -356,14 +356,6 @@ class Run {
       result_.status = s;
       result_.message = std::move(message);
     };
-    auto how_it_ended = [this]() -> std::string {
-      if (result_.exit_code) return "exited with code " + std::to_string(*result_.exit_code);
-      if (result_.signal) {
-        return "killed by signal " + std::to_string(*result_.signal) + " (" +
-               signal_name(*result_.signal) + ")";
-      }
-      return "ended";
-    };
     const std::string fsize_limit = format_size(file_size_limit_);
 
     if (stop == Stop::Internal) return set(RunStatus::RunnerError, internal_error_);
@@ -382,26 +374,19 @@ class Run {
     if (result_.exit_code == 0) return set(RunStatus::Ok, "");
     if (result_.signal == SIGXFSZ) {
       return set(RunStatus::OutputLimit,
-                 how_it_ended() + ": a file exceeded the " + fsize_limit + " file size limit");
+                 how_it_ended(result_) + ": a file exceeded the " + fsize_limit + " file size limit");
     }
     if (result_.exit_code && contains(err, "File too large")) {  // CPython ignores SIGXFSZ
       return set(RunStatus::OutputLimit, "a file exceeded the " + fsize_limit +
-                                             " file size limit (" + how_it_ended() + ")");
+                                             " file size limit (" + how_it_ended(result_) + ")");
     }
-    if (req_.memory_bytes) {
-      const bool memory_signal = result_.signal == SIGKILL || result_.signal == SIGSEGV ||
-                                 result_.signal == SIGABRT;
-      const bool memory_text = contains(err, "MemoryError") ||
-                               contains(err, "Cannot allocate memory") ||
-                               contains(err, "std::bad_alloc");
-      if (memory_signal || memory_text) {
-        return set(RunStatus::MemoryLimit, "ran out of memory under the " +
-                                               format_size(*req_.memory_bytes) + " limit (" +
-                                               how_it_ended() + ")");
-      }
+    if (shows_memory_exhaustion(req_, result_)) {
+      return set(RunStatus::MemoryLimit, "ran out of memory under the " +
+                                             format_size(*req_.memory_bytes) + " limit (" +
+                                             how_it_ended(result_) + ")");
     }
-    if (result_.exit_code) return set(RunStatus::NonzeroExit, how_it_ended());
-    set(RunStatus::Signaled, how_it_ended());
+    if (result_.exit_code) return set(RunStatus::NonzeroExit, how_it_ended(result_));
+    set(RunStatus::Signaled, how_it_ended(result_));
   }
 
   const RunRequest& req_;

@@ -113,8 +113,6 @@ struct Pump {
   void feed_stdin();
 };
 
-// Signal number to "SIGKILL" etc.
-std::string signal_name(int sig);
 bool contains(const std::string& haystack, const char* needle);
 
 // Reads one collected file: workspace-relative, resolved inside `root` only. A symlink may point

@@ -130,14 +130,6 @@ std::string replace_workdir(const std::string& value, const std::string& host) {
   return out;
 }
 
-std::string how_it_ended(const RunResult& r) {
-  if (r.exit_code) return "exited with code " + std::to_string(*r.exit_code);
-  if (r.signal) {
-    return "killed by signal " + std::to_string(*r.signal) + " (" + signal_name(*r.signal) + ")";
-  }
-  return "ended";
-}
-
 // The range of this process's original environment strings (/proc/self/stat fields 50 and 51),
 // which init zeroes in its copy of the grader's memory.
 std::pair<char*, char*> environ_range() {

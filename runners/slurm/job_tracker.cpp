@@ -193,7 +193,7 @@ void JobTracker::poll_round(std::unique_lock<std::mutex>& lock) {
     if (!job->done && job->phase == Job::Phase::Queued) queued.push_back(id);
   if (!queued.empty()) {
     lock.unlock();
-    CommandOutput r = run_({"squeue", "-h", "-t", "all", "-j", join_ids(queued), "-O", squeue_format()},
+    CommandOutput r = run_({"squeue", "-h", "-r", "-t", "all", "-j", join_ids(queued), "-O", squeue_format()},
                            opt_.query_timeout_s);
     lock.lock();
     ++stats_.rounds;

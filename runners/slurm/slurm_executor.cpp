@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "grader/util/units.h"
+#include "runners/remote/shell_command.h"
 
 namespace grader {
 
@@ -96,20 +97,22 @@ slurm::CommandOutput SlurmExecutor::command(const std::vector<std::string>& argv
   return out;
 }
 
-std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
-  std::string jobdir;
+std::string SlurmExecutor::make_job_dir() {
   if (opt_.scratch_dir.empty()) {
     std::lock_guard<std::mutex> lock(transport_mu_);
-    jobdir = transport_.make_temp_dir("grader-slurm-");
-  } else {
-    auto r = command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir}, 60,
-                     &opt_.command_env);
-    while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
-    if (!r.ran || r.exit_code != 0 || r.out.empty())
-      throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
-                           (r.ran ? first_line(r.err) : r.error));
-    jobdir = r.out;
+    return transport_.make_temp_dir("grader-slurm-");
   }
+  auto r = command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir}, 60,
+                   &opt_.command_env);
+  while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+  if (!r.ran || r.exit_code != 0 || r.out.empty())
+    throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
+                         (r.ran ? first_line(r.err) : r.error));
+  return r.out;
+}
+
+std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
+  std::string jobdir = make_job_dir();
   std::string ws = jobdir + "/ws";
   try {
     auto r = command({"mkdir", "--", ws}, 60, &opt_.command_env);
@@ -167,6 +170,7 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
   RunResult res;
   res.id = req.id;
   if (!req.jobscript) {
+    if (arrays_) return run_array_task(req);
     res.message = "the slurm executor runs jobscripts; run '" + req.id + "' has a command";
     return res;
   }
@@ -226,10 +230,19 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
 
   slurm::JobOutcome oc = tracker_->wait(*job_id, deadline);
   double waited = std::chrono::duration<double>(Clock::now() - submitted).count();
+  return job_result(req, *job_id, oc, waited, req.timeout_s, out_path, err_path);
+}
+
+RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& job_id, const slurm::JobOutcome& oc,
+                                    double waited, double allowed_s, const std::string& out_path,
+                                    const std::string& err_path) {
+  RunResult res;
+  res.id = req.id;
+  const std::string ws = req.workdir.string();
 
   // Accounting: slurmctld's row (squeue) for the job, sacct's for its steps.
   SlurmAccounting a;
-  a.job_id = *job_id;
+  a.job_id = job_id;
   a.state = oc.state;
   a.exit_code = oc.exit_code;
   const slurm::AcctRow* alloc = nullptr;
@@ -299,7 +312,7 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
     res.files[rel] = std::move(f);
   }
 
-  const std::string job = "job " + *job_id;
+  const std::string job = "job " + job_id;
   switch (oc.kind) {
     case slurm::JobOutcome::Kind::SchedulerError:
       res.status = RunStatus::RunnerError;
@@ -312,7 +325,7 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
       } else if (!oc.started) {
         res.status = RunStatus::RunnerError;
         res.message = job + " stuck PENDING (reason " + (oc.reason.empty() ? "unknown" : oc.reason) + ") for " +
-                      format_duration(waited) + ", past the run's timeout of " + format_duration(req.timeout_s) +
+                      format_duration(waited) + ", past the " + format_duration(allowed_s) + " it was allowed" +
                       "; the grader cancelled it. A queue is not the submission's fault: grade it again later";
         a.state = a.state.empty() ? "CANCELLED" : a.state;
       } else {
@@ -332,6 +345,176 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
   }
   if (!oc.note.empty()) res.message += (res.message.empty() ? "" : "; ") + oc.note;
   res.slurm = a;
+  return res;
+}
+
+// ---- command runs as job array tasks ----
+
+// The runs gathered into one array. Every member thread blocks in run() until the leader (the
+// first to arrive) has submitted it, so the RunRequests it points to stay alive until then.
+struct SlurmExecutor::Batch {
+  slurm::ArrayShape shape;
+  std::vector<const RunRequest*> runs;
+  Clock::time_point first, last;  // arrivals
+  bool closed = false;            // takes no more runs
+  bool submitted = false;         // sbatch answered: job_id, or `failure`
+  std::string job_id, dir;
+  std::optional<RunResult> failure;
+  Clock::time_point submit_time;
+  std::size_t reading = 0;  // members not done with the batch directory; the last removes it
+};
+
+void SlurmExecutor::run_commands_as_arrays(ArrayOptions options) {
+  options.expected = std::max<std::size_t>(1, std::min(options.expected, options.max_tasks));
+  arrays_ = options;
+}
+
+ArrayStats SlurmExecutor::array_stats() const {
+  std::lock_guard<std::mutex> lock(batch_mu_);
+  return array_stats_;
+}
+
+void SlurmExecutor::submit_array(Batch& b) {
+  const auto n = b.runs.size();
+  auto fail = [&](std::string why) {
+    RunResult r;
+    r.status = RunStatus::RunnerError;
+    r.message = std::move(why);
+    b.failure = std::move(r);
+  };
+  b.submit_time = Clock::now();
+  try {
+    b.dir = make_job_dir();
+    std::vector<slurm::ArrayTask> tasks(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      tasks[i].request = b.runs[i];
+      if (b.runs[i]->stdin_data) {
+        tasks[i].stdin_path = b.dir + "/" + std::to_string(i) + ".in";
+        std::lock_guard<std::mutex> lock(transport_mu_);
+        transport_.write_file(tasks[i].stdin_path, *b.runs[i]->stdin_data);
+      }
+    }
+    const std::string script = b.dir + "/array.sh";
+    {
+      std::lock_guard<std::mutex> lock(transport_mu_);
+      transport_.write_file(script, slurm::array_script(tasks, b.dir, arrays_->kill_grace_s));
+    }
+    std::vector<std::string> argv = {"sbatch",
+                                     "--parsable",
+                                     "--job-name=grader-array",
+                                     "--array=0-" + std::to_string(n - 1),
+                                     "--chdir=" + b.dir,
+                                     "--output=" + b.dir + "/%a.out",
+                                     "--error=" + b.dir + "/%a.err",
+                                     "--open-mode=truncate"};
+    for (auto& f : slurm::array_sbatch_flags(tasks, arrays_->kill_grace_s)) argv.push_back(std::move(f));
+    argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
+    argv.push_back(script);
+    slurm::CommandOutput sb = command(argv, opt_.submit_timeout_s, &opt_.command_env);
+    if (!sb.ran || sb.exit_code != 0) {
+      // The array is the grader's own script and flags: whatever sbatch refuses is not a learner's.
+      return fail("could not submit the job array for " + std::to_string(n) +
+                  " command runs: " + (sb.ran ? first_line(sb.err) : sb.error));
+    }
+    auto id = slurm::parse_sbatch_parsable(sb.out);
+    if (!id) return fail("sbatch printed no job id for the job array: " + first_line(sb.out + sb.err));
+    b.job_id = *id;
+  } catch (const std::exception& e) {
+    fail(std::string("could not submit the job array: ") + e.what());
+  }
+}
+
+RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
+  if (auto problem = shell_command_problem(req)) return runner_error(req, *problem);
+  const auto quiet = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_quiet_s));
+  const auto longest = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_max_s));
+  const slurm::ArrayShape shape = slurm::array_shape(req);
+
+  std::shared_ptr<Batch> b;
+  std::size_t index = 0;
+  {
+    std::unique_lock<std::mutex> lock(batch_mu_);
+    auto& slot = open_batches_[shape];
+    const bool leader = !slot;
+    if (leader) {
+      slot = std::make_shared<Batch>();
+      slot->shape = shape;
+      slot->first = Clock::now();
+    }
+    b = slot;
+    index = b->runs.size();
+    b->runs.push_back(&req);
+    b->last = Clock::now();
+    auto close = [&] {
+      b->closed = true;
+      auto it = open_batches_.find(shape);
+      if (it != open_batches_.end() && it->second == b) open_batches_.erase(it);
+    };
+    if (b->runs.size() >= arrays_->expected) close();
+    batch_cv_.notify_all();
+    if (leader) {
+      while (!b->closed) {
+        const auto until = std::min(b->last + quiet, b->first + longest);
+        if (Clock::now() >= until) close();
+        else batch_cv_.wait_until(lock, until);
+      }
+      b->reading = b->runs.size();
+      array_stats_.arrays++;
+      array_stats_.tasks += b->runs.size();
+      array_stats_.largest = std::max<std::uint64_t>(array_stats_.largest, b->runs.size());
+      lock.unlock();
+      submit_array(*b);
+      lock.lock();
+      b->submitted = true;
+      batch_cv_.notify_all();
+    } else {
+      batch_cv_.wait(lock, [&] { return b->submitted; });
+    }
+  }
+
+  RunResult res;
+  if (b->failure) {
+    res = *b->failure;
+    res.id = req.id;
+  } else {
+    const std::string task = b->job_id + "_" + std::to_string(index);
+    const std::string base = b->dir + "/" + std::to_string(index);
+    const double allowed = arrays_->queue_timeout_s + req.timeout_s + arrays_->kill_grace_s;
+    const auto deadline = b->submit_time + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(allowed));
+    slurm::JobOutcome oc = tracker_->wait(task, deadline);
+    double waited = std::chrono::duration<double>(Clock::now() - b->submit_time).count();
+    res = job_result(req, task, oc, waited, allowed, base + ".out", base + ".err");
+    if (oc.kind == slurm::JobOutcome::Kind::Finished) {
+      // The command's own ending, from the status file the task wrote; without one, Slurm ended
+      // the task (time limit, memory, cancel, node) and sacct's verdict stands.
+      std::optional<std::string> text;
+      {
+        std::lock_guard<std::mutex> lock(transport_mu_);
+        text = transport_.read_file(base + ".status", 256);
+      }
+      if (auto st = text ? slurm::parse_task_status(*text) : std::nullopt) {
+        auto v = slurm::task_verdict(req, *st, res.err.data);
+        res.status = v.status;
+        res.exit_code = v.exit_code;
+        res.signal = v.signal;
+        res.message = v.message;
+        if (!oc.note.empty()) res.message += (res.message.empty() ? "" : "; ") + oc.note;
+        if (!st->workdir_missing) res.wall_s = st->wall_s;
+      }
+    }
+  }
+  bool last = false;
+  {
+    std::lock_guard<std::mutex> lock(batch_mu_);
+    last = --b->reading == 0;
+  }
+  if (last && !b->dir.empty()) {
+    try {
+      std::lock_guard<std::mutex> lock(transport_mu_);
+      transport_.remove_tree(b->dir);
+    } catch (...) {
+    }
+  }
   return res;
 }
 

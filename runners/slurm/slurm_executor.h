@@ -16,8 +16,15 @@
 // and a scheduler that stops answering are runner errors that say what happened. The rubric's
 // timeout bounds the whole wait, queue included: past it the job is cancelled; a job that never
 // left the queue is a runner error ("stuck PENDING (reason)"), not the learner's fault.
+//
+// Command runs (argv, no jobscript) go to the compute nodes too once run_commands_as_arrays() is
+// called: the runs that arrive together (grade --jobs N: N submissions' runs at once) are
+// gathered and submitted as the tasks of one job array (`sbatch --array=0-K`), so a whole class
+// runs on the cluster's nodes under its scheduler, and each task is then waited for like a job.
+// See array_script.h for what a task runs and how its ending is read.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,9 +34,31 @@
 #include <vector>
 
 #include "grader/run/transport.h"
+#include "runners/slurm/array_script.h"
 #include "runners/slurm/job_tracker.h"
 
 namespace grader {
+
+// How command runs are gathered into job arrays.
+struct ArrayOptions {
+  // Submit as soon as this many runs wait (grade sets it to its number of threads)...
+  std::size_t expected = 1;
+  // ... otherwise once no run arrived for gather_quiet_s, and never later than gather_max_s after
+  // the first one.
+  double gather_quiet_s = 0.5;
+  double gather_max_s = 5;
+  std::size_t max_tasks = 1000;  // Slurm's default MaxArraySize is 1001: indices 0..1000
+  // How long a task may wait in the queue on top of its own timeout before it is given up as
+  // stuck: a class's array shares the cluster's nodes, so tasks start one after another.
+  double queue_timeout_s = 1800;
+  double kill_grace_s = 2;  // timeout -k: SIGKILL this long after SIGTERM at the time limit
+};
+
+struct ArrayStats {
+  std::uint64_t arrays = 0;       // sbatch --array submissions
+  std::uint64_t tasks = 0;        // command runs submitted as array tasks
+  std::uint64_t largest = 0;      // tasks in the largest array
+};
 
 struct SlurmOptions {
   // Extra sbatch flags the cluster needs (a profile's `-M snowy`); placed before the script.
@@ -56,11 +85,25 @@ class SlurmExecutor final : public Executor {
   std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) override;
   void release_workspace(const std::filesystem::path& workdir) override;
 
+  // From now on command runs are array tasks (otherwise they are refused: a command belongs on
+  // the login node's executor). Call before the first run.
+  void run_commands_as_arrays(ArrayOptions options);
+
   // Ctrl-C: cancel every job in flight. Safe from any thread but a signal handler.
   std::size_t cancel_all(const std::string& why);
   slurm::TrackerStats stats() const { return tracker_->stats(); }
+  ArrayStats array_stats() const;
 
  private:
+  struct Batch;
+  RunResult run_array_task(const RunRequest& req);
+  void submit_array(Batch& batch);
+  // A fresh directory for one job's files, under the scratch directory; throws TransportError.
+  std::string make_job_dir();
+  // After the tracker settled a job (or task): its accounting, output, collected files and verdict.
+  // `allowed_s` is how long it was allowed from submission, for the messages.
+  RunResult job_result(const RunRequest& req, const std::string& job_id, const slurm::JobOutcome& oc,
+                       double waited_s, double allowed_s, const std::string& out_path, const std::string& err_path);
   slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
                                const std::map<std::string, std::string>* job_env = nullptr);
   std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
@@ -71,6 +114,12 @@ class SlurmExecutor final : public Executor {
   std::mutex dirs_mu_;
   std::map<std::string, std::string> job_dirs_;  // workdir -> the directory made for it
   std::unique_ptr<slurm::JobTracker> tracker_;
+
+  std::optional<ArrayOptions> arrays_;
+  mutable std::mutex batch_mu_;
+  std::condition_variable batch_cv_;
+  std::map<slurm::ArrayShape, std::shared_ptr<Batch>> open_batches_;  // still taking runs
+  ArrayStats array_stats_;
 };
 
 }  // namespace grader

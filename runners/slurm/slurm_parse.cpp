@@ -50,7 +50,7 @@ std::string first_word(std::string_view s) {
 
 std::string squeue_format() {
   // ':|' after each field: no padding, '|' between fields (and one trailing).
-  return "JobID:|,State:|,Reason:|,Partition:|,Account:|,TimeLimit:|,SubmitTime:|,StartTime:|,EndTime:|,"
+  return "JobArrayID:|,State:|,Reason:|,Partition:|,Account:|,TimeLimit:|,SubmitTime:|,StartTime:|,EndTime:|,"
          "tres-alloc:|,Cluster:|";
 }
 

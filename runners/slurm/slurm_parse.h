@@ -17,7 +17,7 @@ namespace grader::slurm {
 // squeue's fields, in the order squeue_format() asks for them. SLURM_TIME_FORMAT=%s makes the
 // times epoch seconds ("N/A" or "Unknown" when not set).
 struct QueueRow {
-  std::string job_id;
+  std::string job_id;     // "12", or "12_3" for task 3 of array job 12 (JobArrayID, with -r)
   std::string state;      // PENDING, RUNNING, COMPLETING, COMPLETED, FAILED, TIMEOUT, ...
   std::string reason;     // Priority, Resources, BeginTime, None, ...
   std::string partition;
@@ -41,7 +41,8 @@ struct AcctRow {
   std::optional<std::int64_t> submit, start, end;
 
   bool is_step() const { return job_id.find('.') != std::string::npos; }
-  std::string base_id() const { return job_id.substr(0, job_id.find_first_of("._+")); }
+  // "12.batch" -> "12", "12_3.batch" -> "12_3" (an array task is a job of its own), "12+1" -> "12".
+  std::string base_id() const { return job_id.substr(0, job_id.find_first_of(".+")); }
 };
 
 // `-O` argument for squeue, and `-o` for sacct.

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -292,6 +293,134 @@ TEST_F(SlurmExecutorTest, OutputIsCappedAndFilesCollected) {
   EXPECT_TRUE(r.files["result.txt"].exists);
   EXPECT_EQ(r.files["result.txt"].data, "42\n");
   EXPECT_FALSE(r.files["absent.txt"].exists);
+}
+
+// ---- command runs as job array tasks ----
+
+// Runs `requests` from as many threads at once, as grade --jobs does, each in a workspace of its
+// own prepared by the executor; returns the results in order.
+std::vector<RunResult> run_together(SlurmExecutor& ex, std::vector<RunRequest> requests, const fs::path& sub) {
+  std::vector<RunResult> results(requests.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    threads.emplace_back([&, i] {
+      fs::path ws = ex.prepare_workspace(sub);
+      if (requests[i].workdir.empty()) requests[i].workdir = ws;
+      results[i] = ex.run(requests[i]);
+      ex.release_workspace(ws);
+    });
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+RunRequest command(std::vector<std::string> argv, double timeout_s = 60) {
+  RunRequest r;
+  r.id = "cmd";
+  r.argv = std::move(argv);
+  r.env = cluster_env();
+  r.timeout_s = timeout_s;
+  return r;
+}
+
+TEST_F(SlurmExecutorTest, CommandRunsDueTogetherAreOneArray) {
+  SlurmExecutor ex(transport_, options());
+  ArrayOptions arrays;
+  arrays.expected = 4;
+  arrays.gather_quiet_s = 30;  // so that only the count closes the batch: all four must be in it
+  arrays.gather_max_s = 60;
+  ex.run_commands_as_arrays(arrays);
+  fs::path sub = dir_ / "sub";
+  fs::create_directories(sub);
+  std::ofstream(sub / "given.txt") << "given\n";
+
+  RunRequest echo = command({"python3", "-c",
+                             "import os, sys; print(sys.stdin.read().upper(), os.environ['GREETING'], sys.argv[1], "
+                             "open('given.txt').read().strip())",
+                             "it's $HOME; `true`"});
+  echo.stdin_data = "from stdin";
+  echo.env["GREETING"] = "hej då";
+  RunRequest fail = command({"sh", "-c", "echo partial > out.txt; echo oops >&2; exit 3"});
+  fail.collect = {"out.txt"};
+  RunRequest killed = command({"sh", "-c", "kill -TERM $$"});
+  RunRequest slow = command({"sleep", "30"}, 1.5);
+
+  auto r = run_together(ex, {echo, fail, killed, slow}, sub);
+
+  ASSERT_EQ(r[0].status, RunStatus::Ok) << r[0].message << r[0].err.data;
+  EXPECT_EQ(r[0].out.data, "FROM STDIN hej då it's $HOME; `true` given\n");
+  EXPECT_GT(r[0].wall_s, 0);
+  EXPECT_LT(r[0].wall_s, 10);
+
+  ASSERT_EQ(r[1].status, RunStatus::NonzeroExit) << r[1].message << r[1].err.data;
+  EXPECT_EQ(r[1].exit_code, 3);
+  EXPECT_EQ(r[1].err.data, "oops\n");
+  ASSERT_TRUE(r[1].files.count("out.txt"));
+  EXPECT_EQ(r[1].files["out.txt"].data, "partial\n");
+
+  ASSERT_EQ(r[2].status, RunStatus::Signaled) << r[2].message << r[2].err.data;
+  EXPECT_EQ(r[2].signal, 15);
+
+  ASSERT_EQ(r[3].status, RunStatus::Timeout) << r[3].message << r[3].err.data;
+  EXPECT_GE(r[3].wall_s, 1.5);
+  EXPECT_LT(r[3].wall_s, 10);
+
+  // One array, four tasks: JOB_0 .. JOB_3 in arrival order.
+  std::set<std::string> arrays_seen;
+  std::set<std::string> tasks;
+  for (const auto& x : r) {
+    ASSERT_TRUE(x.slurm) << x.message;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(x.slurm->job_id, m, std::regex("([0-9]+)_([0-3])"))) << x.slurm->job_id;
+    arrays_seen.insert(m[1]);
+    tasks.insert(m[2]);
+    EXPECT_EQ(x.slurm->cluster, "gradertest");
+  }
+  EXPECT_EQ(arrays_seen.size(), 1u);
+  EXPECT_EQ(tasks.size(), 4u);
+  auto st = ex.array_stats();
+  EXPECT_EQ(st.arrays, 1u);
+  EXPECT_EQ(st.tasks, 4u);
+  EXPECT_EQ(ex.stats().squeue_queries, ex.stats().rounds) << "one squeue per poll round for all tasks";
+}
+
+TEST_F(SlurmExecutorTest, ArrayTasksWithOtherLimitsGoToAnotherArray) {
+  SlurmExecutor ex(transport_, options());
+  ArrayOptions arrays;
+  arrays.expected = 2;
+  arrays.gather_quiet_s = 1;
+  ex.run_commands_as_arrays(arrays);
+  fs::path sub = dir_ / "sub";
+  fs::create_directories(sub);
+  RunRequest hog = command({"python3", "-c", "x = bytearray(400 * 1024 * 1024)"});
+  hog.memory_bytes = 100ull << 20;
+  RunRequest fine = command({"true"});
+  auto r = run_together(ex, {hog, fine}, sub);
+  ASSERT_EQ(r[0].status, RunStatus::MemoryLimit) << r[0].message << r[0].err.data;
+  EXPECT_NE(r[0].message.find("100 MiB"), std::string::npos) << r[0].message;
+  ASSERT_EQ(r[1].status, RunStatus::Ok) << r[1].message << r[1].err.data;
+  ASSERT_TRUE(r[0].slurm && r[1].slurm);
+  EXPECT_NE(r[0].slurm->job_id.substr(0, r[0].slurm->job_id.find('_')),
+            r[1].slurm->job_id.substr(0, r[1].slurm->job_id.find('_')));
+  EXPECT_EQ(ex.array_stats().arrays, 2u);
+}
+
+TEST_F(SlurmExecutorTest, ArrayTaskWithoutItsWorkspaceIsARunnerError) {
+  SlurmExecutor ex(transport_, options());
+  ex.run_commands_as_arrays({});
+  RunRequest r = command({"true"});
+  r.workdir = dir_ / "not-uploaded";
+  RunResult res = ex.run(r);
+  ASSERT_EQ(res.status, RunStatus::RunnerError) << res.message;
+  EXPECT_NE(res.message.find("not there on the compute node"), std::string::npos) << res.message;
+}
+
+TEST_F(SlurmExecutorTest, CommandRunsAreRefusedUnlessArraysAreOn) {
+  SlurmExecutor ex(transport_, options());
+  RunRequest r = command({"true"});
+  r.workdir = dir_;
+  RunResult res = ex.run(r);
+  EXPECT_EQ(res.status, RunStatus::RunnerError);
+  EXPECT_NE(res.message.find("has a command"), std::string::npos) << res.message;
 }
 
 }  // namespace

@@ -84,6 +84,32 @@ TEST(SlurmParse, SqueueRowsFromTheTestCluster) {
   EXPECT_EQ(rows[2].reason, "BeginTime");
 }
 
+// Array tasks: squeue -r with JobArrayID names each task "JOB_TASK" (JobID would print the task's
+// own raw id, which sbatch never told us); sacct names them the same way, steps included.
+TEST(SlurmParse, ArrayTasksFromTheTestCluster) {
+  auto rows = parse_squeue(data("slurm_squeue_array.txt"));
+  ASSERT_EQ(rows.size(), 8u);
+  EXPECT_EQ(rows[0].job_id, "385_0");
+  EXPECT_EQ(rows[0].state, "PENDING");
+  EXPECT_EQ(rows[0].start, std::nullopt);
+  EXPECT_EQ(rows[7].job_id, "385_2");
+  EXPECT_EQ(rows[7].state, "FAILED");
+  EXPECT_EQ(rows[7].reason, "NonZeroExitCode");
+
+  auto acct = parse_sacct(data("slurm_sacct_array.txt"));
+  ASSERT_EQ(acct.size(), 8u);
+  const AcctRow* step = find(acct, "385_2.batch");
+  ASSERT_TRUE(step);
+  EXPECT_TRUE(step->is_step());
+  EXPECT_EQ(step->base_id(), "385_2");  // the task's, not the array's: each task is waited for alone
+  EXPECT_EQ(step->exit_code, "3:0");
+  const AcctRow* task = find(acct, "385_2");
+  ASSERT_TRUE(task);
+  EXPECT_FALSE(task->is_step());
+  EXPECT_EQ(task->base_id(), "385_2");
+  EXPECT_EQ(task->state, "FAILED");
+}
+
 TEST(SlurmParse, Durations) {
   EXPECT_EQ(parse_slurm_duration("00:00.021"), 0.021);
   EXPECT_EQ(parse_slurm_duration("5:00"), 300);

@@ -2,6 +2,7 @@
 // way the real tools do (formats as in tests/unit/data/slurm_*), so the tracker's rounds, its
 // one-query-per-round rule, deadlines and scheduler faults can be checked without a cluster.
 // Faults the test cluster cannot produce (NODE_FAIL, PREEMPTED) are scripted here.
+#include <algorithm>
 #include "runners/slurm/job_tracker.h"
 
 #include <atomic>
@@ -47,7 +48,11 @@ class FakeScheduler {
       }
       return r;
     }
-    auto ids = split(argv[argv[0] == "squeue" ? 5 : 4]);
+    // squeue and sacct both name their jobs after -j.
+    auto j = std::find(argv.begin(), argv.end(), "-j");
+    EXPECT_TRUE(j != argv.end() && j + 1 != argv.end()) << argv[0] << " without -j";
+    if (j == argv.end() || j + 1 == argv.end()) return r;
+    auto ids = split(*(j + 1));
     if (down) {
       r.exit_code = 1;
       r.err = "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n";
