@@ -39,8 +39,9 @@ Every file is written atomically.
 
 options:
   --out DIR        where the reports go (made if missing)
-  --jobs N         grade N submissions at a time (default 1). Local command runs are still one at
-                   a time; Slurm jobs run together, waited for by one poller
+  --jobs N         grade N submissions at a time (default 1). Sandboxed runs and Slurm jobs run
+                   together (one poller waits for every job); --executor process runs
+                   one at a time
   --runner R       where jobscripts (and, for a remote runner, commands) run: local (the test
                    cluster; needs SLURM_CONF),
                    ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or

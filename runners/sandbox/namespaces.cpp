@@ -101,9 +101,14 @@ const char* drop_identity(const IdentityPlan& plan) {
     return "prctl(PR_CAPBSET_DROP)";
   }
   if (plan.switch_ids) {
-    if (::setgroups(0, nullptr) != 0) return "setgroups(0) (no supplementary groups)";
-    if (::setresgid(plan.gid, plan.gid, plan.gid) != 0) return "setresgid to the run's gid";
-    if (::setresuid(plan.uid, plan.uid, plan.uid) != 0) return "setresuid to the run's uid";
+    // Raw system calls, not glibc's wrappers: in a process glibc believes multithreaded (this
+    // one is a raw clone of the grader, which has threads), the wrappers run the "setxid"
+    // broadcast to every thread, under a lock another grader thread may have held at the instant
+    // of the clone: the child then waits forever. The kernel call changes this thread, the only
+    // one the child has, which is all that is wanted.
+    if (::syscall(SYS_setgroups, 0, nullptr) != 0) return "setgroups(0) (no supplementary groups)";
+    if (::syscall(SYS_setresgid, plan.gid, plan.gid, plan.gid) != 0) return "setresgid to the run's gid";
+    if (::syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) return "setresuid to the run's uid";
   }
   if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
     return "prctl(PR_CAP_AMBIENT_CLEAR_ALL)";

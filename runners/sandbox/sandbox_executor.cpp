@@ -801,13 +801,6 @@ std::vector<std::string> SandboxExecutor::isolation() const {
 std::string SandboxExecutor::degraded() const { return impl_->degraded; }
 
 RunResult SandboxExecutor::run(const RunRequest& request) {
-  // One sandboxed run at a time in this process, as with the process executor. The run's init is
-  // made with a raw clone(), which skips glibc's fork handlers: a libc lock (malloc, stdio, the
-  // loader's) that another grader thread holds at that instant stays locked forever in the
-  // child, which then hangs in its set-up (seen with three concurrent runs). While this lock is
-  // held, the other grading threads wait on it in a futex, holding no libc lock.
-  static std::mutex one_run_at_a_time;
-  std::lock_guard<std::mutex> lock(one_run_at_a_time);
   try {
     return impl_->run(request, false);
   } catch (const std::exception& e) {
