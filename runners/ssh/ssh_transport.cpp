@@ -23,7 +23,9 @@
 #include <random>
 #include <utility>
 
+#include "grader/util/text.h"
 #include "grader/util/units.h"
+#include "runners/ssh/second_factor.h"
 
 namespace grader {
 
@@ -317,6 +319,64 @@ void SshTransport::connect() {
   connect_locked();
 }
 
+std::string SshTransport::user_name(ssh_session_struct* s) const {
+  std::string name = target_.user;
+  char* user = nullptr;
+  if (name.empty() && ssh_options_get(s, SSH_OPTIONS_USER, &user) == SSH_OK && user) {
+    name = user;
+    ssh_string_free_char(user);
+  }
+  return name;
+}
+
+namespace {
+// A server that keeps asking is not answered forever: PAM stacks ask one or two rounds (a code,
+// then an empty round that ends the conversation).
+constexpr int kKbdintRounds = 8;
+}  // namespace
+
+// keyboard-interactive to the end, answers from second_factor.h. Returns SSH_AUTH_SUCCESS or
+// throws: a refused answer is "the server refused the second factor", never a retry.
+int SshTransport::keyboard_interactive(ssh_session_struct* s, Session& sess, const std::string& user,
+                                       bool after_key) {
+  KbdintPrompt p;
+  p.where = sess.where;
+  p.user_host = user + "@" + target_.host;
+  int answered = 0;
+  int rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+  for (int round = 0; rc == SSH_AUTH_INFO; ++round) {
+    if (round >= kKbdintRounds) {
+      throw TransportError(sess.where + ": the server asked more than " + std::to_string(kKbdintRounds) +
+                           " rounds of keyboard-interactive questions; gave up");
+    }
+    p.name = ssh_userauth_kbdint_getname(s);
+    p.instruction = ssh_userauth_kbdint_getinstruction(s);
+    const int n = ssh_userauth_kbdint_getnprompts(s);
+    for (int i = 0; i < n; ++i) {
+      char echo = 0;
+      const char* text = ssh_userauth_kbdint_getprompt(s, static_cast<unsigned int>(i), &echo);
+      p.text = text ? text : "";
+      p.echo = echo != 0;
+      const std::string answer = answer_prompt(p);
+      if (ssh_userauth_kbdint_setanswer(s, static_cast<unsigned int>(i), answer.c_str()) < 0) {
+        sess.failed("answering the keyboard-interactive prompt");
+      }
+      ++answered;
+    }
+    rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+  }
+  if (rc == SSH_AUTH_ERROR) sess.failed("keyboard-interactive authentication");
+  if (rc == SSH_AUTH_SUCCESS) return rc;
+  const std::string factor = after_key ? "the second factor" : "the keyboard-interactive answers";
+  throw TransportError(sess.where + ": the server refused " + factor +
+                       (answered ? " (" + std::to_string(answered) + " answer" + (answered > 1 ? "s" : "") +
+                                       " given, last prompt '" + terminal_safe(p.text) + "')"
+                                 : " without asking anything") +
+                       (after_key ? "; the key itself was accepted. A wrong or already used one-time code "
+                                    "looks like this"
+                                  : ""));
+}
+
 void SshTransport::connect_locked() {
   session_.reset();
   auto sess = std::make_unique<Session>();
@@ -459,13 +519,14 @@ void SshTransport::connect_locked() {
                     "the config's IdentityFile and ~/.ssh/id_* (refused or none)");
     if (rc == SSH_AUTH_ERROR) sess->failed("authenticating");
   }
-  if (rc == SSH_AUTH_PARTIAL) {
-    int methods = ssh_userauth_list(s, nullptr);
-    throw TransportError(
-        where + ": the key was accepted but the server wants a second factor" +
-        ((methods & SSH_AUTH_METHOD_INTERACTIVE) ? " (keyboard-interactive)" : "") +
-        ", which a batch grader cannot answer. Run the grader from inside the site's network, "
-        "or use the OpenSSH ControlMaster route (docs/ssh.md).");
+  if (rc == SSH_AUTH_PARTIAL || rc == SSH_AUTH_DENIED) {
+    const int methods = ssh_userauth_list(s, nullptr);
+    if (methods & SSH_AUTH_METHOD_INTERACTIVE) {
+      rc = keyboard_interactive(s, *sess, user_name(s), rc == SSH_AUTH_PARTIAL);
+    } else if (rc == SSH_AUTH_PARTIAL) {
+      throw TransportError(where + ": the key was accepted but the server wants another method "
+                                   "after it, which the grader cannot do (docs/ssh.md)");
+    }
   }
   if (rc != SSH_AUTH_SUCCESS) {
     int methods = ssh_userauth_list(s, nullptr);
@@ -477,13 +538,7 @@ void SshTransport::connect_locked() {
     if (methods & SSH_AUTH_METHOD_GSSAPI_MIC) add("gssapi");
     std::string list;
     for (const auto& t : tried) list += (list.empty() ? "" : "; ") + t;
-    char* user = nullptr;
-    std::string user_name = target_.user;
-    if (user_name.empty() && ssh_options_get(s, SSH_OPTIONS_USER, &user) == SSH_OK && user) {
-      user_name = user;
-      ssh_string_free_char(user);
-    }
-    throw TransportError(where + ": authentication refused for user '" + user_name +
+    throw TransportError(where + ": authentication refused for user '" + user_name(s) +
                          "' (tried: " + list + "; the server accepts: " +
                          (accepts.empty() ? "nothing we can offer" : accepts) + ")");
   }

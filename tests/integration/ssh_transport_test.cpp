@@ -29,65 +29,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/ssh_cluster.h"
+
 namespace grader {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kStartCluster = "start the test cluster: ci/cluster start";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
-
-std::string sh(const std::string& command) {
-  std::string out;
-  FILE* f = ::popen(command.c_str(), "r");
-  if (!f) return out;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
-  ::pclose(f);
-  return out;
-}
-
-// The cluster's GRADER_SSH_* settings: from the environment, else from `ci/cluster env`.
-std::map<std::string, std::string> cluster_env() {
-  std::map<std::string, std::string> env;
-  for (const char* name : {"GRADER_SSH_HOST", "GRADER_SSH_PORT", "GRADER_SSH_USER", "GRADER_SSH_KEY",
-                           "GRADER_SSH_KNOWN_HOSTS", "GRADER_SSH_CONFIG", "GRADER_SSH_ALIAS"}) {
-    if (const char* v = std::getenv(name)) env[name] = v;
-  }
-  if (env.size() == 7) return env;
-  env.clear();
-  std::istringstream lines(sh(std::string(GRADER_SOURCE_DIR) + "/ci/cluster env 2>/dev/null"));
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("export GRADER_SSH_", 0) != 0) continue;
-    auto eq = line.find('=');
-    env[line.substr(7, eq - 7)] = line.substr(eq + 1);
-  }
-  return env;
-}
-
-bool port_answers(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
+using namespace grader::testing;
 
 // A listening socket on a free loopback port; close() it to get a port nobody listens on.
 struct Listener {
@@ -116,7 +66,7 @@ std::set<pid_t> descendants(pid_t root) {
   for (const auto& e : fs::directory_iterator("/proc")) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string stat = slurp(e.path() / "stat");
+    std::string stat = read_text(e.path() / "stat");
     auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream rest(stat.substr(close + 2));
@@ -142,7 +92,7 @@ class SshTransportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     env_ = cluster_env();
-    ASSERT_EQ(env_.size(), 7u) << kStartCluster << " (no GRADER_SSH_* settings found)";
+    ASSERT_FALSE(env_.empty()) << kStartCluster << " (no GRADER_SSH_* settings found)";
     port_ = std::stoi(env_["GRADER_SSH_PORT"]);
     ASSERT_TRUE(port_answers(port_)) << kStartCluster << " (nothing listens on 127.0.0.1:" << port_ << ")";
     std::string tmpl = (fs::temp_directory_path() / "ssh_transport_test_XXXXXX").string();
@@ -163,25 +113,12 @@ class SshTransportTest : public ::testing::Test {
     return t;
   }
 
-  RunRequest request(std::vector<std::string> argv, double timeout_s = 10) {
-    RunRequest r;
-    r.id = "t";
-    r.argv = std::move(argv);
-    r.workdir = "/tmp";
-    r.env = {{"PATH", "/usr/bin:/bin"}};
-    r.timeout_s = timeout_s;
-    return r;
+  static RunRequest request(std::vector<std::string> argv, double timeout_s = 10) {
+    return remote_request(std::move(argv), timeout_s);
   }
-
-  // The TransportError a call throws, or "" when it does not throw.
   template <class F>
   static std::string error_of(F&& f) {
-    try {
-      f();
-    } catch (const TransportError& e) {
-      return e.what();
-    }
-    return "";
+    return transport_error_of(std::forward<F>(f));
   }
 
   std::map<std::string, std::string> env_;
@@ -361,9 +298,9 @@ TEST_F(SshTransportTest, UploadReadWriteRemoveRoundTrip) {
   fs::path local = dir_ / "submission";
   fs::create_directories(local / "sub dir" / "deeper");
   const std::string binary("\xff\xfe\x00\x01\x80 not utf-8 \xc3\x28", 18);
-  spit(local / "with space.txt", "hello\n");
-  spit(local / "sub dir" / "deeper" / "bytes.bin", binary);
-  spit(local / "run.sh", "#!/bin/sh\necho ran\n");
+  write_text(local / "with space.txt", "hello\n");
+  write_text(local / "sub dir" / "deeper" / "bytes.bin", binary);
+  write_text(local / "run.sh", "#!/bin/sh\necho ran\n");
   fs::permissions(local / "run.sh", fs::perms(0750));
   fs::permissions(local / "with space.txt", fs::perms(0640));
   fs::create_symlink("sub dir/deeper/bytes.bin", local / "link");
@@ -424,7 +361,7 @@ TEST_F(SshTransportTest, RemoteDiskFullIsATransportError) {
   } unmount{full};
   fs::path local = dir_ / "submission";
   fs::create_directories(local);
-  spit(local / "big.bin", std::string(1024 * 1024, 'x'));
+  write_text(local / "big.bin", std::string(1024 * 1024, 'x'));
 
   SshTransport ssh(target());
   try {
@@ -442,18 +379,18 @@ TEST_F(SshTransportTest, RemoteDiskFullIsATransportError) {
 
 TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
   fs::path empty = dir_ / "known_hosts";
-  spit(empty, "");
+  write_text(empty, "");
   SshTransport ssh(explicit_target(port_, empty));
   std::string e = error_of([&] { ssh.connect(); });
   EXPECT_NE(e.find("unknown host key"), std::string::npos) << e;
   EXPECT_NE(e.find("[127.0.0.1]:" + std::to_string(port_)), std::string::npos) << e;
   EXPECT_NE(e.find("SHA256:"), std::string::npos) << e;
   EXPECT_NE(e.find(empty.string()), std::string::npos) << e;
-  EXPECT_EQ(slurp(empty), "") << "the grader must never add a key";
+  EXPECT_EQ(read_text(empty), "") << "the grader must never add a key";
 
   // A config that says `StrictHostKeyChecking no` changes nothing.
   fs::path cfg = dir_ / "lax_config";
-  spit(cfg, "Host lax\n  HostName 127.0.0.1\n  Port " + std::to_string(port_) +
+  write_text(cfg, "Host lax\n  HostName 127.0.0.1\n  Port " + std::to_string(port_) +
                 "\n  User root\n  StrictHostKeyChecking no\n  UserKnownHostsFile " + empty.string() +
                 "\n  GlobalKnownHostsFile /dev/null\n  IdentityFile " + env_["GRADER_SSH_KEY"] + "\n");
   SshTransport lax(SshTarget::parse("lax", cfg));
@@ -463,10 +400,10 @@ TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
 
 TEST_F(SshTransportTest, ChangedHostKeyIsRefused) {
   ASSERT_EQ(std::system(("ssh-keygen -q -t ed25519 -N '' -f " + (dir_ / "other").string()).c_str()), 0);
-  std::string pub = slurp(dir_ / "other.pub");
+  std::string pub = read_text(dir_ / "other.pub");
   pub = pub.substr(0, pub.find(' ', pub.find(' ') + 1));
   fs::path kh = dir_ / "known_hosts";
-  spit(kh, "[127.0.0.1]:" + std::to_string(port_) + " " + pub + "\n");
+  write_text(kh, "[127.0.0.1]:" + std::to_string(port_) + " " + pub + "\n");
   SshTransport ssh(explicit_target(port_, kh));
   std::string e = error_of([&] { ssh.connect(); });
   EXPECT_NE(e.find("HOST KEY CHANGED"), std::string::npos) << e;
@@ -572,7 +509,7 @@ class PrivateSshd {
 
 bool remote_sleep_running(const std::string& arg) {
   for (const auto& e : fs::directory_iterator("/proc")) {
-    std::string cmdline = slurp(e.path() / "cmdline");
+    std::string cmdline = read_text(e.path() / "cmdline");
     if (cmdline == std::string("sleep\0", 6) + arg + std::string(1, '\0')) return true;
   }
   return false;
@@ -586,8 +523,8 @@ TEST_F(SshTransportTest, SshdDroppingTheConnectionMidCommandFailsFastThenReconne
   auto sshd = std::make_unique<PrivateSshd>(cluster_ssh, port);
   ASSERT_TRUE(sshd->ready()) << "private sshd did not start: " << sshd->log();
   fs::path kh = dir_ / "known_hosts";
-  std::string host_pub = slurp(cluster_ssh / "ssh_host_ed25519_key.pub");
-  spit(kh, "[127.0.0.1]:" + std::to_string(port) + " " + host_pub);
+  std::string host_pub = read_text(cluster_ssh / "ssh_host_ed25519_key.pub");
+  write_text(kh, "[127.0.0.1]:" + std::to_string(port) + " " + host_pub);
 
   SshTransport ssh(explicit_target(port, kh));
   ASSERT_EQ(ssh.run(request({"true"})).status, RunStatus::Ok);
@@ -635,7 +572,7 @@ TEST_F(SshTransportTest, ProxyJumpExplicitAndFromConfig) {
     EXPECT_EQ(r.out.data, "jumped\n") << r.message;
   }
   fs::path cfg = dir_ / "ssh_config";
-  spit(cfg, slurp(env_["GRADER_SSH_CONFIG"]) + "\nHost behind\n  HostName 127.0.0.1\n  Port " +
+  write_text(cfg, read_text(env_["GRADER_SSH_CONFIG"]) + "\nHost behind\n  HostName 127.0.0.1\n  Port " +
                 std::to_string(port_) + "\n  User root\n  IdentityFile " + env_["GRADER_SSH_KEY"] +
                 "\n  UserKnownHostsFile " + env_["GRADER_SSH_KNOWN_HOSTS"] + "\n  ProxyJump gradertest\n");
   SshTarget behind = SshTarget::parse("behind", cfg);

@@ -1,0 +1,143 @@
+// The test cluster's SSH side as tests see it (ci/cluster start; eval "$(ci/cluster env)"): its
+// GRADER_SSH_* settings, the request and error helpers every transport test uses. Tests fail,
+// never skip, when the cluster is not there, with how to start it. Test-only; header-only.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "grader/run/transport.h"
+
+namespace grader::testing {
+
+inline constexpr const char* kStartCluster = "start the test cluster: ci/cluster start";
+
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void write_text(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+// stdout of a shell command (stderr left alone).
+inline std::string sh(const std::string& command) {
+  std::string out;
+  FILE* f = ::popen(command.c_str(), "r");
+  if (!f) return out;
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
+  ::pclose(f);
+  return out;
+}
+
+inline const std::vector<std::string>& cluster_ssh_names() {
+  static const std::vector<std::string> names = {
+      "GRADER_SSH_HOST",       "GRADER_SSH_PORT",         "GRADER_SSH_USER",         "GRADER_SSH_KEY",
+      "GRADER_SSH_KNOWN_HOSTS", "GRADER_SSH_CONFIG",      "GRADER_SSH_ALIAS",        "GRADER_SSH_2FA_ALIAS",
+      "GRADER_SSH_2FA_PORT",   "GRADER_SSH_OTP_ASKPASS", "GRADER_SSH_OTP_COUNTER"};
+  return names;
+}
+
+// The cluster's GRADER_SSH_* settings: from the environment, else from `ci/cluster env`.
+// Complete (every name of cluster_ssh_names()) or empty.
+inline std::map<std::string, std::string> cluster_env() {
+  std::map<std::string, std::string> env;
+  for (const auto& name : cluster_ssh_names()) {
+    if (const char* v = std::getenv(name.c_str()); v && *v) env[name] = v;
+  }
+  if (env.size() == cluster_ssh_names().size()) return env;
+  env.clear();
+  std::istringstream lines(sh(std::string(GRADER_SOURCE_DIR) + "/ci/cluster env 2>/dev/null"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("export GRADER_SSH_", 0) != 0) continue;
+    auto eq = line.find('=');
+    if (eq + 1 < line.size()) env[line.substr(7, eq - 7)] = line.substr(eq + 1);
+  }
+  if (env.size() != cluster_ssh_names().size()) env.clear();
+  return env;
+}
+
+inline bool port_answers(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A small run in /tmp with nothing but PATH in its environment.
+inline RunRequest remote_request(std::vector<std::string> argv, double timeout_s = 10) {
+  RunRequest r;
+  r.id = "t";
+  r.argv = std::move(argv);
+  r.workdir = "/tmp";
+  r.env = {{"PATH", "/usr/bin:/bin"}};
+  r.timeout_s = timeout_s;
+  return r;
+}
+
+// The TransportError a call throws, or "" when it does not throw.
+template <class F>
+std::string transport_error_of(F&& f) {
+  try {
+    f();
+  } catch (const TransportError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// How many one-time codes the cluster's askpass has handed out so far.
+inline int otp_codes_issued(const std::map<std::string, std::string>& env) {
+  return std::atoi(read_text(env.at("GRADER_SSH_OTP_COUNTER")).c_str());
+}
+
+// Sets (or unsets, for nullptr) an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+    if (const char* old = std::getenv(name_.c_str())) old_ = std::string(old);
+    if (value) {
+      ::setenv(name_.c_str(), value, 1);
+    } else {
+      ::unsetenv(name_.c_str());
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_.c_str(), old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace grader::testing
