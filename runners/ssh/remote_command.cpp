@@ -1,12 +1,14 @@
 // The wrapper protocol of remote runs; see remote_command.h.
 #include "runners/ssh/remote_command.h"
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 
+#include "grader/run/transport.h"
 #include "grader/util/units.h"
 #include "runners/process/run_io.h"
 #include "runners/ssh/ssh_transport.h"  // shell_quote
@@ -88,6 +90,26 @@ std::string status_nonce() {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
+}
+
+std::string mktemp_command(const std::string& prefix) {
+  for (char c : prefix) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
+      throw TransportError("invalid temporary directory prefix '" + prefix + "'");
+    }
+  }
+  return "mktemp -d \"${TMPDIR:-/tmp}\"/" + shell_quote(prefix + "XXXXXX");
+}
+
+std::string kill_group_command(long pgid) {
+  const std::string g = std::to_string(pgid);
+  return "kill -KILL -- -" + g + " 2>/dev/null; pkill -KILL -s " + g + " 2>/dev/null; true";
+}
+
+std::string temp_beside(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + ".grader-tmp-" +
+         status_nonce();
 }
 
 RemoteStreams::RemoteStreams(CapturedStream& out, CapturedStream& err, std::uint64_t cap, bool markers,

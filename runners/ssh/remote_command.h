@@ -35,8 +35,17 @@ std::optional<std::string> invalid_remote_request(const RunRequest& request);
 // The command line for the remote login shell.
 std::string remote_command(const RunRequest& request, const RemoteCommandOptions& options);
 
-// A fresh nonce for RemoteCommandOptions::status_nonce.
+// A fresh nonce for RemoteCommandOptions::status_nonce (and unique temporary names).
 std::string status_nonce();
+
+// The small commands both clients run for themselves.
+// `mktemp -d` under $TMPDIR (else /tmp); throws TransportError for a prefix that is not
+// [A-Za-z0-9._-]*.
+std::string mktemp_command(const std::string& prefix);
+// SIGKILL to the run's process group and its session (pgid from the wrapper's marker).
+std::string kill_group_command(long pgid);
+// A temporary name beside `path`, for write-then-rename.
+std::string temp_beside(const std::string& path);
 
 // The run's two streams as they arrive: the login's noise before our first marker dropped, the
 // marker lines read (pgid, no-workdir, the end status), everything else kept exactly as the
@@ -53,6 +62,9 @@ class RemoteStreams {
   bool over() const { return out_->truncated || err_->truncated; }
   long pgid() const { return pgid_; }
   bool no_workdir() const { return no_workdir_; }
+  bool started() const { return pgid_ > 0 || no_workdir_; }  // the wrapper ran on the remote side
+  // What came on stderr before any marker: the client's own complaint when the wrapper never ran.
+  const std::string& unmarked_stderr() const { return err_pre_; }
   // From the end marker, when there is one.
   std::optional<int> exit_code;
   std::optional<int> signal;

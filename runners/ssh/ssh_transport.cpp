@@ -523,15 +523,10 @@ auto SshTransport::idempotent(const char* /*what*/, F&& f) {
 }
 
 std::string SshTransport::make_temp_dir(const std::string& prefix) {
-  for (char c : prefix) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
-      throw TransportError("invalid temporary directory prefix '" + prefix + "'");
-    }
-  }
+  const std::string command = mktemp_command(prefix);
   std::lock_guard<std::mutex> lock(mutex_);
   return idempotent("make_temp_dir", [&](Session& s) {
-    auto r = s.exec("mktemp -d \"${TMPDIR:-/tmp}\"/" + shell_quote(prefix + "XXXXXX"),
-                    options_.connect_timeout_s);
+    auto r = s.exec(command, options_.connect_timeout_s);
     std::string dir = r.out;
     while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
     if (r.code != 0 || dir.empty() || dir.front() != '/') {
@@ -635,9 +630,7 @@ std::optional<std::string> SshTransport::read_file(const std::string& path, std:
 void SshTransport::write_file(const std::string& path, const std::string& content) {
   // Atomic: a temporary beside it, then rename(2) over it (`mv -f`: SFTP's rename refuses to
   // replace a file on OpenSSH servers).
-  const std::size_t slash = path.rfind('/');
-  const std::string tmp = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
-                          ".grader-tmp-" + status_nonce();
+  const std::string tmp = temp_beside(path);
   std::lock_guard<std::mutex> lock(mutex_);
   idempotent("write_file", [&](Session& s) {
     s.ensure_sftp();
@@ -790,9 +783,7 @@ RunResult SshTransport::run(const RunRequest& request) {
     if (stop != Stop::Ended || !st.closed) {
       // Kill the remote process group over a second channel, then wait for the first to close.
       if (streams.pgid() > 1) {
-        const std::string g = std::to_string(streams.pgid());
-        s.exec("kill -KILL -- -" + g + " 2>/dev/null; pkill -KILL -s " + g + " 2>/dev/null; true",
-               options_.connect_timeout_s);
+        s.exec(kill_group_command(streams.pgid()), options_.connect_timeout_s);
       }
       if (stop != Stop::Ended) result.wall_s = seconds_since(start);
       const auto close_by = after(options_.kill_grace_s + 3);

@@ -140,4 +140,47 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
+// An OpenSSH master connection that a test opens the way a person would (`ssh -M -N -f`, the
+// one-time password answered by the cluster's askpass), and closes at the end.
+class ControlMaster {
+ public:
+  ControlMaster(const std::map<std::string, std::string>& env, std::string alias, std::filesystem::path path)
+      : env_(env), alias_(std::move(alias)), path_(std::move(path)) {}
+  ~ControlMaster() { close(); }
+  ControlMaster(const ControlMaster&) = delete;
+  ControlMaster& operator=(const ControlMaster&) = delete;
+
+  // True once the master is up; error() says why not.
+  bool open() {
+    const std::filesystem::path err = path_.string() + ".err";
+    const int rc = std::system(("SSH_ASKPASS=" + env_.at("GRADER_SSH_OTP_ASKPASS") +
+                                " SSH_ASKPASS_REQUIRE=force ssh -F " + env_.at("GRADER_SSH_CONFIG") +
+                                " -M -N -f -o BatchMode=no -o ControlPersist=300 -o ControlPath=" + path_.string() +
+                                " " + alias_ + " </dev/null >/dev/null 2>" + err.string())
+                                   .c_str());
+    error_ = read_text(err);
+    return rc == 0;
+  }
+  // The master's pid, from `ssh -O check` ("Master running (pid=N)"), or 0.
+  int pid() const {
+    const std::string out = sh("ssh -F " + env_.at("GRADER_SSH_CONFIG") + " -o ControlPath=" + path_.string() +
+                               " -O check " + alias_ + " 2>&1");
+    const std::size_t at = out.find("pid=");
+    return at == std::string::npos ? 0 : std::atoi(out.c_str() + at + 4);
+  }
+  void close() {
+    std::system(("ssh -F " + env_.at("GRADER_SSH_CONFIG") + " -o ControlPath=" + path_.string() + " -O exit " +
+                 alias_ + " >/dev/null 2>&1")
+                    .c_str());
+  }
+  const std::filesystem::path& path() const { return path_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::map<std::string, std::string> env_;
+  std::string alias_;
+  std::filesystem::path path_;
+  std::string error_;
+};
+
 }  // namespace grader::testing
