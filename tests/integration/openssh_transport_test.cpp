@@ -145,21 +145,12 @@ TEST_F(OpenSshTransportTest, NoControlPathConfiguredIsExplained) {
 }
 
 TEST_F(OpenSshTransportTest, RunningMasterIsFoundThroughTheConfigsControlPath) {
-  const SshTarget two = target(env_["GRADER_SSH_2FA_ALIAS"]);
-  // The config's own ControlPath (a person's master would be there): a test-private copy of the
-  // config points it into this test's directory.
-  const fs::path cfg = dir_.write("ssh_config", [&] {
-    std::string text = read_text(env_["GRADER_SSH_CONFIG"]);
-    const std::size_t at = text.find("ControlPath ");
-    return text.substr(0, at) + "ControlPath " + (dir_.path / "cm-%C").string() + text.substr(text.find('\n', at));
-  }());
+  const fs::path cfg = config_with_private_control_path(env_, dir_.path);
   SshTarget t = SshTarget::parse(env_["GRADER_SSH_2FA_ALIAS"], cfg);
   EXPECT_FALSE(OpenSshTransport::running_master(t));
   auto env = env_;
   env["GRADER_SSH_CONFIG"] = cfg.string();
-  const std::string cp = sh("ssh -F " + cfg.string() + " -G " + env_["GRADER_SSH_2FA_ALIAS"] +
-                            " | awk '$1 == \"controlpath\" {print $2}'");
-  ControlMaster m(env, env_["GRADER_SSH_2FA_ALIAS"], cp.substr(0, cp.find('\n')));
+  ControlMaster m(env, env_["GRADER_SSH_2FA_ALIAS"], configured_control_path(cfg, env_["GRADER_SSH_2FA_ALIAS"]));
   ASSERT_TRUE(m.open()) << m.error();
   auto found = OpenSshTransport::running_master(t);
   ASSERT_TRUE(found);

@@ -140,6 +140,24 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
+// A copy of the cluster's ssh_config, in `dir`, whose 2FA Host block has its ControlPath in
+// `dir` too: the config's own place for a person's master, private to the test.
+inline std::filesystem::path config_with_private_control_path(const std::map<std::string, std::string>& env,
+                                                              const std::filesystem::path& dir) {
+  std::string text = read_text(env.at("GRADER_SSH_CONFIG"));
+  const std::size_t at = text.find("ControlPath ");
+  text = text.substr(0, at) + "ControlPath " + (dir / "cm-%C").string() + text.substr(text.find('\n', at));
+  const std::filesystem::path cfg = dir / "ssh_config";
+  write_text(cfg, text);
+  return cfg;
+}
+
+// The ControlPath `ssh -G` gives an alias under a config.
+inline std::string configured_control_path(const std::filesystem::path& config, const std::string& alias) {
+  std::string cp = sh("ssh -F " + config.string() + " -G " + alias + " | awk '$1 == \"controlpath\" {print $2}'");
+  return cp.substr(0, cp.find('\n'));
+}
+
 // An OpenSSH master connection that a test opens the way a person would (`ssh -M -N -f`, the
 // one-time password answered by the cluster's askpass), and closes at the end.
 class ControlMaster {
