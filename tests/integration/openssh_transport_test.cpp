@@ -28,9 +28,7 @@ class OpenSshTransportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     env_ = cluster_env();
-    ASSERT_FALSE(env_.empty()) << kStartCluster << " (no GRADER_SSH_* settings found)";
-    ASSERT_TRUE(port_answers(std::stoi(env_["GRADER_SSH_PORT"]))) << kStartCluster;
-    ASSERT_TRUE(port_answers(std::stoi(env_["GRADER_SSH_2FA_PORT"]))) << kStartCluster << " (no 2FA sshd)";
+    ASSERT_EQ(cluster_sshd_missing(env_), "");
   }
   SshTarget target(const std::string& alias) { return SshTarget::parse(alias, fs::path(env_["GRADER_SSH_CONFIG"])); }
   // A master of the test's own (not the config's ControlPath, which a person may be using).
@@ -49,41 +47,40 @@ class OpenSshTransportTest : public ::testing::Test {
   ScratchDir dir_;
 };
 
-TEST_F(OpenSshTransportTest, ExitCodesAndSignalsKeptApart) {
-  auto m = open_master(env_["GRADER_SSH_ALIAS"]);
-  OpenSshTransport t(target(env_["GRADER_SSH_ALIAS"]), options(*m));
-  expect_exit_codes_and_signals_kept_apart(t);
+// The cases every transport passes, over a master on the plain sshd.
+class OpenSshOverMasterTest : public OpenSshTransportTest {
+ protected:
+  void SetUp() override {
+    OpenSshTransportTest::SetUp();
+    master_ = open_master(env_["GRADER_SSH_ALIAS"]);
+    transport_ = std::make_unique<OpenSshTransport>(target(env_["GRADER_SSH_ALIAS"]), options(*master_));
+  }
+  std::unique_ptr<ControlMaster> master_;
+  std::unique_ptr<OpenSshTransport> transport_;
+};
+
+TEST_F(OpenSshOverMasterTest, ExitCodesAndSignalsKeptApart) { expect_exit_codes_and_signals_kept_apart(*transport_); }
+
+TEST_F(OpenSshOverMasterTest, ArgvEnvWorkdirAndStdinAreExact) {
+  expect_argv_env_workdir_and_stdin_exact(*transport_, dir_.path);
 }
 
-TEST_F(OpenSshTransportTest, ArgvEnvWorkdirAndStdinAreExact) {
-  auto m = open_master(env_["GRADER_SSH_ALIAS"]);
-  OpenSshTransport t(target(env_["GRADER_SSH_ALIAS"]), options(*m));
-  expect_argv_env_workdir_and_stdin_exact(t, dir_.path);
+TEST_F(OpenSshOverMasterTest, OutputIsCappedExactlyLikeTheLocalExecutor) {
+  expect_output_capped_like_the_local_executor(*transport_);
 }
 
-TEST_F(OpenSshTransportTest, OutputIsCappedExactlyLikeTheLocalExecutor) {
-  auto m = open_master(env_["GRADER_SSH_ALIAS"]);
-  OpenSshTransport t(target(env_["GRADER_SSH_ALIAS"]), options(*m));
-  expect_output_capped_like_the_local_executor(t);
+TEST_F(OpenSshOverMasterTest, TimeoutKillsTheRemoteProcessTree) {
+  expect_timeout_kills_the_remote_process_tree(*transport_);
 }
 
-TEST_F(OpenSshTransportTest, TimeoutKillsTheRemoteProcessTree) {
-  auto m = open_master(env_["GRADER_SSH_ALIAS"]);
-  OpenSshTransport t(target(env_["GRADER_SSH_ALIAS"]), options(*m));
-  expect_timeout_kills_the_remote_process_tree(t);
-}
-
-TEST_F(OpenSshTransportTest, UploadReadWriteRemoveRoundTrip) {
-  auto m = open_master(env_["GRADER_SSH_ALIAS"]);
-  OpenSshTransport t(target(env_["GRADER_SSH_ALIAS"]), options(*m));
-  expect_upload_read_write_remove_round_trip(t, dir_.path);
+TEST_F(OpenSshOverMasterTest, UploadReadWriteRemoveRoundTrip) {
+  expect_upload_read_write_remove_round_trip(*transport_, dir_.path);
 }
 
 // A learner's background process that keeps the streams open does not hold the run to its
 // time limit: it ends shortly after the main process, as over libssh.
-TEST_F(OpenSshTransportTest, BackgroundChildHoldingTheStreamsDoesNotWaitForTheTimeout) {
-  auto m = open_master(env_["GRADER_SSH_ALIAS"]);
-  OpenSshTransport t(target(env_["GRADER_SSH_ALIAS"]), options(*m));
+TEST_F(OpenSshOverMasterTest, BackgroundChildHoldingTheStreamsDoesNotWaitForTheTimeout) {
+  OpenSshTransport& t = *transport_;
   auto t0 = std::chrono::steady_clock::now();
   RunResult r = t.run(remote_request({"sh", "-c", "sleep 302.5 & echo main; exit 4"}, 20));
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);

@@ -24,9 +24,7 @@ class Ssh2faTest : public ::testing::Test {
  protected:
   void SetUp() override {
     env_ = cluster_env();
-    ASSERT_FALSE(env_.empty()) << kStartCluster << " (no GRADER_SSH_2FA_* settings found)";
-    ASSERT_TRUE(port_answers(std::stoi(env_["GRADER_SSH_2FA_PORT"])))
-        << kStartCluster << " (the 2FA sshd does not listen on " << env_["GRADER_SSH_2FA_PORT"] << ")";
+    ASSERT_EQ(cluster_sshd_missing(env_), "");
   }
   SshTarget target() {
     return SshTarget::parse(env_["GRADER_SSH_2FA_ALIAS"], fs::path(env_["GRADER_SSH_CONFIG"]));

@@ -87,6 +87,17 @@ inline bool port_answers(int port) {
   return ok;
 }
 
+// Why the cluster's two sshds cannot be used (with how to start them), or "" when they can.
+inline std::string cluster_sshd_missing(const std::map<std::string, std::string>& env) {
+  if (env.empty()) return std::string(kStartCluster) + " (no GRADER_SSH_* settings found)";
+  for (const char* port : {"GRADER_SSH_PORT", "GRADER_SSH_2FA_PORT"}) {
+    if (!port_answers(std::stoi(env.at(port)))) {
+      return std::string(kStartCluster) + " (nothing listens on 127.0.0.1:" + env.at(port) + ", " + port + ")";
+    }
+  }
+  return "";
+}
+
 // A small run in /tmp with nothing but PATH in its environment.
 inline RunRequest remote_request(std::vector<std::string> argv, double timeout_s = 10) {
   RunRequest r;
