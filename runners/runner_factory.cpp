@@ -11,6 +11,7 @@
 #include "runners/executor_factory.h"
 #include "grader/cluster/profile.h"
 #include "runners/local/local_transport.h"
+#include "runners/openssh/openssh_transport.h"
 #include "runners/remote/remote_process_executor.h"
 #include "runners/ssh/ssh_transport.h"
 
@@ -20,12 +21,36 @@ namespace grader {
 
 namespace {
 
-// One SSH connection to the login node serves scheduler commands, uploads and command runs.
-void make_remote(Runner& r, SshTarget target, SlurmOptions slurm) {
-  SshOptions ssh;
-  ssh.inherit_remote_env = true;  // sbatch, squeue and module need the login node's environment
-  r.description = target.url();
-  r.transport = std::make_unique<SshTransport>(std::move(target), ssh);
+// Which SSH client carries a remote runner: GRADER_SSH_CLIENT, else the profile's ssh_client,
+// else auto.
+std::string ssh_client(const std::optional<std::string>& from_profile) {
+  const char* env = std::getenv("GRADER_SSH_CLIENT");
+  const std::string choice = env && *env ? env : from_profile.value_or("auto");
+  if (choice != "libssh" && choice != "openssh" && choice != "auto") {
+    throw UsageError("GRADER_SSH_CLIENT must be libssh, openssh or auto, not '" + choice + "'");
+  }
+  return choice;
+}
+
+// One SSH connection to the login node serves scheduler commands, uploads and command runs:
+// libssh's own, or (openssh, or auto when one is running) an OpenSSH ControlMaster a person
+// opened with their second factor.
+void make_remote(Runner& r, SshTarget target, SlurmOptions slurm, const std::string& client) {
+  std::optional<std::filesystem::path> master;
+  if (client == "auto") master = OpenSshTransport::running_master(target);
+  if (client == "openssh" || master) {
+    OpenSshOptions o;
+    o.inherit_remote_env = true;  // sbatch, squeue and module need the login node's environment
+    o.control_path = master;
+    auto t = std::make_unique<OpenSshTransport>(std::move(target), o);
+    r.description = t->describe();
+    r.transport = std::move(t);
+  } else {
+    SshOptions ssh;
+    ssh.inherit_remote_env = true;
+    r.description = target.url();
+    r.transport = std::make_unique<SshTransport>(std::move(target), ssh);
+  }
   r.executor = std::make_unique<RemoteProcessExecutor>(*r.transport);
   r.batch = std::make_unique<SlurmExecutor>(*r.transport, std::move(slurm));
 }
@@ -82,7 +107,7 @@ Runner make_runner(const std::optional<std::string>& runner, const std::string& 
     return r;
   }
   if (runner->rfind("ssh://", 0) == 0) {
-    make_remote(r, parse_target(*runner, *runner), {});
+    make_remote(r, parse_target(*runner, *runner), {}, ssh_client(std::nullopt));
     return r;
   }
   auto names = profile_names();
@@ -106,7 +131,7 @@ Runner make_runner(const std::optional<std::string>& runner, const std::string& 
     for (std::string w; words >> w;) o.sbatch_flags.push_back(w);
   }
   if (profile.scratch_dir) o.scratch_dir = *profile.scratch_dir;
-  make_remote(r, parse_target(url, *runner), std::move(o));
+  make_remote(r, parse_target(url, *runner), std::move(o), ssh_client(profile.ssh_client));
   return r;
 }
 

@@ -2,7 +2,10 @@
 // ssh), the Executor for ordinary command runs there, and the Slurm executor for jobscript runs.
 //   (none)                 commands run here with --executor; jobscripts are runner errors
 //   local                  the test cluster on this machine (needs SLURM_CONF; ci/cluster env)
-//   ssh://user@host[:port] a cluster's login node over SSH (commands and jobs run there)
+//   ssh://user@host[:port] a cluster's login node over SSH (commands and jobs run there); the
+//                          client is GRADER_SSH_CLIENT (libssh | openssh | auto), else the
+//                          profile's ssh_client, else auto: OpenSSH when a ControlMaster for the
+//                          host is running, libssh otherwise
 //   NAME                   a cluster profile (runners/clusters/NAME.toml)
 #pragma once
 

@@ -44,7 +44,8 @@ const std::vector<std::string> kTopKeys = {"name",
                                            "internet",
                                            "gpu",
                                            "python",
-                                           "ssh"};
+                                           "ssh",
+                                           "ssh_client"};
 const std::vector<std::string> kGpuKeys = {"types", "request", "partitions", "required", "example"};
 const std::vector<std::string> kPythonKeys = {"modules", "recommended", "bundles"};
 const std::vector<std::string> kSshKeys = {"host", "user", "port", "env_prefix"};
@@ -171,6 +172,12 @@ ClusterProfile Reader::load(const toml::table& root) {
   p.scratch_dir = str(root, "scratch_dir", top);
   p.project_dir = str(root, "project_dir", top);
   p.internet = boolean(root, "internet", top);
+  if ((p.ssh_client = str(root, "ssh_client", top))) {
+    const std::vector<std::string> clients = {"libssh", "openssh", "auto"};
+    if (std::find(clients.begin(), clients.end(), *p.ssh_client) == clients.end())
+      fail(root.get("ssh_client")->source(),
+           "key 'ssh_client' must be \"libssh\", \"openssh\" or \"auto\", not '" + *p.ssh_client + "'");
+  }
 
   if (const toml::node* g = root.get("gpu")) {
     GpuRules rules;

@@ -78,6 +78,10 @@ struct ClusterProfile {
   std::optional<std::string> scratch_dir;
   std::optional<std::string> project_dir;
   std::optional<bool> internet;
+  // How the grader logs in there: "libssh" (keys, agent, a second factor from SSH_ASKPASS or the
+  // terminal), "openssh" (the system ssh over a ControlMaster a person opened), "auto" (openssh
+  // when such a master is running, else libssh). nullopt: auto. GRADER_SSH_CLIENT overrides it.
+  std::optional<std::string> ssh_client;
   std::optional<GpuRules> gpu;  // nullopt: the course says nothing about GPUs there
   PythonModules python;
   std::optional<SshHints> ssh;

@@ -128,6 +128,7 @@ bool Stream::pump(int max_reads) {
 }
 
 void Stream::keep(const char* data, std::size_t n) {
+  if (sink) return sink(data, n);
   captured->total_bytes += n;
   std::uint64_t room = cap - std::min<std::uint64_t>(cap, captured->data.size());
   captured->data.append(data, static_cast<std::size_t>(std::min<std::uint64_t>(room, n)));
@@ -158,8 +159,9 @@ Stop Pump::run(int pid, Clock::time_point deadline) {
     }
 
     const auto now = Clock::now();
-    if (now >= deadline) return reaper::has_ended(pid) ? Stop::Exited : Stop::Timeout;
-    auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+    const auto until = std::min(deadline, settle_by);
+    if (now >= until) return reaper::has_ended(pid) ? Stop::Exited : Stop::Timeout;
+    auto left_ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
     int wait_ms = static_cast<int>(std::clamp<long long>(left_ms, 1, INT_MAX));
     if (!pidfd.valid()) wait_ms = std::min(wait_ms, kFallbackPollMs);
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -81,6 +82,9 @@ struct Stream {
   Fd fd;
   CapturedStream* captured;
   std::uint64_t cap;
+  // When set, the bytes go through this filter (which keeps them into `captured` itself, so
+  // that over() holds): the SSH clients read their marker lines out of the streams.
+  std::function<void(const char*, std::size_t)> sink = {};
 
   bool over() const { return captured->truncated; }
   // Reads what is there without blocking, at most `max_reads` chunks. False once the pipe is at
@@ -102,6 +106,9 @@ struct Pump {
   const std::string* stdin_data = nullptr;
   std::size_t stdin_offset = 0;
   std::string error;  // why Stop::Internal
+  // An earlier end to the wait that the owner may set while it runs (from a stream's sink): at
+  // settle_by, run() returns as at the deadline.
+  Clock::time_point settle_by = Clock::time_point::max();
 
   // `pid` must be a child of this process (its end is seen through a pidfd or waitid WNOWAIT;
   // it is never reaped here).

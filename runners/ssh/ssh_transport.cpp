@@ -23,7 +23,10 @@
 #include <random>
 #include <utility>
 
+#include "grader/util/text.h"
 #include "grader/util/units.h"
+#include "runners/ssh/remote_command.h"
+#include "runners/ssh/second_factor.h"
 
 namespace grader {
 
@@ -37,9 +40,6 @@ class ConnectionLost : public TransportError {
  public:
   using TransportError::TransportError;
 };
-
-constexpr const char* kMarker = "\036hpc-grader";
-constexpr std::size_t kPreambleLimit = 64 * 1024;  // login noise tolerated before our marker
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -70,18 +70,6 @@ int signal_number(const std::string& name) {
   return 0;
 }
 
-std::string signal_text(int sig) {
-  const char* abbrev = sigabbrev_np(sig);
-  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
-}
-
-std::string random_suffix() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-  return buf;
-}
-
 std::string home_path(const std::string& rel) {
   const char* home = std::getenv("HOME");
   return home ? std::string(home) + "/" + rel : "~/" + rel;
@@ -94,15 +82,7 @@ std::string known_host_name(const SshTarget& t) {
 // What one channel has seen, filled in by libssh's callbacks.
 struct ChannelState {
   ssh_channel_callbacks_struct callbacks{};
-  CapturedStream* out = nullptr;
-  CapturedStream* err = nullptr;
-  std::uint64_t cap = 0;
-  bool markers = false;  // the streams start with our marker lines (learner runs)
-  bool out_marked = false;
-  bool err_marked = false;
-  std::string out_pre, err_pre;
-  long pgid = -1;
-  bool no_workdir = false;
+  RemoteStreams* streams = nullptr;
   bool eof = false;
   bool closed = false;
   std::optional<int> exit_code;
@@ -111,45 +91,12 @@ struct ChannelState {
   Clock::time_point last_data = Clock::now();
 
   bool ended() const { return exit_code || signal; }
-  bool over() const { return out->truncated || err->truncated; }
-
-  void keep(CapturedStream& s, const char* data, std::size_t n) const {
-    s.total_bytes += n;
-    std::uint64_t room = cap - std::min<std::uint64_t>(cap, s.data.size());
-    s.data.append(data, static_cast<std::size_t>(std::min<std::uint64_t>(room, n)));
-    if (s.total_bytes > cap) s.truncated = true;
-  }
-
-  // Everything before our marker line is the login's noise (rc files), not the learner's.
-  void take(bool is_stderr, const char* data, std::size_t n) {
-    CapturedStream& s = is_stderr ? *err : *out;
-    bool& marked = is_stderr ? err_marked : out_marked;
-    if (!markers || marked) return keep(s, data, n);
-    std::string& pre = is_stderr ? err_pre : out_pre;
-    pre.append(data, n);
-    std::size_t at = pre.find(kMarker);
-    std::size_t nl = at == std::string::npos ? std::string::npos : pre.find('\n', at);
-    if (nl == std::string::npos) {
-      if (pre.size() > kPreambleLimit) {  // no marker after all: hand it all over as data
-        marked = true;
-        keep(s, pre.data(), pre.size());
-        pre.clear();
-      }
-      return;
-    }
-    std::string line = pre.substr(at + std::strlen(kMarker), nl - at - std::strlen(kMarker));
-    if (line.rfind(" pgid=", 0) == 0) pgid = std::atol(line.c_str() + 6);
-    if (line == " no-workdir") no_workdir = true;
-    marked = true;
-    std::string rest = pre.substr(nl + 1);
-    pre.clear();
-    if (!rest.empty()) keep(s, rest.data(), rest.size());
-  }
+  bool over() const { return streams->over(); }
 
   static int on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* self) {
     auto* st = static_cast<ChannelState*>(self);
     st->last_data = Clock::now();
-    st->take(is_stderr != 0, static_cast<const char*>(data), len);
+    st->streams->take(is_stderr != 0, static_cast<const char*>(data), len);
     return static_cast<int>(len);
   }
   static void on_eof(ssh_session, ssh_channel, void* self) { static_cast<ChannelState*>(self)->eof = true; }
@@ -254,10 +201,9 @@ struct SshTransport::Session {
   Small exec(const std::string& command, double timeout_s) {
     ssh_channel ch = open_channel("opening a channel for '" + command + "'");
     CapturedStream out, err;
+    RemoteStreams streams(out, err, 1024 * 1024, false);
     ChannelState st;
-    st.out = &out;
-    st.err = &err;
-    st.cap = 1024 * 1024;
+    st.streams = &streams;
     st.install(ch);
     auto free_channel = [&] {
       ssh_remove_channel_callbacks(ch, &st.callbacks);
@@ -315,6 +261,64 @@ SshTransport::~SshTransport() = default;
 void SshTransport::connect() {
   std::lock_guard<std::mutex> lock(mutex_);
   connect_locked();
+}
+
+std::string SshTransport::user_name(ssh_session_struct* s) const {
+  std::string name = target_.user;
+  char* user = nullptr;
+  if (name.empty() && ssh_options_get(s, SSH_OPTIONS_USER, &user) == SSH_OK && user) {
+    name = user;
+    ssh_string_free_char(user);
+  }
+  return name;
+}
+
+namespace {
+// A server that keeps asking is not answered forever: PAM stacks ask one or two rounds (a code,
+// then an empty round that ends the conversation).
+constexpr int kKbdintRounds = 8;
+}  // namespace
+
+// keyboard-interactive to the end, answers from second_factor.h. Returns SSH_AUTH_SUCCESS or
+// throws: a refused answer is "the server refused the second factor", never a retry.
+int SshTransport::keyboard_interactive(ssh_session_struct* s, Session& sess, const std::string& user,
+                                       bool after_key) {
+  KbdintPrompt p;
+  p.where = sess.where;
+  p.user_host = user + "@" + target_.host;
+  int answered = 0;
+  int rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+  for (int round = 0; rc == SSH_AUTH_INFO; ++round) {
+    if (round >= kKbdintRounds) {
+      throw TransportError(sess.where + ": the server asked more than " + std::to_string(kKbdintRounds) +
+                           " rounds of keyboard-interactive questions; gave up");
+    }
+    p.name = ssh_userauth_kbdint_getname(s);
+    p.instruction = ssh_userauth_kbdint_getinstruction(s);
+    const int n = ssh_userauth_kbdint_getnprompts(s);
+    for (int i = 0; i < n; ++i) {
+      char echo = 0;
+      const char* text = ssh_userauth_kbdint_getprompt(s, static_cast<unsigned int>(i), &echo);
+      p.text = text ? text : "";
+      p.echo = echo != 0;
+      const std::string answer = answer_prompt(p);
+      if (ssh_userauth_kbdint_setanswer(s, static_cast<unsigned int>(i), answer.c_str()) < 0) {
+        sess.failed("answering the keyboard-interactive prompt");
+      }
+      ++answered;
+    }
+    rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+  }
+  if (rc == SSH_AUTH_ERROR) sess.failed("keyboard-interactive authentication");
+  if (rc == SSH_AUTH_SUCCESS) return rc;
+  const std::string factor = after_key ? "the second factor" : "the keyboard-interactive answers";
+  throw TransportError(sess.where + ": the server refused " + factor +
+                       (answered ? " (" + std::to_string(answered) + " answer" + (answered > 1 ? "s" : "") +
+                                       " given, last prompt '" + terminal_safe(p.text) + "')"
+                                 : " without asking anything") +
+                       (after_key ? "; the key itself was accepted. A wrong or already used one-time code "
+                                    "looks like this"
+                                  : ""));
 }
 
 void SshTransport::connect_locked() {
@@ -459,13 +463,14 @@ void SshTransport::connect_locked() {
                     "the config's IdentityFile and ~/.ssh/id_* (refused or none)");
     if (rc == SSH_AUTH_ERROR) sess->failed("authenticating");
   }
-  if (rc == SSH_AUTH_PARTIAL) {
-    int methods = ssh_userauth_list(s, nullptr);
-    throw TransportError(
-        where + ": the key was accepted but the server wants a second factor" +
-        ((methods & SSH_AUTH_METHOD_INTERACTIVE) ? " (keyboard-interactive)" : "") +
-        ", which a batch grader cannot answer. Run the grader from inside the site's network, "
-        "or use the OpenSSH ControlMaster route (docs/ssh.md).");
+  if (rc == SSH_AUTH_PARTIAL || rc == SSH_AUTH_DENIED) {
+    const int methods = ssh_userauth_list(s, nullptr);
+    if (methods & SSH_AUTH_METHOD_INTERACTIVE) {
+      rc = keyboard_interactive(s, *sess, user_name(s), rc == SSH_AUTH_PARTIAL);
+    } else if (rc == SSH_AUTH_PARTIAL) {
+      throw TransportError(where + ": the key was accepted but the server wants another method "
+                                   "after it, which the grader cannot do (docs/ssh.md)");
+    }
   }
   if (rc != SSH_AUTH_SUCCESS) {
     int methods = ssh_userauth_list(s, nullptr);
@@ -477,13 +482,7 @@ void SshTransport::connect_locked() {
     if (methods & SSH_AUTH_METHOD_GSSAPI_MIC) add("gssapi");
     std::string list;
     for (const auto& t : tried) list += (list.empty() ? "" : "; ") + t;
-    char* user = nullptr;
-    std::string user_name = target_.user;
-    if (user_name.empty() && ssh_options_get(s, SSH_OPTIONS_USER, &user) == SSH_OK && user) {
-      user_name = user;
-      ssh_string_free_char(user);
-    }
-    throw TransportError(where + ": authentication refused for user '" + user_name +
+    throw TransportError(where + ": authentication refused for user '" + user_name(s) +
                          "' (tried: " + list + "; the server accepts: " +
                          (accepts.empty() ? "nothing we can offer" : accepts) + ")");
   }
@@ -524,15 +523,10 @@ auto SshTransport::idempotent(const char* /*what*/, F&& f) {
 }
 
 std::string SshTransport::make_temp_dir(const std::string& prefix) {
-  for (char c : prefix) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
-      throw TransportError("invalid temporary directory prefix '" + prefix + "'");
-    }
-  }
+  const std::string command = mktemp_command(prefix);
   std::lock_guard<std::mutex> lock(mutex_);
   return idempotent("make_temp_dir", [&](Session& s) {
-    auto r = s.exec("mktemp -d \"${TMPDIR:-/tmp}\"/" + shell_quote(prefix + "XXXXXX"),
-                    options_.connect_timeout_s);
+    auto r = s.exec(command, options_.connect_timeout_s);
     std::string dir = r.out;
     while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
     if (r.code != 0 || dir.empty() || dir.front() != '/') {
@@ -636,9 +630,7 @@ std::optional<std::string> SshTransport::read_file(const std::string& path, std:
 void SshTransport::write_file(const std::string& path, const std::string& content) {
   // Atomic: a temporary beside it, then rename(2) over it (`mv -f`: SFTP's rename refuses to
   // replace a file on OpenSSH servers).
-  const std::size_t slash = path.rfind('/');
-  const std::string tmp = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
-                          ".grader-tmp-" + random_suffix();
+  const std::string tmp = temp_beside(path);
   std::lock_guard<std::mutex> lock(mutex_);
   idempotent("write_file", [&](Session& s) {
     s.ensure_sftp();
@@ -708,56 +700,19 @@ void SshTransport::upload(const fs::path& local_dir, const std::string& remote_d
   });
 }
 
-namespace {
-
-// The wrapper run by /bin/sh on the remote side. $1 workdir, $2 remote timeout, $3 memory KiB
-// (empty: none), then env ... argv. One line (csh login shells cannot take newlines in quotes).
-constexpr const char* kWrapper =
-    "if cd -- \"$1\" 2>/dev/null; then printf '\\036hpc-grader pgid=%s\\n' \"$$\" >&2; "
-    "else printf '\\036hpc-grader no-workdir\\n' >&2; exit 125; fi; "
-    "printf '\\036hpc-grader\\n'; "
-    "if [ -n \"$3\" ]; then ulimit -v \"$3\"; fi; "
-    "t=$2; shift 3; "
-    "if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL \"$t\" \"$@\"; fi; "
-    "exec \"$@\"";
-
-}  // namespace
-
 RunResult SshTransport::run(const RunRequest& request) {
-  if (request.argv.empty() || request.argv[0].empty()) return runner_error(request, "empty command");
-  if (!(request.timeout_s > 0)) {
-    return runner_error(request, "invalid timeout: " + std::to_string(request.timeout_s) + " s");
-  }
-  if (request.argv[0].find('=') != std::string::npos) {
-    return runner_error(request, "a command name with '=' cannot run over ssh: " + request.argv[0]);
-  }
-  for (const auto& a : request.argv) {
-    if (a.find('\0') != std::string::npos) return runner_error(request, "NUL byte in an argument");
-  }
-  for (const auto& [key, value] : request.env) {
-    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos ||
-        value.find('\0') != std::string::npos) {
-      return runner_error(request, "invalid environment variable: '" + key + "'");
-    }
-  }
-  char remote_timeout[32];
-  std::snprintf(remote_timeout, sizeof remote_timeout, "%.3f",
-                std::min(request.timeout_s, 1e8) + options_.kill_grace_s);
-  std::string command = "exec /bin/sh -c " + shell_quote(kWrapper) + " sh " +
-                        shell_quote(request.workdir.string()) + " " + remote_timeout + " " +
-                        shell_quote(request.memory_bytes ? std::to_string(*request.memory_bytes / 1024) : "") +
-                        (options_.inherit_remote_env ? " env --" : " env -i --");
-  for (const auto& [key, value] : request.env) command += " " + shell_quote(key + "=" + value);
-  for (const auto& a : request.argv) command += " " + shell_quote(a);
+  if (auto why = invalid_remote_request(request)) return runner_error(request, *why);
+  RemoteCommandOptions remote;
+  remote.kill_grace_s = options_.kill_grace_s;
+  remote.inherit_remote_env = options_.inherit_remote_env;
+  const std::string command = remote_command(request, remote);
 
   std::lock_guard<std::mutex> lock(mutex_);
   RunResult result;
   result.id = request.id;
+  RemoteStreams streams(result.out, result.err, request.output_limit, true);
   ChannelState st;
-  st.out = &result.out;
-  st.err = &result.err;
-  st.cap = request.output_limit;
-  st.markers = true;
+  st.streams = &streams;
 
   // Opening the channel may be retried on a fresh connection: nothing has been sent yet.
   ssh_channel ch = idempotent("run", [&](Session& s) { return s.open_channel("opening a channel"); });
@@ -827,10 +782,8 @@ RunResult SshTransport::run(const RunRequest& request) {
     }
     if (stop != Stop::Ended || !st.closed) {
       // Kill the remote process group over a second channel, then wait for the first to close.
-      if (st.pgid > 1) {
-        const std::string g = std::to_string(st.pgid);
-        s.exec("kill -KILL -- -" + g + " 2>/dev/null; pkill -KILL -s " + g + " 2>/dev/null; true",
-               options_.connect_timeout_s);
+      if (streams.pgid() > 1) {
+        s.exec(kill_group_command(streams.pgid()), options_.connect_timeout_s);
       }
       if (stop != Stop::Ended) result.wall_s = seconds_since(start);
       const auto close_by = after(options_.kill_grace_s + 3);
@@ -851,51 +804,23 @@ RunResult SshTransport::run(const RunRequest& request) {
   if (result.wall_s == 0) result.wall_s = seconds_since(start);
   free_channel();
 
-  result.exit_code = st.exit_code;
-  result.signal = st.exit_code ? std::nullopt : st.signal;
-  auto set = [&result](RunStatus status, std::string message) {
-    result.status = status;
-    result.message = std::move(message);
-  };
-  auto how_it_ended = [&result]() -> std::string {
-    if (result.exit_code) return "exited with code " + std::to_string(*result.exit_code);
-    if (result.signal) {
-      return "killed by signal " + std::to_string(*result.signal) + " (" + signal_text(*result.signal) + ")";
-    }
-    return "ended";
-  };
-  const std::string& err = result.err.data;
-  if (st.no_workdir) {
-    set(RunStatus::RunnerError, "workdir does not exist: " + request.workdir.string());
-  } else if (stop == Stop::Timeout) {
-    set(RunStatus::Timeout, "killed after the " + format_duration(request.timeout_s) + " time limit");
-  } else if (stop == Stop::OutputLimit || result.out.truncated || result.err.truncated) {
-    const char* which = result.out.truncated ? "stdout" : "stderr";
-    set(RunStatus::OutputLimit,
-        std::string(which) + " exceeded the " + format_size(request.output_limit) + " limit");
-  } else if (!st.closed && !st.ended()) {
+  RemoteEnd end;
+  end.stop = stop == Stop::Timeout       ? RemoteEnd::Stop::Timeout
+             : stop == Stop::OutputLimit ? RemoteEnd::Stop::OutputLimit
+                                         : RemoteEnd::Stop::Ended;
+  end.no_workdir = streams.no_workdir();
+  end.exit_code = st.exit_code;
+  end.signal = st.signal;
+  if (!end.no_workdir && end.stop == RemoteEnd::Stop::Ended && !result.out.truncated && !result.err.truncated) {
     // Should not happen: the kill above ends it. Say so rather than guess.
-    throw TransportError(s.where + ": " + what + ": the channel did not close after the kill");
-  } else if (!st.ended()) {
-    throw TransportError(s.where + ": " + what +
-                         ": the server closed the channel without an exit status");
-  } else if (result.exit_code == 0) {
-    set(RunStatus::Ok, "");
-  } else if (result.exit_code == 127 && err.rfind("env: ", 0) == 0 &&
-             err.find("No such file or directory") != std::string::npos) {
-    set(RunStatus::RunnerError, "command not found: " + request.argv[0]);
-  } else if (request.memory_bytes &&
-             (err.find("MemoryError") != std::string::npos ||
-              err.find("Cannot allocate memory") != std::string::npos ||
-              err.find("std::bad_alloc") != std::string::npos ||
-              result.signal == SIGKILL || result.signal == SIGSEGV || result.signal == SIGABRT)) {
-    set(RunStatus::MemoryLimit, "ran out of memory under the " + format_size(*request.memory_bytes) +
-                                    " limit (" + how_it_ended() + ")");
-  } else if (result.exit_code) {
-    set(RunStatus::NonzeroExit, how_it_ended());
-  } else {
-    set(RunStatus::Signaled, how_it_ended());
+    if (!st.closed && !st.ended()) {
+      throw TransportError(s.where + ": " + what + ": the channel did not close after the kill");
+    }
+    if (!st.ended()) {
+      throw TransportError(s.where + ": " + what + ": the server closed the channel without an exit status");
+    }
   }
+  classify_remote_run(result, request, end);
 
   // Collected files: read back through SFTP, only from inside the workdir.
   if (!request.collect.empty() && result.status != RunStatus::RunnerError) {

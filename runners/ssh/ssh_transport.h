@@ -3,7 +3,10 @@
 //
 // Host keys are checked strictly against known_hosts (an unknown or changed key is a
 // TransportError with the fingerprint and the file; nothing is ever added to it). Auth: the
-// target's identity file, then the agent, then the config's IdentityFile and ~/.ssh/id_*. A jump
+// target's identity file, then the agent, then the config's IdentityFile and ~/.ssh/id_*; then,
+// when the server asks for it (a second factor after the key), keyboard-interactive, answered
+// from SSH_ASKPASS or the terminal as OpenSSH would (second_factor.h). The connection is kept,
+// so one code serves every command of a grading. A jump
 // host (ProxyJump) runs through the system `ssh -W`, as libssh 0.10 itself does for ProxyJump.
 //
 // run(): the command runs under the remote login shell as
@@ -33,6 +36,8 @@
 
 #include "grader/run/transport.h"
 #include "runners/ssh/ssh_target.h"
+
+struct ssh_session_struct;  // libssh's, kept out of this header
 
 namespace grader {
 
@@ -72,6 +77,8 @@ class SshTransport : public Transport {
 
  private:
   void connect_locked();
+  int keyboard_interactive(ssh_session_struct* s, Session& sess, const std::string& user, bool after_key);
+  std::string user_name(ssh_session_struct* s) const;
   template <class F>
   auto idempotent(const char* what, F&& f);
 

@@ -1,22 +1,34 @@
-// ssh_bench: N small commands over one SshTransport connection; prints one wall time in
-// seconds per command, one per line. Driven by tests/bench/ssh_commands.sh, which compares it
-// with fresh `ssh` processes and an OpenSSH ControlMaster.
-//   ssh_bench ALIAS SSH_CONFIG N
+// ssh_bench: N small commands over one SshTransport connection, or (with a ControlPath) through
+// OpenSshTransport over that master; prints one wall time in seconds per command, one per line.
+// Driven by tests/bench/ssh_commands.sh, which compares them with fresh `ssh` processes and a
+// bare OpenSSH ControlMaster.
+//   ssh_bench ALIAS SSH_CONFIG N [CONTROL_PATH]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
+#include "runners/openssh/openssh_transport.h"
 #include "runners/ssh/ssh_transport.h"
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: ssh_bench ALIAS SSH_CONFIG N\n";
+  if (argc != 4 && argc != 5) {
+    std::cerr << "usage: ssh_bench ALIAS SSH_CONFIG N [CONTROL_PATH]\n";
     return 2;
   }
   using Clock = std::chrono::steady_clock;
-  grader::SshTransport ssh(grader::SshTarget::parse(argv[1], std::filesystem::path(argv[2])));
-  ssh.connect();  // the connection is set up once, outside the timed commands
+  const grader::SshTarget target = grader::SshTarget::parse(argv[1], std::filesystem::path(argv[2]));
+  grader::SshTransport libssh(target);
+  grader::OpenSshOptions o;
+  if (argc == 5) o.control_path = argv[4];
+  grader::OpenSshTransport openssh(target, o);
+  grader::Transport& ssh = argc == 5 ? static_cast<grader::Transport&>(openssh) : libssh;
+  // The connection (or the master check) is made once, outside the timed commands.
+  if (argc == 5) {
+    openssh.connect();
+  } else {
+    libssh.connect();
+  }
   grader::RunRequest r;
   r.id = "bench";
   r.argv = {"true"};
@@ -33,8 +45,8 @@ int main(int argc, char** argv) {
     }
     std::printf("%.6f\n", s);
   }
-  if (ssh.connects() != 1) {
-    std::cerr << "expected one connection, made " << ssh.connects() << "\n";
+  if (argc == 4 && libssh.connects() != 1) {
+    std::cerr << "expected one connection, made " << libssh.connects() << "\n";
     return 1;
   }
   return 0;

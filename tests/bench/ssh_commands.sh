@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# 100 small commands (`true`) three ways, same run, against the test cluster's sshd:
-#   libssh: one SshTransport connection, a channel per command (tests/bench/ssh_bench.cpp)
-#   fresh:  a new `ssh -F cfg gradertest true` per command
-#   cm:     OpenSSH with a ControlMaster (ControlPath in a temp dir, ControlPersist)
+# 100 small commands (`true`) four ways, same run, against the test cluster's sshd:
+#   libssh:  one SshTransport connection, a channel per command (tests/bench/ssh_bench.cpp)
+#   fresh:   a new `ssh -F cfg gradertest true` per command
+#   cm:      OpenSSH with a ControlMaster (ControlPath in a temp dir, ControlPersist)
+#   openssh: OpenSshTransport's run() over that same master (wrapper, markers, status report)
 # Prints the median per command of each and the ratios; goal libssh <= 0.2 x fresh and
-# <= 1.0 x ControlMaster. Usage: tests/bench/ssh_commands.sh [N] [BUILD_DIR]
+# <= 1.0 x ControlMaster; OpenSshTransport's cost over a bare ControlMaster command is shown.
+# Usage: tests/bench/ssh_commands.sh [N] [BUILD_DIR]
 set -euo pipefail
 N=${1:-100}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,9 +40,13 @@ for ((i = 0; i < N; i++)); do
   echo "$t1 - $t0" | bc -l
 done >"$TMP/cm.txt"
 
+"$TMP/ssh_bench" "$GRADER_SSH_ALIAS" "$GRADER_SSH_CONFIG" "$N" "$TMP/cm" >"$TMP/openssh.txt"
+
 lib=$(median <"$TMP/libssh.txt"); fresh=$(median <"$TMP/fresh.txt"); cm=$(median <"$TMP/cm.txt")
+ossh=$(median <"$TMP/openssh.txt")
 printf 'commands: %d x `true` on %s (port %s), %s\n' "$N" "$GRADER_SSH_ALIAS" "$GRADER_SSH_PORT" "$(date -u +%F)"
 printf 'median per command:  libssh one connection %.2f ms | fresh ssh %.2f ms | ControlMaster %.2f ms\n' \
   "$(echo "$lib*1000" | bc -l)" "$(echo "$fresh*1000" | bc -l)" "$(echo "$cm*1000" | bc -l)"
-printf 'ratios: libssh/fresh %.3f (goal <= 0.2) | libssh/ControlMaster %.3f (goal <= 1.0)\n' \
-  "$(echo "$lib/$fresh" | bc -l)" "$(echo "$lib/$cm" | bc -l)"
+printf 'OpenSshTransport over the ControlMaster %.2f ms\n' "$(echo "$ossh*1000" | bc -l)"
+printf 'ratios: libssh/fresh %.3f (goal <= 0.2) | libssh/ControlMaster %.3f (goal <= 1.0) | OpenSshTransport/ControlMaster %.2f | OpenSshTransport/libssh %.2f\n' \
+  "$(echo "$lib/$fresh" | bc -l)" "$(echo "$lib/$cm" | bc -l)" "$(echo "$ossh/$cm" | bc -l)" "$(echo "$ossh/$lib" | bc -l)"

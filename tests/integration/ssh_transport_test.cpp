@@ -29,65 +29,16 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/ssh_cluster.h"
+#include "tests/support/transport_cases.h"
+
 namespace grader {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kStartCluster = "start the test cluster: ci/cluster start";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
-
-std::string sh(const std::string& command) {
-  std::string out;
-  FILE* f = ::popen(command.c_str(), "r");
-  if (!f) return out;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
-  ::pclose(f);
-  return out;
-}
-
-// The cluster's GRADER_SSH_* settings: from the environment, else from `ci/cluster env`.
-std::map<std::string, std::string> cluster_env() {
-  std::map<std::string, std::string> env;
-  for (const char* name : {"GRADER_SSH_HOST", "GRADER_SSH_PORT", "GRADER_SSH_USER", "GRADER_SSH_KEY",
-                           "GRADER_SSH_KNOWN_HOSTS", "GRADER_SSH_CONFIG", "GRADER_SSH_ALIAS"}) {
-    if (const char* v = std::getenv(name)) env[name] = v;
-  }
-  if (env.size() == 7) return env;
-  env.clear();
-  std::istringstream lines(sh(std::string(GRADER_SOURCE_DIR) + "/ci/cluster env 2>/dev/null"));
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("export GRADER_SSH_", 0) != 0) continue;
-    auto eq = line.find('=');
-    env[line.substr(7, eq - 7)] = line.substr(eq + 1);
-  }
-  return env;
-}
-
-bool port_answers(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
+using namespace grader::testing;
 
 // A listening socket on a free loopback port; close() it to get a port nobody listens on.
 struct Listener {
@@ -116,7 +67,7 @@ std::set<pid_t> descendants(pid_t root) {
   for (const auto& e : fs::directory_iterator("/proc")) {
     const std::string name = e.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string stat = slurp(e.path() / "stat");
+    std::string stat = read_text(e.path() / "stat");
     auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream rest(stat.substr(close + 2));
@@ -142,7 +93,7 @@ class SshTransportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     env_ = cluster_env();
-    ASSERT_EQ(env_.size(), 7u) << kStartCluster << " (no GRADER_SSH_* settings found)";
+    ASSERT_FALSE(env_.empty()) << kStartCluster << " (no GRADER_SSH_* settings found)";
     port_ = std::stoi(env_["GRADER_SSH_PORT"]);
     ASSERT_TRUE(port_answers(port_)) << kStartCluster << " (nothing listens on 127.0.0.1:" << port_ << ")";
     std::string tmpl = (fs::temp_directory_path() / "ssh_transport_test_XXXXXX").string();
@@ -163,25 +114,12 @@ class SshTransportTest : public ::testing::Test {
     return t;
   }
 
-  RunRequest request(std::vector<std::string> argv, double timeout_s = 10) {
-    RunRequest r;
-    r.id = "t";
-    r.argv = std::move(argv);
-    r.workdir = "/tmp";
-    r.env = {{"PATH", "/usr/bin:/bin"}};
-    r.timeout_s = timeout_s;
-    return r;
+  static RunRequest request(std::vector<std::string> argv, double timeout_s = 10) {
+    return remote_request(std::move(argv), timeout_s);
   }
-
-  // The TransportError a call throws, or "" when it does not throw.
   template <class F>
   static std::string error_of(F&& f) {
-    try {
-      f();
-    } catch (const TransportError& e) {
-      return e.what();
-    }
-    return "";
+    return transport_error_of(std::forward<F>(f));
   }
 
   std::map<std::string, std::string> env_;
@@ -245,101 +183,22 @@ TEST_F(SshTransportTest, TargetResolvesConfigAliasLikeOpenSsh) {
 
 TEST_F(SshTransportTest, ExitCodesAndSignalsKeptApart) {
   SshTransport ssh(target());
-  RunResult ok = ssh.run(request({"sh", "-c", "echo out; echo err >&2"}));
-  EXPECT_EQ(ok.status, RunStatus::Ok) << ok.message;
-  EXPECT_EQ(ok.exit_code, 0);
-  EXPECT_EQ(ok.out.data, "out\n");
-  EXPECT_EQ(ok.err.data, "err\n");
-  EXPECT_EQ(ok.out.total_bytes, 4u);
-
-  RunResult three = ssh.run(request({"sh", "-c", "exit 3"}));
-  EXPECT_EQ(three.status, RunStatus::NonzeroExit);
-  EXPECT_EQ(three.exit_code, 3);
-  EXPECT_FALSE(three.signal);
-
-  RunResult segv = ssh.run(request({"sh", "-c", "kill -SEGV $$"}));
-  EXPECT_EQ(segv.status, RunStatus::Signaled) << segv.message;
-  EXPECT_EQ(segv.signal, SIGSEGV);
-  EXPECT_FALSE(segv.exit_code);
-  EXPECT_NE(segv.message.find("SIGSEGV"), std::string::npos) << segv.message;
-
-  RunResult missing = ssh.run(request({"no-such-command-xyz"}));
-  EXPECT_EQ(missing.status, RunStatus::RunnerError);
-  EXPECT_NE(missing.message.find("command not found: no-such-command-xyz"), std::string::npos) << missing.message;
+  expect_exit_codes_and_signals_kept_apart(ssh);
 }
 
 TEST_F(SshTransportTest, ArgvEnvWorkdirAndStdinAreExact) {
   SshTransport ssh(target());
-  RunRequest r = request({"sh", "-c", "pwd; printf '[%s]' \"$@\"; echo; env | sort; cat", "sh",
-                          "a b", "it's", "$(id)", "*", ""});
-  r.workdir = dir_;
-  r.env = {{"PATH", "/usr/bin:/bin"}, {"ODD", "x y;'\"$z"}};
-  r.stdin_data = std::string("line1\nline2\n");
-  RunResult res = ssh.run(r);
-  ASSERT_EQ(res.status, RunStatus::Ok) << res.message << res.err.data;
-  EXPECT_EQ(res.out.data, dir_.string() + "\n[a b][it's][$(id)][*][]\nODD=x y;'\"$z\nPATH=/usr/bin:/bin\n"
-                              "PWD=" + dir_.string() + "\nline1\nline2\n");
-  EXPECT_EQ(res.err.data, "");
-
-  RunRequest nowhere = request({"true"});
-  nowhere.workdir = "/nonexistent/dir";
-  RunResult nw = ssh.run(nowhere);
-  EXPECT_EQ(nw.status, RunStatus::RunnerError);
-  EXPECT_NE(nw.message.find("workdir does not exist: /nonexistent/dir"), std::string::npos) << nw.message;
-
-  // A big stdin goes through the channel window without a deadlock.
-  RunRequest big = request({"wc", "-c"});
-  big.stdin_data = std::string(3 * 1024 * 1024, 'x');
-  RunResult b = ssh.run(big);
-  EXPECT_EQ(b.status, RunStatus::Ok) << b.message;
-  EXPECT_EQ(b.out.data, "3145728\n");
+  expect_argv_env_workdir_and_stdin_exact(ssh, dir_);
 }
 
 TEST_F(SshTransportTest, OutputIsCappedExactlyLikeTheLocalExecutor) {
   SshTransport ssh(target());
-  RunRequest r = request({"sh", "-c", "head -c 5000 /dev/zero; echo tail >&2"});
-  r.output_limit = 1000;
-  RunResult res = ssh.run(r);
-  EXPECT_EQ(res.status, RunStatus::OutputLimit) << res.message;
-  EXPECT_EQ(res.out.data.size(), 1000u);
-  EXPECT_TRUE(res.out.truncated);
-  EXPECT_GT(res.out.total_bytes, 1000u);
-  EXPECT_NE(res.message.find("stdout exceeded"), std::string::npos) << res.message;
-
-  // Exactly at the cap is not over it.
-  RunRequest exact = request({"head", "-c", "1000", "/dev/zero"});
-  exact.output_limit = 1000;
-  RunResult e = ssh.run(exact);
-  EXPECT_EQ(e.status, RunStatus::Ok) << e.message;
-  EXPECT_FALSE(e.out.truncated);
-  EXPECT_EQ(e.out.total_bytes, 1000u);
-
-  // A stream that never stops is stopped at the cap, not at the timeout.
-  RunRequest endless = request({"yes"}, 20);
-  endless.output_limit = 64 * 1024;
-  auto t0 = Clock::now();
-  RunResult y = ssh.run(endless);
-  EXPECT_EQ(y.status, RunStatus::OutputLimit);
-  EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 10);
-  // Killed: at most a zombie is left (this machine's init does not reap orphans).
-  RunResult gone = ssh.run(request({"sh", "-c", "ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == \"yes\"'"}));
-  EXPECT_EQ(gone.out.data, "");
+  expect_output_capped_like_the_local_executor(ssh);
 }
 
 TEST_F(SshTransportTest, TimeoutKillsTheRemoteProcessTree) {
   SshTransport ssh(target());
-  // A child in the background and a grandchild: all in the remote process group.
-  RunRequest r = request({"sh", "-c", "sleep 301.25 & sh -c 'sleep 301.25' & sleep 301.25"}, 1);
-  auto t0 = Clock::now();
-  RunResult res = ssh.run(r);
-  double took = std::chrono::duration<double>(Clock::now() - t0).count();
-  EXPECT_EQ(res.status, RunStatus::Timeout) << res.message;
-  EXPECT_NE(res.message.find("time limit"), std::string::npos);
-  EXPECT_GE(res.wall_s, 1.0);
-  EXPECT_LT(took, 3.0);
-  RunResult left = ssh.run(request(
-      {"sh", "-c", "ps -eo stat=,args= | awk '$1 !~ /^Z/ && /slee[p] 301.25/' | grep . || echo none"}));
-  EXPECT_EQ(left.out.data, "none\n") << "processes survived the timeout";
+  expect_timeout_kills_the_remote_process_tree(ssh);
 }
 
 TEST_F(SshTransportTest, ManyCommandsReuseOneConnection) {
@@ -358,54 +217,8 @@ TEST_F(SshTransportTest, ManyCommandsReuseOneConnection) {
 // ---------------------------------------------------------------- files
 
 TEST_F(SshTransportTest, UploadReadWriteRemoveRoundTrip) {
-  fs::path local = dir_ / "submission";
-  fs::create_directories(local / "sub dir" / "deeper");
-  const std::string binary("\xff\xfe\x00\x01\x80 not utf-8 \xc3\x28", 18);
-  spit(local / "with space.txt", "hello\n");
-  spit(local / "sub dir" / "deeper" / "bytes.bin", binary);
-  spit(local / "run.sh", "#!/bin/sh\necho ran\n");
-  fs::permissions(local / "run.sh", fs::perms(0750));
-  fs::permissions(local / "with space.txt", fs::perms(0640));
-  fs::create_symlink("sub dir/deeper/bytes.bin", local / "link");
-
   SshTransport ssh(target());
-  std::string remote = ssh.make_temp_dir("roundtrip-");
-  ASSERT_EQ(remote.rfind("/", 0), 0u);
-  ssh.upload(local, remote);
-
-  EXPECT_EQ(ssh.read_file(remote + "/with space.txt", 100), "hello\n");
-  EXPECT_EQ(ssh.read_file(remote + "/sub dir/deeper/bytes.bin", 100), binary);
-  EXPECT_EQ(ssh.read_file(remote + "/sub dir/deeper/bytes.bin", 4), binary.substr(0, 4));
-  EXPECT_EQ(ssh.read_file(remote + "/link", 100), binary);
-  EXPECT_EQ(ssh.read_file(remote + "/absent", 100), std::nullopt);
-
-  RunRequest check = request({"sh", "-c",
-                              "stat -c '%a %n' run.sh 'with space.txt'; readlink link; ./run.sh"});
-  check.workdir = remote;
-  RunResult st = ssh.run(check);
-  EXPECT_EQ(st.out.data, "750 run.sh\n640 with space.txt\nsub dir/deeper/bytes.bin\nran\n") << st.err.data;
-
-  // write_file replaces atomically and takes any bytes.
-  ssh.write_file(remote + "/with space.txt", binary);
-  EXPECT_EQ(ssh.read_file(remote + "/with space.txt", 100), binary);
-  RunRequest no_tmp = request({"sh", "-c", "ls -A | grep -c grader-tmp || true"});
-  no_tmp.workdir = remote;
-  EXPECT_EQ(ssh.run(no_tmp).out.data, "0\n");
-
-  // Files a run collects are read back from inside the workdir only.
-  RunRequest collect = request({"sh", "-c", "echo result > out.txt; ln -s /etc/passwd escape"});
-  collect.workdir = remote;
-  collect.collect = {"out.txt", "escape", "missing"};
-  RunResult c = ssh.run(collect);
-  EXPECT_TRUE(c.files["out.txt"].exists);
-  EXPECT_EQ(c.files["out.txt"].data, "result\n");
-  EXPECT_FALSE(c.files["escape"].exists);
-  EXPECT_FALSE(c.files["missing"].exists);
-
-  ssh.remove_tree(remote);
-  EXPECT_EQ(ssh.read_file(remote + "/with space.txt", 100), std::nullopt);
-  RunResult gone = ssh.run(request({"sh", "-c", "test -e \"$0\" && echo exists || echo gone", remote}));
-  EXPECT_EQ(gone.out.data, "gone\n");
+  expect_upload_read_write_remove_round_trip(ssh, dir_);
 }
 
 // ---------------------------------------------------------------- faults
@@ -424,7 +237,7 @@ TEST_F(SshTransportTest, RemoteDiskFullIsATransportError) {
   } unmount{full};
   fs::path local = dir_ / "submission";
   fs::create_directories(local);
-  spit(local / "big.bin", std::string(1024 * 1024, 'x'));
+  write_text(local / "big.bin", std::string(1024 * 1024, 'x'));
 
   SshTransport ssh(target());
   try {
@@ -442,18 +255,18 @@ TEST_F(SshTransportTest, RemoteDiskFullIsATransportError) {
 
 TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
   fs::path empty = dir_ / "known_hosts";
-  spit(empty, "");
+  write_text(empty, "");
   SshTransport ssh(explicit_target(port_, empty));
   std::string e = error_of([&] { ssh.connect(); });
   EXPECT_NE(e.find("unknown host key"), std::string::npos) << e;
   EXPECT_NE(e.find("[127.0.0.1]:" + std::to_string(port_)), std::string::npos) << e;
   EXPECT_NE(e.find("SHA256:"), std::string::npos) << e;
   EXPECT_NE(e.find(empty.string()), std::string::npos) << e;
-  EXPECT_EQ(slurp(empty), "") << "the grader must never add a key";
+  EXPECT_EQ(read_text(empty), "") << "the grader must never add a key";
 
   // A config that says `StrictHostKeyChecking no` changes nothing.
   fs::path cfg = dir_ / "lax_config";
-  spit(cfg, "Host lax\n  HostName 127.0.0.1\n  Port " + std::to_string(port_) +
+  write_text(cfg, "Host lax\n  HostName 127.0.0.1\n  Port " + std::to_string(port_) +
                 "\n  User root\n  StrictHostKeyChecking no\n  UserKnownHostsFile " + empty.string() +
                 "\n  GlobalKnownHostsFile /dev/null\n  IdentityFile " + env_["GRADER_SSH_KEY"] + "\n");
   SshTransport lax(SshTarget::parse("lax", cfg));
@@ -463,10 +276,10 @@ TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
 
 TEST_F(SshTransportTest, ChangedHostKeyIsRefused) {
   ASSERT_EQ(std::system(("ssh-keygen -q -t ed25519 -N '' -f " + (dir_ / "other").string()).c_str()), 0);
-  std::string pub = slurp(dir_ / "other.pub");
+  std::string pub = read_text(dir_ / "other.pub");
   pub = pub.substr(0, pub.find(' ', pub.find(' ') + 1));
   fs::path kh = dir_ / "known_hosts";
-  spit(kh, "[127.0.0.1]:" + std::to_string(port_) + " " + pub + "\n");
+  write_text(kh, "[127.0.0.1]:" + std::to_string(port_) + " " + pub + "\n");
   SshTransport ssh(explicit_target(port_, kh));
   std::string e = error_of([&] { ssh.connect(); });
   EXPECT_NE(e.find("HOST KEY CHANGED"), std::string::npos) << e;
@@ -572,7 +385,7 @@ class PrivateSshd {
 
 bool remote_sleep_running(const std::string& arg) {
   for (const auto& e : fs::directory_iterator("/proc")) {
-    std::string cmdline = slurp(e.path() / "cmdline");
+    std::string cmdline = read_text(e.path() / "cmdline");
     if (cmdline == std::string("sleep\0", 6) + arg + std::string(1, '\0')) return true;
   }
   return false;
@@ -586,8 +399,8 @@ TEST_F(SshTransportTest, SshdDroppingTheConnectionMidCommandFailsFastThenReconne
   auto sshd = std::make_unique<PrivateSshd>(cluster_ssh, port);
   ASSERT_TRUE(sshd->ready()) << "private sshd did not start: " << sshd->log();
   fs::path kh = dir_ / "known_hosts";
-  std::string host_pub = slurp(cluster_ssh / "ssh_host_ed25519_key.pub");
-  spit(kh, "[127.0.0.1]:" + std::to_string(port) + " " + host_pub);
+  std::string host_pub = read_text(cluster_ssh / "ssh_host_ed25519_key.pub");
+  write_text(kh, "[127.0.0.1]:" + std::to_string(port) + " " + host_pub);
 
   SshTransport ssh(explicit_target(port, kh));
   ASSERT_EQ(ssh.run(request({"true"})).status, RunStatus::Ok);
@@ -635,7 +448,7 @@ TEST_F(SshTransportTest, ProxyJumpExplicitAndFromConfig) {
     EXPECT_EQ(r.out.data, "jumped\n") << r.message;
   }
   fs::path cfg = dir_ / "ssh_config";
-  spit(cfg, slurp(env_["GRADER_SSH_CONFIG"]) + "\nHost behind\n  HostName 127.0.0.1\n  Port " +
+  write_text(cfg, read_text(env_["GRADER_SSH_CONFIG"]) + "\nHost behind\n  HostName 127.0.0.1\n  Port " +
                 std::to_string(port_) + "\n  User root\n  IdentityFile " + env_["GRADER_SSH_KEY"] +
                 "\n  UserKnownHostsFile " + env_["GRADER_SSH_KNOWN_HOSTS"] + "\n  ProxyJump gradertest\n");
   SshTarget behind = SshTarget::parse("behind", cfg);

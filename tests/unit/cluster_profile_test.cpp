@@ -120,4 +120,6 @@ TEST(ClusterProfiles, ValuesAreChecked) {
             "p.toml:2:7: 'gpu = true' says nothing; give a [gpu] table, or gpu = false for no GPUs");
   EXPECT_EQ(error_of("name = \"x\"\naccount_pattern = '^a$'\ncourse_accounts = [\"b\"]\n"),
             "p.toml:3:19: course account 'b' does not match account_pattern");
+  EXPECT_EQ(error_of("name = \"x\"\nssh_client = \"putty\"\n"),
+            "p.toml:2:14: key 'ssh_client' must be \"libssh\", \"openssh\" or \"auto\", not 'putty'");
 }
