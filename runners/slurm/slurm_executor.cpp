@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "grader/util/units.h"
-#include "runners/remote/shell_command.h"
+#include "runners/ssh/remote_command.h"
 
 namespace grader {
 
@@ -425,7 +425,7 @@ void SlurmExecutor::submit_array(Batch& b) {
 }
 
 RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
-  if (auto problem = shell_command_problem(req)) return runner_error(req, *problem);
+  if (auto problem = invalid_remote_request(req)) return runner_error(req, *problem);
   const auto quiet = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_quiet_s));
   const auto longest = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_max_s));
   const slurm::ArrayShape shape = slurm::array_shape(req);

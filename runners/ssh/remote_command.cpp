@@ -55,7 +55,7 @@ std::optional<std::string> invalid_remote_request(const RunRequest& request) {
   if (request.argv.empty() || request.argv[0].empty()) return "empty command";
   if (!(request.timeout_s > 0)) return "invalid timeout: " + std::to_string(request.timeout_s) + " s";
   if (request.argv[0].find('=') != std::string::npos) {
-    return "a command name with '=' cannot run over ssh: " + request.argv[0];
+    return "a command name with '=' cannot run through a remote shell: " + request.argv[0];
   }
   for (const auto& a : request.argv) {
     if (a.find('\0') != std::string::npos) return "NUL byte in an argument";
@@ -197,13 +197,6 @@ void classify_remote_run(RunResult& result, const RunRequest& request, const Rem
     result.status = status;
     result.message = std::move(message);
   };
-  auto how_it_ended = [&result]() -> std::string {
-    if (result.exit_code) return "exited with code " + std::to_string(*result.exit_code);
-    if (result.signal) {
-      return "killed by signal " + std::to_string(*result.signal) + " (" + runio::signal_name(*result.signal) + ")";
-    }
-    return "ended";
-  };
   const std::string& err = result.err.data;
   if (end.no_workdir) {
     set(RunStatus::RunnerError, "workdir does not exist: " + request.workdir.string());
@@ -218,17 +211,13 @@ void classify_remote_run(RunResult& result, const RunRequest& request, const Rem
   } else if (result.exit_code == 127 && err.rfind("env: ", 0) == 0 &&
              err.find("No such file or directory") != std::string::npos) {
     set(RunStatus::RunnerError, "command not found: " + request.argv[0]);
-  } else if (request.memory_bytes &&
-             (err.find("MemoryError") != std::string::npos ||
-              err.find("Cannot allocate memory") != std::string::npos ||
-              err.find("std::bad_alloc") != std::string::npos ||
-              result.signal == SIGKILL || result.signal == SIGSEGV || result.signal == SIGABRT)) {
+  } else if (shows_memory_exhaustion(request, result)) {
     set(RunStatus::MemoryLimit, "ran out of memory under the " + format_size(*request.memory_bytes) +
-                                    " limit (" + how_it_ended() + ")");
+                                    " limit (" + how_it_ended(result) + ")");
   } else if (result.exit_code) {
-    set(RunStatus::NonzeroExit, how_it_ended());
+    set(RunStatus::NonzeroExit, how_it_ended(result));
   } else {
-    set(RunStatus::Signaled, how_it_ended());
+    set(RunStatus::Signaled, how_it_ended(result));
   }
 }
 
