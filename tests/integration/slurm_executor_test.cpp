@@ -5,6 +5,10 @@
 #include "runners/slurm/slurm_executor.h"
 
 #include <stdlib.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <poll.h>
+#include <fcntl.h>
 
 #include <atomic>
 #include <cerrno>
@@ -293,6 +297,49 @@ TEST_F(SlurmExecutorTest, OutputIsCappedAndFilesCollected) {
   EXPECT_TRUE(r.files["result.txt"].exists);
   EXPECT_EQ(r.files["result.txt"].data, "42\n");
   EXPECT_FALSE(r.files["absent.txt"].exists);
+}
+
+TEST_F(SlurmExecutorTest, PreemptedJobIsARunnerError) {
+  // ci/cluster's partition urgent preempts (cancels) jobs in partition scavenger. The job says it
+  // runs through a fifo (opening it blocks until the test reads), then the test submits an
+  // urgent job that needs the whole node.
+  SlurmExecutor ex(transport_, options());
+  const fs::path fifo = dir_ / "started";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  int done[2];
+  ASSERT_EQ(::pipe(done), 0);
+  RunResult r;
+  std::thread grading([&] {
+    r = run(ex, submission("#!/bin/bash\n#SBATCH -p scavenger\n#SBATCH --exclusive\n#SBATCH -t 10\necho running > '" +
+                           fifo.string() + "'\nsleep 300\n"),
+            240);
+    ::close(done[1]);
+  });
+  int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // no writer yet: poll waits for one
+  ASSERT_GE(reader, 0) << std::strerror(errno);
+  pollfd fds[2] = {{reader, POLLIN, 0}, {done[0], POLLIN, 0}};
+  int ready = ::poll(fds, 2, 180 * 1000);
+  EXPECT_GT(ready, 0) << "the scavenger job did not start within 180 s";
+  if (ready > 0 && (fds[0].revents & POLLIN)) {
+    // Running: now a job that needs its node. (If a job of a test beside this one preempted it
+    // first, the outcome is the same.)
+    RunRequest urgent;
+    urgent.argv = {"sbatch", "-p", "urgent", "--exclusive", "-t", "1", "-o", "/dev/null", "--wrap", "true"};
+    urgent.workdir = "/";
+    urgent.env = cluster_env();
+    RunResult sb = transport_.run(urgent);
+    EXPECT_EQ(sb.status, RunStatus::Ok) << sb.err.data;
+  } else if (ready <= 0) {
+    ex.cancel_all("the test gave up");
+  }
+  grading.join();
+  ::close(reader);
+  ::close(done[0]);
+  EXPECT_EQ(r.status, RunStatus::RunnerError) << r.message;
+  EXPECT_NE(r.message.find("preempted by a higher-priority job (PREEMPTED)"), std::string::npos) << r.message;
+  ASSERT_TRUE(r.slurm);
+  EXPECT_EQ(r.slurm->state, "PREEMPTED");
+  EXPECT_EQ(r.slurm->partition, "scavenger");
 }
 
 // ---- command runs as job array tasks ----
