@@ -22,6 +22,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/workdir_fixture.h"
+
 namespace grader {
 namespace {
 
@@ -29,12 +31,7 @@ namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
@@ -52,34 +49,11 @@ long peak_rss_kb() {
   return ru.ru_maxrss;
 }
 
-class ProcessExecutorTest : public ::testing::Test {
+class ProcessExecutorTest : public testing::WorkdirTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "process_executor_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp: " << std::strerror(errno);
-    dir_ = tmpl;
-    work_ = dir_ / "work";
-    fs::create_directory(work_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  ProcessExecutorTest()
+      : WorkdirTest("process_executor_test", {{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C"}}, false) {}
 
-  RunRequest request(std::vector<std::string> argv) const {
-    RunRequest r;
-    r.id = "main";
-    r.argv = std::move(argv);
-    r.workdir = work_;
-    r.env = {{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C"}};
-    r.timeout_s = 30;
-    return r;
-  }
-  RunRequest sh(const std::string& script) const { return request({"sh", "-c", script}); }
-  RunRequest python(const std::string& code) const { return request({"python3", "-c", code}); }
-
-  fs::path dir_;
-  fs::path work_;
   ProcessExecutor executor_;
 };
 

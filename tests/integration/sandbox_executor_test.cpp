@@ -28,6 +28,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/workdir_fixture.h"
+
 namespace grader {
 namespace {
 
@@ -35,12 +37,7 @@ namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -76,31 +73,10 @@ std::vector<std::string> leftover_cgroups() {
   return out;
 }
 
-class SandboxExecutorTest : public ::testing::Test {
+class SandboxExecutorTest : public testing::WorkdirTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "sandbox_executor_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp: " << std::strerror(errno);
-    dir_ = tmpl;
-    work_ = dir_ / "work";
-    fs::create_directory(work_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  RunRequest request(std::vector<std::string> argv) const {
-    RunRequest r;
-    r.id = "main";
-    r.argv = std::move(argv);
-    r.workdir = work_;
-    r.env = {{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C"}, {"HOME", work_.string()}};
-    r.timeout_s = 30;
-    return r;
-  }
-  RunRequest sh(const std::string& script) const { return request({"sh", "-c", script}); }
-  RunRequest python(const std::string& code) const { return request({"python3", "-c", code}); }
+  SandboxExecutorTest()
+      : WorkdirTest("sandbox_executor_test", {{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C"}}, true) {}
 
   static SandboxExecutor& executor() {
     static SandboxExecutor e{SandboxOptions{}};
@@ -111,8 +87,6 @@ class SandboxExecutorTest : public ::testing::Test {
     return contains(iso, "pid") && contains(iso, "mount") && contains(iso, "cgroup");
   }
 
-  fs::path dir_;
-  fs::path work_;
 };
 
 TEST_F(SandboxExecutorTest, AllControlsInForceAsRoot) {
