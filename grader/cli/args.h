@@ -24,6 +24,19 @@ struct OptionSpec {
   std::set<std::string> flags;       // "--teacher"
 };
 
+// The --executor and --runner lines of every command's help that runs learner work.
+inline constexpr const char* kWhereItRunsHelp =
+    R"(  --executor NAME  how command runs happen on this machine: sandbox (default; falls back
+                   to what the host allows and says so) or process
+  --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
+                   test cluster; needs SLURM_CONF, see ci/cluster env),
+                   ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
+                   $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
+                   bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis.
+                   Over SSH: libssh, or an OpenSSH ControlMaster you opened with your
+                   second factor (GRADER_SSH_CLIENT=libssh|openssh|auto; docs/ssh.md)
+)";
+
 // Throws UsageError naming the command: "grader check: unknown option '--fromat'; did you mean
 // '--format'?".
 Args parse_args(const std::string& command, const std::vector<std::string>& argv, const OptionSpec& spec);

@@ -30,14 +30,8 @@ options:
   --out FILE       write the report there (atomically) instead of to stdout; with a
                    non-text format, the text summary still goes to stdout
   --repo DIR       the exercise repository (default: found by walking up from here)
-  --executor NAME  how learner code runs here: sandbox (default; falls back to
-                   what the host allows and says so) or process
-  --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
-                   test cluster; needs SLURM_CONF, see ci/cluster env),
-                   ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
-                   $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
-                   bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis
-  --teacher        show hidden checks' expected values and hidden runs' output
+)";
+constexpr const char* kHelpTail = R"(  --teacher        show hidden checks' expected values and hidden runs' output
   --name NAME      the submission's name in the report (default: its directory name)
   --color WHEN     auto (default), always or never; NO_COLOR is honoured
   -h, --help       this text
@@ -58,7 +52,7 @@ int check_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader check", argv,
                          {{"--format", "--out", "--repo", "--executor", "--runner", "--name", "--color"}, {"--teacher", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
-    std::cout << kHelp;
+    std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
   }
   if (args.positional.empty() || args.positional.size() > 2)

@@ -42,16 +42,11 @@ options:
   --jobs N         grade N submissions at a time (default 1). Sandboxed runs and Slurm jobs run
                    together (one poller waits for every job); --executor process runs
                    one at a time
-  --runner R       where jobscripts (and, for a remote runner, commands) run: local (the test
-                   cluster; needs SLURM_CONF),
-                   ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
-                   $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
-                   bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis
-  --array          with --runner: command runs go to the cluster's compute nodes too, not the
+)";
+constexpr const char* kHelpTail = R"(  --array          with --runner: command runs go to the cluster's compute nodes too, not the
                    login node: the runs that are due together (one per submission being
                    graded, see --jobs) are submitted as the tasks of one Slurm job array.
                    Slurm's account comes from the login's SBATCH_ACCOUNT, as for sbatch
-  --executor NAME  how command runs happen here: sandbox (default) or process
   --repo DIR       the exercise repository (default: found by walking up from here)
   --teacher        reports show hidden checks' expected values and hidden runs' output
   -h, --help       this text
@@ -158,7 +153,7 @@ int grade_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader grade", argv,
                          {{"--out", "--jobs", "--runner", "--executor", "--repo"}, {"--teacher", "--array", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
-    std::cout << kHelp;
+    std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
   }
   if (args.positional.size() != 2)

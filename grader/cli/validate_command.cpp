@@ -37,14 +37,8 @@ Checks an exercise repository (default: the one around the current directory):
 options:
   --exercise ID    validate only this exercise (repeatable as a comma-separated list)
   --junit FILE     also write the results as JUnit XML
-  --executor NAME  how learner code runs here: sandbox (default; falls back to
-                   what the host allows and says so) or process
-  --runner R       where jobscripts (and, for a remote runner, commands) run: local (the
-                   test cluster; needs SLURM_CONF, see ci/cluster env),
-                   ssh://user@host[:port] or ssh://ALIAS (~/.ssh/config, or
-                   $GRADER_SSH_CONFIG), or a cluster profile: rackham, snowy,
-                   bianca, kebnekaise, pelle, cosmos, tetralith, dardel, alvis
-  --color WHEN     auto (default), always or never
+)";
+constexpr const char* kHelpTail = R"(  --color WHEN     auto (default), always or never
   -h, --help       this text
 
 exit codes: 0 all valid, 1 a solution or fixture scored other than declared,
@@ -106,7 +100,7 @@ int validate_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader validate", argv,
                          {{"--exercise", "--junit", "--executor", "--runner", "--color"}, {"-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
-    std::cout << kHelp;
+    std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
   }
   if (args.positional.size() > 1) throw UsageError("grader validate: expected at most one REPO (see grader validate --help)");
