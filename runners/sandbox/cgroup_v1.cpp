@@ -22,11 +22,30 @@
 #include "runners/sandbox/cgroup_files.h"
 
 namespace grader::sandbox {
+
 namespace {
 
 namespace fs = std::filesystem;
 
 constexpr const char* kParent = "grader-sandbox";
+
+// SIGKILL to every process `list_pids(dir)` names in each dir, again until none is left (a
+// process may fork while it is being killed). False when they kept coming for 10000 rounds.
+template <class Dirs, class ListPids>
+bool kill_until_empty(const Dirs& dirs, ListPids list_pids) {
+  for (int round = 0; round < 10000; ++round) {
+    bool any = false;
+    for (const auto& dir : dirs) {
+      for (pid_t pid : list_pids(dir)) {
+        any = true;
+        ::kill(pid, SIGKILL);
+      }
+    }
+    if (!any) return true;
+    ::sched_yield();
+  }
+  return false;
+}
 
 std::string errno_text(int err) { return std::error_code(err, std::system_category()).message(); }
 
@@ -116,18 +135,7 @@ class CgroupV1 final : public Cgroup {
 
   bool kill_all() override {
     if (removed_) return true;
-    for (int round = 0; round < 10000; ++round) {
-      bool any = false;
-      for (const auto& dir : dirs_) {
-        for (pid_t pid : cgfiles::pids(dir / "cgroup.procs")) {
-          any = true;
-          ::kill(pid, SIGKILL);
-        }
-      }
-      if (!any) return true;
-      ::sched_yield();
-    }
-    return false;
+    return kill_until_empty(dirs_, [](const fs::path& dir) { return cgfiles::pids(dir / "cgroup.procs"); });
   }
 
   std::string remove() override {
@@ -316,18 +324,7 @@ class PooledCgroupV1 final : public Cgroup {
 
   bool kill_all() override {
     if (!slot_) return true;
-    for (int round = 0; round < 10000; ++round) {
-      bool any = false;
-      for (const auto& dir : slot_->dirs()) {
-        for (pid_t pid : Slot::run_pids(dir)) {
-          any = true;
-          ::kill(pid, SIGKILL);
-        }
-      }
-      if (!any) return true;
-      ::sched_yield();
-    }
-    return false;
+    return kill_until_empty(slot_->dirs(), &Slot::run_pids);
   }
 
   // Back to the pool once nothing of the run is left; a group that could not be emptied is
