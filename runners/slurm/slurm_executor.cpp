@@ -145,7 +145,51 @@ void SlurmExecutor::release_workspace(const std::filesystem::path& workdir) {
   }
 }
 
-std::size_t SlurmExecutor::cancel_all(const std::string& why) { return tracker_->cancel_all(why); }
+slurm::CommandOutput SlurmExecutor::submit(const std::vector<std::string>& argv,
+                                           const std::map<std::string, std::string>& env) {
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    if (cancelled_) {
+      slurm::CommandOutput refused;
+      refused.error = "not submitted: " + *cancelled_;
+      return refused;
+    }
+    ++submitting_;
+  }
+  slurm::CommandOutput sb = command(argv, opt_.submit_timeout_s, &env);
+  std::lock_guard<std::mutex> lock(live_mu_);
+  --submitting_;
+  if (sb.ran && sb.exit_code == 0) {
+    if (auto id = slurm::parse_sbatch_parsable(sb.out)) live_.insert(*id);
+  }
+  live_cv_.notify_all();
+  return sb;
+}
+
+void SlurmExecutor::forget(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(live_mu_);
+  live_.erase(job_id);
+}
+
+std::size_t SlurmExecutor::cancel_all(const std::string& why) {
+  std::vector<std::string> ids;
+  {
+    std::unique_lock<std::mutex> lock(live_mu_);
+    cancelled_ = why;
+    live_cv_.wait_for(lock, std::chrono::seconds(15), [this] { return submitting_ == 0; });
+    ids.assign(live_.begin(), live_.end());
+  }
+  // The tracker cancels what it waits for and wakes the waiters; jobs (and whole arrays) that
+  // were submitted but not yet handed to it are cancelled here. One more scancel of a job already
+  // cancelled is harmless.
+  std::size_t n = tracker_->cancel_all(why);
+  if (!ids.empty()) {
+    std::vector<std::string> argv = {"scancel"};
+    argv.insert(argv.end(), ids.begin(), ids.end());
+    command(argv, 30);
+  }
+  return std::max(n, ids.size());
+}
 
 std::optional<CapturedStream> SlurmExecutor::read_stream(const std::string& path, std::uint64_t cap) {
   std::optional<std::string> data;
@@ -207,7 +251,7 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
   const auto submitted = Clock::now();
   const auto deadline =
       submitted + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(req.timeout_s));
-  slurm::CommandOutput sb = command(argv, opt_.submit_timeout_s, &env);
+  slurm::CommandOutput sb = submit(argv, env);
   if (!sb.ran || sb.exit_code != 0) {
     res.err.data = sb.err;
     res.err.total_bytes = sb.err.size();
@@ -229,6 +273,7 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
   }
 
   slurm::JobOutcome oc = tracker_->wait(*job_id, deadline);
+  forget(*job_id);
   double waited = std::chrono::duration<double>(Clock::now() - submitted).count();
   return job_result(req, *job_id, oc, waited, req.timeout_s, out_path, err_path);
 }
@@ -410,7 +455,7 @@ void SlurmExecutor::submit_array(Batch& b) {
     for (auto& f : slurm::array_sbatch_flags(tasks, arrays_->kill_grace_s)) argv.push_back(std::move(f));
     argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
     argv.push_back(script);
-    slurm::CommandOutput sb = command(argv, opt_.submit_timeout_s, &opt_.command_env);
+    slurm::CommandOutput sb = submit(argv, opt_.command_env);
     if (!sb.ran || sb.exit_code != 0) {
       // The array is the grader's own script and flags: whatever sbatch refuses is not a learner's.
       return fail("could not submit the job array for " + std::to_string(n) +
@@ -508,6 +553,7 @@ RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
     std::lock_guard<std::mutex> lock(batch_mu_);
     last = --b->reading == 0;
   }
+  if (last && !b->job_id.empty()) forget(b->job_id);
   if (last && !b->dir.empty()) {
     try {
       std::lock_guard<std::mutex> lock(transport_mu_);

@@ -89,13 +89,18 @@ class SlurmExecutor final : public Executor {
   // the login node's executor). Call before the first run.
   void run_commands_as_arrays(ArrayOptions options);
 
-  // Ctrl-C: cancel every job in flight. Safe from any thread but a signal handler.
+  // Ctrl-C: cancel every job in flight, those being submitted at that moment included (it waits
+  // for their sbatch, up to 15 s), and submit no more. Safe from any thread but a signal handler.
   std::size_t cancel_all(const std::string& why);
   slurm::TrackerStats stats() const { return tracker_->stats(); }
   ArrayStats array_stats() const;
 
  private:
   struct Batch;
+  // sbatch, with the job it submits kept in live_ until forget(): cancel_all reaches it even
+  // before the tracker waits for it. After cancel_all nothing more is submitted.
+  slurm::CommandOutput submit(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+  void forget(const std::string& job_id);
   RunResult run_array_task(const RunRequest& req);
   void submit_array(Batch& batch);
   // A fresh directory for one job's files, under the scratch directory; throws TransportError.
@@ -114,6 +119,12 @@ class SlurmExecutor final : public Executor {
   std::mutex dirs_mu_;
   std::map<std::string, std::string> job_dirs_;  // workdir -> the directory made for it
   std::unique_ptr<slurm::JobTracker> tracker_;
+
+  std::mutex live_mu_;
+  std::condition_variable live_cv_;
+  int submitting_ = 0;
+  std::optional<std::string> cancelled_;  // why, once cancel_all ran
+  std::set<std::string> live_;           // submitted, not yet settled
 
   std::optional<ArrayOptions> arrays_;
   mutable std::mutex batch_mu_;

@@ -311,6 +311,16 @@ TEST_F(SlurmExecutorTest, OutputIsCappedAndFilesCollected) {
   EXPECT_FALSE(r.files["absent.txt"].exists);
 }
 
+TEST_F(SlurmExecutorTest, NothingIsSubmittedAfterCancelAll) {
+  // Ctrl-C: a grading thread that reaches sbatch after the interrupt must not leave a job behind.
+  SlurmExecutor ex(transport_, options());
+  EXPECT_EQ(ex.cancel_all("the grader was interrupted (Interrupt)"), 0u);
+  auto r = run(ex, submission("#!/bin/bash\necho never\n"));
+  EXPECT_EQ(r.status, RunStatus::RunnerError) << r.message;
+  EXPECT_NE(r.message.find("not submitted: the grader was interrupted"), std::string::npos) << r.message;
+  EXPECT_FALSE(r.slurm);
+}
+
 TEST_F(SlurmExecutorTest, PreemptedJobIsARunnerError) {
   // ci/cluster's partition urgent preempts (cancels) jobs in partition scavenger. The job says it
   // runs through a fifo (opening it blocks until the test reads), then the test submits an
