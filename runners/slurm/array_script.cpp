@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "grader/util/units.h"
+#include "runners/ssh/remote_command.h"
 #include "runners/ssh/ssh_transport.h"  // shell_quote
 
 namespace grader::slurm {
@@ -125,7 +126,7 @@ TaskVerdict task_verdict(const RunRequest& request, const TaskStatus& status, co
   v.signal = ended.signal;
   if (status.rc == 0) {
     v.status = RunStatus::Ok;
-  } else if (status.rc == 127 && err.rfind("env: ", 0) == 0 && err.find("No such file or directory") != std::string::npos) {
+  } else if (env_found_no_command(ended.exit_code, err)) {
     v.status = RunStatus::RunnerError;
     v.message = "command not found on the compute node: " + request.argv[0];
   } else if (shows_memory_exhaustion(request, ended)) {

@@ -69,6 +69,10 @@ std::optional<std::string> invalid_remote_request(const RunRequest& request) {
   return std::nullopt;
 }
 
+bool env_found_no_command(std::optional<int> exit_code, const std::string& err) {
+  return exit_code == 127 && err.rfind("env: ", 0) == 0 && err.find("No such file or directory") != std::string::npos;
+}
+
 std::string remote_command(const RunRequest& request, const RemoteCommandOptions& options) {
   char remote_timeout[32];
   std::snprintf(remote_timeout, sizeof remote_timeout, "%.3f",
@@ -208,8 +212,7 @@ void classify_remote_run(RunResult& result, const RunRequest& request, const Rem
         std::string(which) + " exceeded the " + format_size(request.output_limit) + " limit");
   } else if (result.exit_code == 0) {
     set(RunStatus::Ok, "");
-  } else if (result.exit_code == 127 && err.rfind("env: ", 0) == 0 &&
-             err.find("No such file or directory") != std::string::npos) {
+  } else if (env_found_no_command(result.exit_code, err)) {
     set(RunStatus::RunnerError, "command not found: " + request.argv[0]);
   } else if (shows_memory_exhaustion(request, result)) {
     set(RunStatus::MemoryLimit, "ran out of memory under the " + format_size(*request.memory_bytes) +

@@ -32,6 +32,10 @@ struct RemoteCommandOptions {
 // nullopt when it can.
 std::optional<std::string> invalid_remote_request(const RunRequest& request);
 
+// Whether `env` (the wrapper's, or an array task's) said it found no such command: exit 127 and
+// its "env: 'NAME': No such file or directory" as stderr's first line. Not the learner's doing.
+bool env_found_no_command(std::optional<int> exit_code, const std::string& err);
+
 // The command line for the remote login shell.
 std::string remote_command(const RunRequest& request, const RemoteCommandOptions& options);
 

@@ -39,6 +39,16 @@ void check_user(const std::string& input, const std::string& user) {
   }
 }
 
+// "user@rest" -> user (checked) and rest; `rest` unchanged when there is no '@'.
+void take_user(const std::string& input, std::string& rest, std::string& user) {
+  const std::size_t at = rest.find('@');
+  if (at == std::string::npos) return;
+  if (rest.find('@', at + 1) != std::string::npos) bad(input, "more than one '@'");
+  user = rest.substr(0, at);
+  check_user(input, user);
+  rest = rest.substr(at + 1);
+}
+
 std::uint16_t parse_port(const std::string& input, const std::string& text) {
   if (text.empty() || text.size() > 5) bad(input, "the port must be a number from 1 to 65535");
   for (char c : text) {
@@ -89,13 +99,7 @@ Written parse_written(const std::string& input) {
     if (rest.find_first_of("/?#") != std::string::npos) {
       bad(input, "an ssh:// URL names a host only (ssh://user@host[:port]), no path or query");
     }
-    const std::size_t at = rest.find('@');
-    if (at != std::string::npos) {
-      if (rest.find('@', at + 1) != std::string::npos) bad(input, "more than one '@'");
-      w.user = rest.substr(0, at);
-      check_user(input, w.user);
-      rest = rest.substr(at + 1);
-    }
+    take_user(input, rest, w.user);
     if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
       const std::size_t close = rest.find(']');
       if (close == std::string::npos) bad(input, "'[' without ']'");
@@ -118,13 +122,7 @@ Written parse_written(const std::string& input) {
   }
   if (input.find("://") != std::string::npos) bad(input, "only ssh:// URLs are supported");
   std::string rest = input;
-  const std::size_t at = rest.find('@');
-  if (at != std::string::npos) {
-    if (rest.find('@', at + 1) != std::string::npos) bad(input, "more than one '@'");
-    w.user = rest.substr(0, at);
-    check_user(input, w.user);
-    rest = rest.substr(at + 1);
-  }
+  take_user(input, rest, w.user);
   if (rest.find(':') != std::string::npos) {
     bad(input, "a port needs the URL form: ssh://" + (w.user.empty() ? "" : w.user + "@") + rest);
   }
