@@ -39,6 +39,12 @@ class Transport {
   virtual std::optional<std::string> read_file(const std::string& path, std::uint64_t max_bytes) = 0;
   virtual void write_file(const std::string& path, const std::string& content) = 0;
   virtual void remove_tree(const std::string& path) = 0;
+  // A run's collected file there: `rel` under `root` (the run's workdir there), read only when it
+  // is a regular file whose real path stays inside root. Anything else (a symlink the learner
+  // pointed at /etc/shadow or the grader's ~/.ssh, a directory, nothing) reads as absent. At most
+  // `limit` bytes kept; size is the file's, truncated set when it is larger. Call it once nothing
+  // of the run is alive any more.
+  virtual CollectedFile collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) = 0;
 };
 
 }  // namespace grader

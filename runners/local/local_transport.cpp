@@ -1,6 +1,8 @@
 // The local Transport; see local_transport.h.
 #include "runners/local/local_transport.h"
 
+#include "runners/process/run_io.h"
+
 #include <stdlib.h>
 
 #include <cerrno>
@@ -33,6 +35,10 @@ std::optional<std::string> LocalTransport::read_file(const std::string& path, st
   in.read(data.data(), static_cast<std::streamsize>(max_bytes));
   data.resize(static_cast<std::size_t>(in.gcount()));
   return data;
+}
+
+CollectedFile LocalTransport::collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) {
+  return runio::collect_file(root, rel, limit);
 }
 
 void LocalTransport::write_file(const std::string& path, const std::string& content) {

@@ -17,6 +17,7 @@ class LocalTransport : public Transport {
   std::optional<std::string> read_file(const std::string& path, std::uint64_t max_bytes) override;
   void write_file(const std::string& path, const std::string& content) override;
   void remove_tree(const std::string& path) override;
+  CollectedFile collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) override;
 
  private:
   ProcessExecutor process_;

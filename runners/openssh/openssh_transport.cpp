@@ -233,29 +233,34 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
                          format_duration(result.wall_s) + "; the command may have run in part, it was not retried");
   }
   classify_remote_run(result, request, end);
-  if (!request.collect.empty() && result.status != RunStatus::RunnerError) collect(result, request);
+  if (result.status != RunStatus::RunnerError) {
+    for (const std::string& rel : request.collect)
+      result.files[rel] = collect_locked(request.workdir.string(), rel, request.output_limit);
+  }
   return result;
 }
 
-// Collected files: only regular files that resolve to inside the workdir; "SIZE\nDATA" back.
-void OpenSshTransport::collect(RunResult& result, const RunRequest& request) {
-  for (const std::string& rel : request.collect) {
-    CollectedFile f;
-    const std::string script =
-        "cd -- " + shell_quote(request.workdir.string()) + " 2>/dev/null && root=$(pwd -P) && " +
-        "r=$(realpath -e -- " + shell_quote(rel) + " 2>/dev/null) && case $r in \"$root\"/*) " +
-        "[ -f \"$r\" ] && stat -L -c %s -- \"$r\" && head -c " + std::to_string(request.output_limit) +
-        " -- \"$r\";; esac; true";
-    Small r = exec(script, nullptr, request.output_limit + 64);
-    const std::size_t nl = r.out.find('\n');
-    if (r.code == 0 && nl != std::string::npos && nl > 0) {
-      f.exists = true;
-      f.size = std::stoull(r.out.substr(0, nl));
-      f.data = r.out.substr(nl + 1);
-      f.truncated = f.size > f.data.size();
-    }
-    result.files[rel] = std::move(f);
+// Only a regular file that resolves to inside the workdir; "SIZE\nDATA" back.
+CollectedFile OpenSshTransport::collect_locked(const std::string& root, const std::string& rel, std::uint64_t limit) {
+  CollectedFile f;
+  const std::string script =
+      "cd -- " + shell_quote(root) + " 2>/dev/null && root=$(pwd -P) && " +
+      "r=$(realpath -e -- " + shell_quote(rel) + " 2>/dev/null) && case $r in \"$root\"/*) " +
+      "[ -f \"$r\" ] && stat -L -c %s -- \"$r\" && head -c " + std::to_string(limit) + " -- \"$r\";; esac; true";
+  Small r = exec(script, nullptr, limit + 64);
+  const std::size_t nl = r.out.find('\n');
+  if (r.code == 0 && nl != std::string::npos && nl > 0) {
+    f.exists = true;
+    f.size = std::stoull(r.out.substr(0, nl));
+    f.data = r.out.substr(nl + 1);
+    f.truncated = f.size > f.data.size();
   }
+  return f;
+}
+
+CollectedFile OpenSshTransport::collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return collect_locked(root, rel, limit);
 }
 
 std::string OpenSshTransport::make_temp_dir(const std::string& prefix) {

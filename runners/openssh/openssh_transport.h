@@ -45,6 +45,7 @@ class OpenSshTransport : public Transport {
   std::optional<std::string> read_file(const std::string& path, std::uint64_t max_bytes) override;
   void write_file(const std::string& path, const std::string& content) override;
   void remove_tree(const std::string& path) override;
+  CollectedFile collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) override;
 
   // Checks now that the master is there (otherwise the first call does). Throws TransportError.
   void connect();
@@ -64,7 +65,7 @@ class OpenSshTransport : public Transport {
   };
   Small exec(const std::string& command, const std::string* input = nullptr, std::uint64_t cap = 1024 * 1024,
              double timeout_s = 0);
-  void collect(RunResult& result, const RunRequest& request);
+  CollectedFile collect_locked(const std::string& root, const std::string& rel, std::uint64_t limit);
 
   SshTarget target_;
   OpenSshOptions options_;

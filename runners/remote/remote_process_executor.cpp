@@ -27,16 +27,8 @@ RunResult RemoteProcessExecutor::run(const RunRequest& request) {
   std::lock_guard<std::mutex> lock(mu_);
   RunResult res = transport_.run(request);
   for (const auto& rel : request.collect) {
-    if (res.files.count(rel)) continue;
-    CollectedFile f;
-    if (auto data = transport_.read_file((request.workdir / rel).string(), request.output_limit + 1)) {
-      f.exists = true;
-      f.size = data->size();
-      f.truncated = data->size() > request.output_limit;
-      if (f.truncated) data->resize(request.output_limit);
-      f.data = std::move(*data);
-    }
-    res.files[rel] = std::move(f);
+    if (!res.files.count(rel))
+      res.files[rel] = transport_.collect_file(request.workdir.string(), rel, request.output_limit);
   }
   return res;
 }

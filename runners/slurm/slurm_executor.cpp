@@ -341,20 +341,8 @@ RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& jo
   res.out = read_output(out_path);
   res.err = read_output(err_path);
   for (const auto& rel : req.collect) {
-    CollectedFile f;
-    std::optional<std::string> data;
-    {
-      std::lock_guard<std::mutex> lock(transport_mu_);
-      data = transport_.read_file(ws + "/" + rel, req.output_limit + 1);
-    }
-    if (data) {
-      f.exists = true;
-      f.size = data->size();
-      f.truncated = data->size() > req.output_limit;
-      if (f.truncated) data->resize(req.output_limit);
-      f.data = std::move(*data);
-    }
-    res.files[rel] = std::move(f);
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    res.files[rel] = transport_.collect_file(ws, rel, req.output_limit);
   }
 
   const std::string job = "job " + job_id;

@@ -617,6 +617,35 @@ std::optional<std::string> sftp_get(SshTransport::Session& s, const std::string&
   return data;
 }
 
+// The server's canonical form of `path` (symlinks resolved); empty when it does not resolve.
+std::string sftp_real_path(SshTransport::Session& s, const std::string& path) {
+  char* real = sftp_canonicalize_path(s.sftp, path.c_str());
+  const std::string out = real ? real : "";
+  if (real) ssh_string_free_char(real);
+  return out;
+}
+
+// `full` read as a collected file when it is a regular file whose real path lies under
+// `real_root` (the workdir's canonical path); absent otherwise.
+CollectedFile sftp_collect(SshTransport::Session& s, const std::string& real_root, const std::string& full,
+                           std::uint64_t limit) {
+  CollectedFile f;
+  const std::string real = real_root.empty() ? "" : sftp_real_path(s, full);
+  sftp_attributes a = real.empty() ? nullptr : sftp_stat(s.sftp, real.c_str());
+  const bool regular = a && a->type == SSH_FILEXFER_TYPE_REGULAR;
+  if (a) sftp_attributes_free(a);
+  if (regular && real.rfind(real_root + "/", 0) == 0) {
+    std::uint64_t size = 0;
+    if (auto data = sftp_get(s, real, limit, &size)) {
+      f.exists = true;
+      f.data = std::move(*data);
+      f.size = size;
+      f.truncated = size > f.data.size();
+    }
+  }
+  return f;
+}
+
 }  // namespace
 
 std::optional<std::string> SshTransport::read_file(const std::string& path, std::uint64_t max_bytes) {
@@ -624,6 +653,14 @@ std::optional<std::string> SshTransport::read_file(const std::string& path, std:
   return idempotent("read_file", [&](Session& s) {
     s.ensure_sftp();
     return sftp_get(s, path, max_bytes);
+  });
+}
+
+CollectedFile SshTransport::collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return idempotent("collect_file", [&](Session& s) {
+    s.ensure_sftp();
+    return sftp_collect(s, sftp_real_path(s, root), root + "/" + rel, limit);
   });
 }
 
@@ -826,29 +863,9 @@ RunResult SshTransport::run(const RunRequest& request) {
   if (!request.collect.empty() && result.status != RunStatus::RunnerError) {
     try {
       s.ensure_sftp();
-      char* root_c = sftp_canonicalize_path(s.sftp, request.workdir.c_str());
-      const std::string root = root_c ? root_c : "";
-      if (root_c) ssh_string_free_char(root_c);
-      for (const std::string& rel : request.collect) {
-        CollectedFile f;
-        const std::string full = request.workdir.string() + "/" + rel;
-        char* real_c = root.empty() ? nullptr : sftp_canonicalize_path(s.sftp, full.c_str());
-        const std::string real = real_c ? real_c : "";
-        if (real_c) ssh_string_free_char(real_c);
-        sftp_attributes a = real.empty() ? nullptr : sftp_stat(s.sftp, real.c_str());
-        const bool regular = a && a->type == SSH_FILEXFER_TYPE_REGULAR;
-        if (a) sftp_attributes_free(a);
-        if (regular && real.rfind(root + "/", 0) == 0) {
-          std::uint64_t size = 0;
-          if (auto data = sftp_get(s, real, request.output_limit, &size)) {
-            f.exists = true;
-            f.data = std::move(*data);
-            f.size = size;
-            f.truncated = size > f.data.size();
-          }
-        }
-        result.files[rel] = std::move(f);
-      }
+      const std::string root = sftp_real_path(s, request.workdir.string());
+      for (const std::string& rel : request.collect)
+        result.files[rel] = sftp_collect(s, root, request.workdir.string() + "/" + rel, request.output_limit);
     } catch (const ConnectionLost& e) {
       session_.reset();
       throw TransportError(e.what());

@@ -311,6 +311,22 @@ TEST_F(SlurmExecutorTest, OutputIsCappedAndFilesCollected) {
   EXPECT_FALSE(r.files["absent.txt"].exists);
 }
 
+TEST_F(SlurmExecutorTest, CollectedFilesNeverLeaveTheWorkspace) {
+  // The job runs as the grader's user on the cluster: a symlink it leaves must not make the
+  // grader read that user's files (its ~/.ssh, /etc/shadow as root) into a report.
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex,
+               submission("#!/bin/bash\nln -s /etc/shadow shadow.txt\nln -s \"$HOME\" home\n"
+                          "echo inside > real.txt\nln -s real.txt link.txt\nmkdir dir\n"),
+               120, 1 << 20, {"shadow.txt", "home/.bashrc", "link.txt", "dir"});
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_FALSE(r.files["shadow.txt"].exists) << r.files["shadow.txt"].data;
+  EXPECT_FALSE(r.files["home/.bashrc"].exists);
+  EXPECT_FALSE(r.files["dir"].exists);
+  EXPECT_TRUE(r.files["link.txt"].exists) << "a link inside the workspace is fine";
+  EXPECT_EQ(r.files["link.txt"].data, "inside\n");
+}
+
 TEST_F(SlurmExecutorTest, NothingIsSubmittedAfterCancelAll) {
   // Ctrl-C: a grading thread that reaches sbatch after the interrupt must not leave a job behind.
   SlurmExecutor ex(transport_, options());

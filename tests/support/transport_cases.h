@@ -163,6 +163,15 @@ inline void expect_upload_read_write_remove_round_trip(Transport& t, const std::
   EXPECT_EQ(c.files["out.txt"].data, "result\n");
   EXPECT_FALSE(c.files["escape"].exists);
   EXPECT_FALSE(c.files["missing"].exists);
+  // The same rule for collect_file, which executors call after a run they did not start (Slurm).
+  CollectedFile out = t.collect_file(remote, "out.txt", 3);
+  EXPECT_TRUE(out.exists);
+  EXPECT_EQ(out.data, "res");
+  EXPECT_EQ(out.size, 7u);
+  EXPECT_TRUE(out.truncated);
+  EXPECT_FALSE(t.collect_file(remote, "escape", 100).exists) << "a symlink out of the workdir is read";
+  EXPECT_FALSE(t.collect_file(remote, "../" + std::filesystem::path(remote).filename().string() + "/escape", 100).exists);
+  EXPECT_FALSE(t.collect_file(remote, "missing", 100).exists);
 
   t.remove_tree(remote);
   EXPECT_EQ(t.read_file(remote + "/with space.txt", 100), std::nullopt);
