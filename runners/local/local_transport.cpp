@@ -38,7 +38,11 @@ std::optional<std::string> LocalTransport::read_file(const std::string& path, st
 }
 
 CollectedFile LocalTransport::collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) {
-  return runio::collect_file(root, rel, limit);
+  // runio::collect_file compares real paths: the root must be one too.
+  std::error_code ec;
+  const fs::path real_root = fs::canonical(root, ec);
+  if (ec) return {};
+  return runio::collect_file(real_root, rel, limit);
 }
 
 void LocalTransport::write_file(const std::string& path, const std::string& content) {

@@ -192,21 +192,19 @@ std::size_t SlurmExecutor::cancel_all(const std::string& why) {
 }
 
 std::optional<CapturedStream> SlurmExecutor::read_stream(const std::string& path, std::uint64_t cap) {
-  std::optional<std::string> data;
+  // As a collected file of its directory: the job may have replaced the file Slurm wrote with a
+  // link to something of the grader's user; that reads as absent.
+  const auto slash = path.rfind('/');
+  CollectedFile f;
   {
     std::lock_guard<std::mutex> lock(transport_mu_);
-    data = transport_.read_file(path, cap + 1);
+    f = transport_.collect_file(path.substr(0, slash), path.substr(slash + 1), cap);
   }
-  if (!data) return std::nullopt;
+  if (!f.exists) return std::nullopt;
   CapturedStream s;
-  s.total_bytes = data->size();
-  if (data->size() > cap) {
-    s.truncated = true;
-    data->resize(cap);
-    auto r = command({"stat", "-c", "%s", "--", path}, 30, &opt_.command_env);
-    if (r.ran && r.exit_code == 0) s.total_bytes = std::strtoull(r.out.c_str(), nullptr, 10);
-  }
-  s.data = std::move(*data);
+  s.data = std::move(f.data);
+  s.total_bytes = f.size;
+  s.truncated = f.truncated;
   return s;
 }
 
@@ -520,12 +518,12 @@ RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
     if (oc.kind == slurm::JobOutcome::Kind::Finished) {
       // The command's own ending, from the status file the task wrote; without one, Slurm ended
       // the task (time limit, memory, cancel, node) and sacct's verdict stands.
-      std::optional<std::string> text;
+      CollectedFile status;
       {
         std::lock_guard<std::mutex> lock(transport_mu_);
-        text = transport_.read_file(base + ".status", 256);
+        status = transport_.collect_file(b->dir, std::to_string(index) + ".status", 256);
       }
-      if (auto st = text ? slurm::parse_task_status(*text) : std::nullopt) {
+      if (auto st = status.exists ? slurm::parse_task_status(status.data) : std::nullopt) {
         auto v = slurm::task_verdict(req, *st, res.err.data);
         res.status = v.status;
         res.exit_code = v.exit_code;

@@ -325,6 +325,14 @@ TEST_F(SlurmExecutorTest, CollectedFilesNeverLeaveTheWorkspace) {
   EXPECT_FALSE(r.files["dir"].exists);
   EXPECT_TRUE(r.files["link.txt"].exists) << "a link inside the workspace is fine";
   EXPECT_EQ(r.files["link.txt"].data, "inside\n");
+
+  // Nor can it swap the output file Slurm writes beside the workspace for such a link.
+  auto swapped = run(ex, submission("#!/bin/bash\necho visible\nfor f in ../*.out; do rm -f \"$f\"; "
+                                    "ln -s /etc/shadow \"$f\"; done\n",
+                                    "swap"));
+  ASSERT_EQ(swapped.status, RunStatus::Ok) << swapped.message << swapped.err.data;
+  EXPECT_EQ(swapped.out.data.find("root:"), std::string::npos) << swapped.out.data;
+  EXPECT_EQ(swapped.out.data, "");
 }
 
 TEST_F(SlurmExecutorTest, NothingIsSubmittedAfterCancelAll) {
