@@ -5,6 +5,7 @@
 #pragma once
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -106,8 +107,11 @@ inline void expect_output_capped_like_the_local_executor(Transport& t) {
 }
 
 inline void expect_timeout_kills_the_remote_process_tree(Transport& t) {
-  // A child in the background and a grandchild: all in the remote process group.
-  RunRequest r = remote_request({"sh", "-c", "sleep 301.25 & sh -c 'sleep 301.25' & sleep 301.25"}, 1);
+  // A child in the background and a grandchild: all in the remote process group. The sleeps
+  // carry this process's pid: the other SSH client's test may run the same case at once.
+  const std::string mark = "301." + std::to_string(::getpid());
+  RunRequest r = remote_request(
+      {"sh", "-c", "sleep " + mark + " & sh -c 'sleep " + mark + "' & sleep " + mark}, 1);
   auto t0 = std::chrono::steady_clock::now();
   RunResult res = t.run(r);
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -116,7 +120,7 @@ inline void expect_timeout_kills_the_remote_process_tree(Transport& t) {
   EXPECT_GE(res.wall_s, 1.0);
   EXPECT_LT(took, 3.0);
   RunResult left = t.run(remote_request(
-      {"sh", "-c", "ps -eo stat=,args= | awk '$1 !~ /^Z/ && /slee[p] 301.25/' | grep . || echo none"}));
+      {"sh", "-c", "ps -eo stat=,args= | awk '$1 !~ /^Z/ && /slee[p] " + mark + "/' | grep . || echo none"}));
   EXPECT_EQ(left.out.data, "none\n") << "processes survived the timeout";
 }
 
