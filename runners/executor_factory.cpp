@@ -7,12 +7,16 @@
 
 namespace grader {
 
-std::vector<std::string> executor_names() { return {"sandbox", "process"}; }
+std::vector<std::string> executor_names() {
+  return {"sandbox", "process"};
+}
 
 // The sandbox wherever the host allows one; where it allows less, the sandbox runs in its
 // fallback mode and the report's runner.isolation says what was in force (never `process`
 // silently).
-std::string default_executor_name() { return "sandbox"; }
+std::string default_executor_name() {
+  return "sandbox";
+}
 
 std::unique_ptr<Executor> make_executor(const std::string& name) {
   if (name == "process") return std::make_unique<ProcessExecutor>();

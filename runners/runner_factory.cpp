@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "grader/cluster/profile.h"
 #include "grader/grading/grade.h"
 #include "grader/repo/repo.h"
 #include "grader/util/text.h"
 #include "runners/executor_factory.h"
-#include "grader/cluster/profile.h"
 #include "runners/local/local_transport.h"
 #include "runners/openssh/openssh_transport.h"
 #include "runners/remote/remote_process_executor.h"
@@ -92,7 +92,8 @@ Runner make_runner(const std::optional<std::string>& runner, const std::string& 
     const char* conf = std::getenv("SLURM_CONF");
     if (!conf || !*conf)
       throw std::runtime_error(
-          "--runner local needs the test cluster: SLURM_CONF is not set (start it with ci/cluster start, then "
+          "--runner local needs the test cluster: SLURM_CONF is not set (start it with ci/cluster start, "
+          "then "
           "eval \"$(ci/cluster env)\")");
     r.description = "local";
     r.executor = make_executor(executor_name);
@@ -102,7 +103,8 @@ Runner make_runner(const std::optional<std::string>& runner, const std::string& 
     // The scheduler commands see what the grader's environment allows through (PATH, SLURM_CONF,
     // the module variables); jobs get the run's environment, as if sbatch ran in it.
     o.command_env = r.base_env;
-    if (const char* dir = std::getenv("GRADER_CLUSTER_DIR"); dir && *dir) o.scratch_dir = std::string(dir) + "/jobs";
+    if (const char* dir = std::getenv("GRADER_CLUSTER_DIR"); dir && *dir)
+      o.scratch_dir = std::string(dir) + "/jobs";
     r.batch = std::make_unique<SlurmExecutor>(*r.transport, o);
     return r;
   }
@@ -114,16 +116,17 @@ Runner make_runner(const std::optional<std::string>& runner, const std::string& 
   if (std::find(names.begin(), names.end(), *runner) == names.end()) {
     names.push_back("local");
     std::string guess = closest_match(*runner, names);
-    throw UsageError("unknown runner '" + *runner + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                     "; known: " + runner_help());
+    throw UsageError("unknown runner '" + *runner + "'" +
+                     (guess.empty() ? "" : "; did you mean '" + guess + "'?") + "; known: " + runner_help());
   }
   ClusterProfile profile = load_profile(*runner);
-  std::string host = profile.ssh && !profile.ssh->host.empty() ? profile.ssh->host : profile.login_host.value_or("");
+  std::string host =
+      profile.ssh && !profile.ssh->host.empty() ? profile.ssh->host : profile.login_host.value_or("");
   if (host.empty())
     throw UsageError("--runner " + *runner + ": the profile " + profile.source +
                      " names no login host; use --runner ssh://user@host");
-  std::string url = "ssh://" + (profile.ssh && !profile.ssh->user.empty() ? profile.ssh->user + "@" : "") + host +
-                    (profile.ssh && profile.ssh->port ? ":" + std::to_string(profile.ssh->port) : "");
+  std::string url = "ssh://" + (profile.ssh && !profile.ssh->user.empty() ? profile.ssh->user + "@" : "") +
+                    host + (profile.ssh && profile.ssh->port ? ":" + std::to_string(profile.ssh->port) : "");
   SlurmOptions o;
   // A profile's cluster flag (-M snowy) sends jobs where the course's scripts say they run.
   if (profile.cluster_flag) {

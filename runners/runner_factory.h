@@ -20,10 +20,10 @@
 namespace grader {
 
 struct Runner {
-  std::string description;                // "local", "ssh://root@127.0.0.1:2222"
-  std::unique_ptr<Transport> transport;   // null when nothing but this machine is involved
-  std::unique_ptr<Executor> executor;     // ordinary command runs
-  std::unique_ptr<SlurmExecutor> batch;   // jobscript runs; null without a runner
+  std::string description;               // "local", "ssh://root@127.0.0.1:2222"
+  std::unique_ptr<Transport> transport;  // null when nothing but this machine is involved
+  std::unique_ptr<Executor> executor;    // ordinary command runs
+  std::unique_ptr<SlurmExecutor> batch;  // jobscript runs; null without a runner
   // The environment runs start from: this machine's allow-listed variables for local runners;
   // empty for a remote one, whose runs see the login node's own environment (its PATH, its
   // module system) with the rubric's env laid over it.

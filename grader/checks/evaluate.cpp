@@ -22,7 +22,9 @@ struct overloaded : Ts... {
   using Ts::operator()...;
 };
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quote(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 // Shows a piece of learner output in a message, on its own lines when it has several.
 std::string show_output(std::string_view s) {
@@ -70,8 +72,7 @@ std::string run_ending(const RunResult& r) {
 }
 
 Verdict eval_exit(const ExitCodeCheck& c, const RunResult& r) {
-  if (r.exit_code && *r.exit_code == c.expected)
-    return pass("exit code " + std::to_string(c.expected));
+  if (r.exit_code && *r.exit_code == c.expected) return pass("exit code " + std::to_string(c.expected));
   std::string msg = "expected exit code " + std::to_string(c.expected) +
                     (r.exit_code ? ", but it exited with code " + std::to_string(*r.exit_code)
                                  : ", but the run ended: " + run_ending(r));
@@ -115,8 +116,8 @@ Verdict eval_text(const TextMatch& m, const Subject& s, const RunResults& runs) 
       for (auto l : split_lines(strip_end(s.text))) got += std::string(l) + "\n";
       for (auto l : split_lines(strip_end(pattern))) want += std::string(l) + "\n";
       if (got == want) return pass(s.name + " is exactly as expected");
-      return fail(s.name + " differs from the expected " + show_output(pattern) + note + "; it was: " +
-                      show_output(s.text),
+      return fail(s.name + " differs from the expected " + show_output(pattern) + note +
+                      "; it was: " + show_output(s.text),
                   s.name + " differs from the expected text" + note);
     }
     case MatchKind::Lines: {
@@ -135,7 +136,8 @@ Verdict eval_text(const TextMatch& m, const Subject& s, const RunResults& runs) 
         }
       }
       std::size_t total = std::max(want.size(), got.size());
-      if (first_diff == std::string::npos) return pass(s.name + ": all " + std::to_string(want.size()) + " lines match");
+      if (first_diff == std::string::npos)
+        return pass(s.name + ": all " + std::to_string(want.size()) + " lines match");
       std::string counts = std::to_string(same) + " of " + std::to_string(total) + " lines match";
       std::string where = "line " + std::to_string(first_diff + 1) + ": expected " +
                           (first_diff < want.size() ? quote(want[first_diff]) : "no more lines") + ", got " +
@@ -153,8 +155,7 @@ Verdict eval_number(const NumberMatch& m, const Subject& s) {
   RE2::Options opts;
   opts.set_log_errors(false);
   RE2 re("(?m)" + m.regex, opts);
-  if (!re.ok() || re.NumberOfCapturingGroups() < 1)
-    return error("invalid number pattern " + quote(m.regex));
+  if (!re.ok() || re.NumberOfCapturingGroups() < 1) return error("invalid number pattern " + quote(m.regex));
   std::string captured;
   if (!RE2::PartialMatch(re2::StringPiece(s.text.data(), s.text.size()), re, &captured))
     return fail(s.name + " has no line matching /" + m.regex + "/; it was: " + show_output(s.text),
@@ -169,7 +170,9 @@ Verdict eval_number(const NumberMatch& m, const Subject& s) {
   if (m.abs_tol) tol = std::max(tol, *m.abs_tol);
   if (m.rel_tol) tol = std::max(tol, *m.rel_tol * std::fabs(m.value));
   std::string expected = format_number(m.value) + (tol > 0 ? " ± " + format_number(tol) : "");
-  if (std::fabs(got - m.value) <= tol) return {CheckStatus::Passed, 1.0, "found " + format_number(got) + ", expected " + expected, "found " + format_number(got) + ", within tolerance"};
+  if (std::fabs(got - m.value) <= tol)
+    return {CheckStatus::Passed, 1.0, "found " + format_number(got) + ", expected " + expected,
+            "found " + format_number(got) + ", within tolerance"};
   return fail("found " + format_number(got) + ", expected " + expected,
               "found " + format_number(got) + ", which is not the expected value");
 }
@@ -210,9 +213,18 @@ Verdict eval_bound(const BoundCheck& c, const RunResult& r) {
     return c.metric == Metric::PeakMemory ? format_size(static_cast<std::uint64_t>(v)) : format_duration(v);
   };
   switch (c.metric) {
-    case Metric::WallTime: measured = r.wall_s; name = "wall time"; break;
-    case Metric::CpuTime: measured = r.cpu_s; name = "CPU time"; break;
-    case Metric::PeakMemory: measured = static_cast<double>(r.max_rss_kb) * 1024.0; name = "peak memory"; break;
+    case Metric::WallTime:
+      measured = r.wall_s;
+      name = "wall time";
+      break;
+    case Metric::CpuTime:
+      measured = r.cpu_s;
+      name = "CPU time";
+      break;
+    case Metric::PeakMemory:
+      measured = static_cast<double>(r.max_rss_kb) * 1024.0;
+      name = "peak memory";
+      break;
   }
   if (r.status == RunStatus::Timeout && c.metric == Metric::WallTime) {
     std::string msg = name + " unknown: the run was killed at its time limit (" + show(measured) + ")";
@@ -236,7 +248,8 @@ Verdict eval_bound(const BoundCheck& c, const RunResult& r) {
 // A jobscript as handed in: read from the submission's files, graded against its requirements.
 Verdict eval_jobscript(const JobscriptCheck& c, const RunResults& runs, bool partial) {
   auto sub = runs.find(kSubmissionRun);
-  if (sub == runs.end()) return error("the submission's files were not read, so '" + c.file + "' cannot be graded");
+  if (sub == runs.end())
+    return error("the submission's files were not read, so '" + c.file + "' cannot be graded");
   auto it = sub->second.files.find(c.file);
   if (it == sub->second.files.end()) return error("file '" + c.file + "' was not read from the submission");
   if (!it->second.exists) {
@@ -244,11 +257,13 @@ Verdict eval_jobscript(const JobscriptCheck& c, const RunResults& runs, bool par
     return fail(msg, msg);
   }
   if (it->second.truncated) {
-    std::string msg = "file '" + c.file + "' is too large to be a jobscript (" + format_size(it->second.size) + ")";
+    std::string msg =
+        "file '" + c.file + "' is too large to be a jobscript (" + format_size(it->second.size) + ")";
     return fail(msg, msg);
   }
   JobscriptEvaluation e = evaluate_jobscript(c, it->second.data);
-  std::string counts = c.file + ": " + std::to_string(e.met()) + " of " + std::to_string(e.total()) + " requirements met";
+  std::string counts =
+      c.file + ": " + std::to_string(e.met()) + " of " + std::to_string(e.total()) + " requirements met";
   std::string notes;
   for (const auto& n : e.notes) notes += "\n  note: " + n;
   std::string list;

@@ -60,7 +60,8 @@ Args parse_args(const std::string& command, const std::vector<std::string>& argv
 bool use_color(const std::optional<std::string>& setting) {
   if (setting == "always") return true;
   if (setting == "never") return false;
-  if (setting && *setting != "auto") throw UsageError("--color must be auto, always or never, not '" + *setting + "'");
+  if (setting && *setting != "auto")
+    throw UsageError("--color must be auto, always or never, not '" + *setting + "'");
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
   return isatty(STDOUT_FILENO) == 1;

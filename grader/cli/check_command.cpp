@@ -5,15 +5,14 @@
 #include <iostream>
 
 #include "grader/cli/args.h"
+#include "grader/cli/interrupt.h"
 #include "grader/grading/grade.h"
 #include "grader/repo/repo.h"
 #include "grader/report/atomic_write.h"
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
-#include "grader/cli/interrupt.h"
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
-
 
 namespace grader::cli {
 
@@ -31,7 +30,8 @@ options:
                    non-text format, the text summary still goes to stdout
   --repo DIR       the exercise repository (default: found by walking up from here)
 )";
-constexpr const char* kHelpTail = R"(  --teacher        show hidden checks' expected values and hidden runs' output
+constexpr const char* kHelpTail =
+    R"(  --teacher        show hidden checks' expected values and hidden runs' output
   --name NAME      the submission's name in the report (default: its directory name)
   --color WHEN     auto (default), always or never; NO_COLOR is honoured
   -h, --help       this text
@@ -50,7 +50,8 @@ std::string render(const Report& report, const std::string& format, Audience aud
 
 int check_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader check", argv,
-                         {{"--format", "--out", "--repo", "--executor", "--runner", "--name", "--color"}, {"--teacher", "-h", "--help"}});
+                         {{"--format", "--out", "--repo", "--executor", "--runner", "--name", "--color"},
+                          {"--teacher", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
@@ -72,7 +73,8 @@ int check_command(const std::vector<std::string>& argv) {
   Exercise exercise = resolve_exercise(args.positional[0], repo);
   Rubric rubric = load_rubric(exercise.rubric);
   if (args.value("--runner")) block_interrupts();
-  Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
+  Runner runner =
+      make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
 
   std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";

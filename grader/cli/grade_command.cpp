@@ -21,7 +21,6 @@
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
-
 namespace grader::cli {
 
 namespace fs = std::filesystem;
@@ -43,7 +42,8 @@ options:
                    together (one poller waits for every job); --executor process runs
                    one at a time
 )";
-constexpr const char* kHelpTail = R"(  --array          with --runner: command runs go to the cluster's compute nodes too, not the
+constexpr const char* kHelpTail =
+    R"(  --array          with --runner: command runs go to the cluster's compute nodes too, not the
                    login node: the runs that are due together (one per submission being
                    graded, see --jobs) are submitted as the tasks of one Slurm job array.
                    Slurm's account comes from the login's SBATCH_ACCOUNT, as for sbatch
@@ -64,7 +64,8 @@ std::string fmt(double v) {
 // A submission's name as a file name: what is not [A-Za-z0-9._-] becomes '_'; never hidden.
 std::string file_name(const std::string& name) {
   std::string s;
-  for (char c : name) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+  for (char c : name)
+    s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
   if (s.empty() || s[0] == '.') s = "_" + s;
   return s;
 }
@@ -109,8 +110,8 @@ std::string gradebook_csv(const Rubric& rubric, const std::vector<Graded>& all) 
   out += "\n";
   for (const auto& g : all) {
     const Report& r = g.report;
-    out += csv_field(g.name) + "," + fmt(r.score) + "," + fmt(r.max_score) + "," + (r.passed ? "true" : "false") + "," +
-           status_of(r);
+    out += csv_field(g.name) + "," + fmt(r.score) + "," + fmt(r.max_score) + "," +
+           (r.passed ? "true" : "false") + "," + status_of(r);
     for (const auto& c : rubric.checks) {
       auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const auto& x) { return x.id == c.id; });
       out += "," + (it == r.checks.end() ? std::string() : fmt(it->points));
@@ -150,8 +151,9 @@ std::string index_html(const Rubric& rubric, const std::vector<Graded>& all) {
 }  // namespace
 
 int grade_command(const std::vector<std::string>& argv) {
-  Args args = parse_args("grader grade", argv,
-                         {{"--out", "--jobs", "--runner", "--executor", "--repo"}, {"--teacher", "--array", "-h", "--help"}});
+  Args args = parse_args(
+      "grader grade", argv,
+      {{"--out", "--jobs", "--runner", "--executor", "--repo"}, {"--teacher", "--array", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
@@ -194,9 +196,11 @@ int grade_command(const std::vector<std::string>& argv) {
   fs::create_directories(*out_dir);
 
   if (args.flag("--array") && !args.value("--runner"))
-    throw UsageError("grader grade: --array needs --runner: the cluster whose compute nodes run the commands");
+    throw UsageError(
+        "grader grade: --array needs --runner: the cluster whose compute nodes run the commands");
   if (args.value("--runner")) block_interrupts();
-  Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
+  Runner runner =
+      make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
   Executor* commands = runner.executor.get();
   if (args.flag("--array")) {
@@ -233,7 +237,10 @@ int grade_command(const std::vector<std::string>& argv) {
       std::lock_guard<std::mutex> lock(print_mu);
       if (!err.empty() && write_error.empty()) write_error = err;
       std::cout << names[i] << ": " << fmt(g.report.score) << "/" << fmt(g.report.max_score)
-                << (g.report.runner_failed() ? " (runner error)" : g.report.passed ? "" : " (not full marks)") << "\n"
+                << (g.report.runner_failed() ? " (runner error)"
+                    : g.report.passed        ? ""
+                                             : " (not full marks)")
+                << "\n"
                 << std::flush;
     }
   };
@@ -249,22 +256,26 @@ int grade_command(const std::vector<std::string>& argv) {
   int code = kFullMarks;
   std::size_t full = 0, failed = 0;
   for (const auto& g : all) {
-    if (g.report.runner_failed()) failed++;
-    else if (g.report.passed) full++;
+    if (g.report.runner_failed())
+      failed++;
+    else if (g.report.passed)
+      full++;
   }
-  if (failed) code = kRunnerFailed;
-  else if (full < all.size()) code = kNotFull;
-  std::cout << all.size() << " graded: " << full << " full marks, " << (all.size() - full - failed) << " not, " << failed
-            << " runner errors; reports in " << *out_dir << "\n";
+  if (failed)
+    code = kRunnerFailed;
+  else if (full < all.size())
+    code = kNotFull;
+  std::cout << all.size() << " graded: " << full << " full marks, " << (all.size() - full - failed)
+            << " not, " << failed << " runner errors; reports in " << *out_dir << "\n";
   if (runner.batch) {
     auto st = runner.batch->stats();
-    std::cout << "slurm: " << st.rounds << " poll rounds, " << st.squeue_queries << " squeue, " << st.sacct_queries
-              << " sacct, " << st.scancel_commands << " scancel; at most " << st.max_jobs_per_query
-              << " jobs in one query\n";
+    std::cout << "slurm: " << st.rounds << " poll rounds, " << st.squeue_queries << " squeue, "
+              << st.sacct_queries << " sacct, " << st.scancel_commands << " scancel; at most "
+              << st.max_jobs_per_query << " jobs in one query\n";
     if (args.flag("--array")) {
       auto as = runner.batch->array_stats();
-      std::cout << "slurm: " << as.tasks << " command runs in " << as.arrays << " job arrays (at most " << as.largest
-                << " tasks in one)\n";
+      std::cout << "slurm: " << as.tasks << " command runs in " << as.arrays << " job arrays (at most "
+                << as.largest << " tasks in one)\n";
     }
   }
   return code;

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   using namespace grader;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-    if (args.size() > 1 && args[0] == "help") args = {args[1], "--help"};
+    if (args.size() > 1 && args[0] == "help")
+      args = {args[1], "--help"};
     else {
       std::cout << kUsage;
       return args.empty() ? cli::kUsage : cli::kFullMarks;

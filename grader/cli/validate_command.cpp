@@ -9,16 +9,15 @@
 #include <sstream>
 
 #include "grader/cli/args.h"
+#include "grader/cli/interrupt.h"
 #include "grader/grading/grade.h"
 #include "grader/repo/fixtures.h"
 #include "grader/repo/repo.h"
 #include "grader/report/atomic_write.h"
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
-#include "grader/cli/interrupt.h"
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
-
 
 namespace grader::cli {
 
@@ -80,7 +79,8 @@ std::string describe_mismatch(const Report& r, const Fixture& f) {
   for (const auto& [id, want] : f.check_status) {
     auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const auto& c) { return c.id == id; });
     std::string got = it == r.checks.end() ? "absent" : to_string(it->status);
-    if (got != want) msg += (msg.empty() ? "" : "; ") + std::string("check '") + id + "' " + got + ", declared " + want;
+    if (got != want)
+      msg += (msg.empty() ? "" : "; ") + std::string("check '") + id + "' " + got + ", declared " + want;
   }
   return msg;
 }
@@ -103,10 +103,14 @@ int validate_command(const std::vector<std::string>& argv) {
     std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
   }
-  if (args.positional.size() > 1) throw UsageError("grader validate: expected at most one REPO (see grader validate --help)");
+  if (args.positional.size() > 1)
+    throw UsageError("grader validate: expected at most one REPO (see grader validate --help)");
   std::string start = args.positional.empty() ? fs::current_path().string() : args.positional[0];
   auto repo = find_repo_root(start);
-  if (!repo) throw UsageError("grader validate: no exercise repository (a directory with rubrics/ and exercises/) at or above " + start);
+  if (!repo)
+    throw UsageError(
+        "grader validate: no exercise repository (a directory with rubrics/ and exercises/) at or above " +
+        start);
 
   std::set<std::string> only;
   if (auto e = args.value("--exercise")) {
@@ -114,7 +118,8 @@ int validate_command(const std::vector<std::string>& argv) {
     for (std::string id; std::getline(ss, id, ',');) only.insert(id);
   }
   if (args.value("--runner")) block_interrupts();
-  Runner runner = make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
+  Runner runner =
+      make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
   Executor* executor = runner.executor.get();
   GradeOptions base;
@@ -126,7 +131,8 @@ int validate_command(const std::vector<std::string>& argv) {
   std::vector<Report> junit;
   int worst = kFullMarks;
   auto exercises = list_exercises(*repo);
-  if (exercises.empty()) throw UsageError("grader validate: " + (*repo / "rubrics").string() + " holds no rubric");
+  if (exercises.empty())
+    throw UsageError("grader validate: " + (*repo / "rubrics").string() + " holds no rubric");
   for (const auto& ex : exercises) {
     if (!only.empty() && !only.count(ex.id)) continue;
     std::cout << ex.id << "\n";
@@ -139,7 +145,8 @@ int validate_command(const std::vector<std::string>& argv) {
     std::optional<Rubric> rubric;
     try {
       rubric = load_rubric(ex.rubric);
-      v.item("rubric", true, fs::relative(ex.rubric, *repo).string() + " loads (" + pts(rubric->max_score()) + " points)");
+      v.item("rubric", true,
+             fs::relative(ex.rubric, *repo).string() + " loads (" + pts(rubric->max_score()) + " points)");
     } catch (const RubricError& e) {
       v.item("rubric", false, e.what(), kUsage);
     }
@@ -151,9 +158,13 @@ int validate_command(const std::vector<std::string>& argv) {
         GradeOptions o = base;
         o.submission_name = "solution";
         Report r = grade_submission(*rubric, solution, *executor, o);
-        if (r.runner_failed()) v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
-        else if (r.passed) v.item("solution", true, "scores full marks (" + pts(r.score) + "/" + pts(r.max_score) + ")");
-        else v.item("solution", false, "scores " + pts(r.score) + "/" + pts(r.max_score) + ", not full marks; " + first_failure(r));
+        if (r.runner_failed())
+          v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
+        else if (r.passed)
+          v.item("solution", true, "scores full marks (" + pts(r.score) + "/" + pts(r.max_score) + ")");
+        else
+          v.item("solution", false,
+                 "scores " + pts(r.score) + "/" + pts(r.max_score) + ", not full marks; " + first_failure(r));
       }
       try {
         for (const auto& f : load_fixtures(ex.dir)) {
@@ -168,8 +179,9 @@ int validate_command(const std::vector<std::string>& argv) {
           }
           std::string mismatch = describe_mismatch(r, f);
           if (mismatch.empty())
-            v.item(id, true, "scores " + pts(r.score) + "/" + pts(r.max_score) + " as declared" +
-                                 (f.description.empty() ? "" : " (" + f.description + ")"));
+            v.item(id, true,
+                   "scores " + pts(r.score) + "/" + pts(r.max_score) + " as declared" +
+                       (f.description.empty() ? "" : " (" + f.description + ")"));
           else
             v.item(id, false, mismatch);
         }

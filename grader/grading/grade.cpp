@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kAllowedEnv = {
-    "PATH",     "LANG",          "LANGUAGE",   "LC_ALL",   "LC_CTYPE", "LC_NUMERIC", "TZ",
-    "MODULEPATH", "MODULESHOME", "LMOD_CMD",   "LMOD_DIR", "LMOD_PKG", "BASH_ENV",   "SLURM_CONF",
+    "PATH",       "LANG",        "LANGUAGE", "LC_ALL",   "LC_CTYPE", "LC_NUMERIC", "TZ",
+    "MODULEPATH", "MODULESHOME", "LMOD_CMD", "LMOD_DIR", "LMOD_PKG", "BASH_ENV",   "SLURM_CONF",
 };
 
 // Files a run must read back: what the rubric collects plus what its file checks look at.
@@ -24,14 +24,15 @@ std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& r
   std::set<std::string> paths(run.collect.begin(), run.collect.end());
   for (const auto& check : rubric.checks) {
     if (check.run != run.id) continue;
-    if (auto* o = std::get_if<OutputCheck>(&check.kind); o && o->stream == Stream::File) paths.insert(o->path);
+    if (auto* o = std::get_if<OutputCheck>(&check.kind); o && o->stream == Stream::File)
+      paths.insert(o->path);
     if (auto* e = std::get_if<FileExistsCheck>(&check.kind)) paths.insert(e->path);
   }
   return {paths.begin(), paths.end()};
 }
 
-RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspace& ws, const fs::path& workdir,
-                        const GradeOptions& options, std::string& problem) {
+RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspace& ws,
+                        const fs::path& workdir, const GradeOptions& options, std::string& problem) {
   RunRequest req;
   req.id = run.id;
   req.argv = run.command;
@@ -121,7 +122,8 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   report.submission = options.submission_name.empty()
                           ? fs::absolute(submission).lexically_normal().filename().string()
                           : options.submission_name;
-  if (report.submission.empty()) report.submission = fs::absolute(submission).parent_path().filename().string();
+  if (report.submission.empty())
+    report.submission = fs::absolute(submission).parent_path().filename().string();
   report.runner = {executor.transport(), executor.name(), executor.isolation()};
 
   auto finish = [&](const Score& score) {
@@ -138,9 +140,10 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
         report.runner.isolation.end()) {
       std::string in_force;
       for (const auto& c : report.runner.isolation) in_force += (in_force.empty() ? "" : ", ") + c;
-      report.runner_error = "the rubric requires isolation '" + control + "', which the " + executor.name() +
-                            " executor cannot apply here (in force: " + (in_force.empty() ? "nothing" : in_force) +
-                            "); grading refused rather than run weaker";
+      report.runner_error =
+          "the rubric requires isolation '" + control + "', which the " + executor.name() +
+          " executor cannot apply here (in force: " + (in_force.empty() ? "nothing" : in_force) +
+          "); grading refused rather than run weaker";
       return finish(score_unrunnable(rubric, report.runner_error));
     }
   }
@@ -178,7 +181,8 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
     result.id = run.id;
     if (!ex) {
       result.status = RunStatus::RunnerError;
-      result.message = "run '" + run.id + "' is a Slurm job and no cluster was given to submit it to; use --runner " +
+      result.message = "run '" + run.id +
+                       "' is a Slurm job and no cluster was given to submit it to; use --runner " +
                        "(e.g. --runner local for the test cluster, or a cluster profile)";
     } else {
       try {
@@ -200,7 +204,8 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
       }
       result.id = run.id;
     }
-    report.runs.push_back({result, run.jobscript ? std::vector<std::string>{"sbatch", *run.jobscript} : run.command,
+    report.runs.push_back({result,
+                           run.jobscript ? std::vector<std::string>{"sbatch", *run.jobscript} : run.command,
                            run.hidden});
     results.emplace(run.id, std::move(result));
   }

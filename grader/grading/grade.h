@@ -28,7 +28,7 @@ struct GradeOptions {
 // Slurm variables that cluster exercises need), plus HOME set to the workspace later.
 std::map<std::string, std::string> base_environment(char** environ_vars);
 
-Report grade_submission(const Rubric& rubric, const std::filesystem::path& submission,
-                        Executor& executor, const GradeOptions& options);
+Report grade_submission(const Rubric& rubric, const std::filesystem::path& submission, Executor& executor,
+                        const GradeOptions& options);
 
 }  // namespace grader

@@ -6,7 +6,9 @@
 
 namespace grader {
 
-bool Score::full_marks() const { return std::fabs(score - max_score) < 1e-9; }
+bool Score::full_marks() const {
+  return std::fabs(score - max_score) < 1e-9;
+}
 
 namespace {
 

@@ -1,8 +1,9 @@
 // Reading fixtures' expected.toml; see fixtures.h.
 #include "grader/repo/fixtures.h"
 
-#include <algorithm>
 #include <toml++/toml.h>
+
+#include <algorithm>
 
 #include "grader/rubric/loader.h"
 
@@ -44,7 +45,8 @@ Fixture load_one(const fs::path& dir) {
         static const std::vector<std::string> kStatuses = {"passed", "failed", "skipped", "error"};
         if (!s || std::find(kStatuses.begin(), kStatuses.end(), *s) == kStatuses.end())
           throw RubricError(pos_of(file, status.source()),
-                            "check status for '" + std::string(id.str()) + "' must be one of passed, failed, skipped, error");
+                            "check status for '" + std::string(id.str()) +
+                                "' must be one of passed, failed, skipped, error");
         f.check_status[std::string(id.str())] = *s;
       }
     } else {
@@ -53,7 +55,8 @@ Fixture load_one(const fs::path& dir) {
                             " takes description (string), score (number) and [checks] (id = status)");
     }
   }
-  if (!has_score) throw RubricError({file.string(), 1, 1}, "missing 'score = N', the score this fixture must get");
+  if (!has_score)
+    throw RubricError({file.string(), 1, 1}, "missing 'score = N', the score this fixture must get");
   return f;
 }
 

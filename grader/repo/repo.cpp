@@ -56,11 +56,12 @@ Exercise resolve_exercise(const std::string& name, const std::optional<fs::path>
     if (root && fs::is_regular_file(*root / "rubrics" / (id + ".toml"), ec))
       return {id, *root / "rubrics" / (id + ".toml"), dir};
     if (fs::is_regular_file(dir / "rubric.toml", ec)) return {id, dir / "rubric.toml", dir};
-    throw UsageError("'" + name + "' is a directory but no rubric for it was found (looked for rubrics/" + id +
-                     ".toml in the repository and " + name + "/rubric.toml)");
+    throw UsageError("'" + name + "' is a directory but no rubric for it was found (looked for rubrics/" +
+                     id + ".toml in the repository and " + name + "/rubric.toml)");
   }
   if (!repo)
-    throw UsageError("'" + name + "' is not a file or directory, and no exercise repository was found above " +
+    throw UsageError("'" + name +
+                     "' is not a file or directory, and no exercise repository was found above " +
                      fs::current_path().string() + " to look it up as an id; give --repo DIR");
   fs::path rubric = *repo / "rubrics" / (name + ".toml");
   if (fs::is_regular_file(rubric, ec)) return {name, rubric, *repo / "exercises" / name};
@@ -68,7 +69,8 @@ Exercise resolve_exercise(const std::string& name, const std::optional<fs::path>
   for (const auto& e : list_exercises(*repo)) ids.push_back(e.id);
   std::string msg = "no exercise '" + name + "' in " + repo->string();
   auto guess = closest_match(name, ids);
-  if (!guess.empty()) msg += "; did you mean '" + guess + "'?";
+  if (!guess.empty())
+    msg += "; did you mean '" + guess + "'?";
   else if (!ids.empty()) {
     msg += "; known exercises:";
     for (const auto& id : ids) msg += " " + id;

@@ -11,9 +11,13 @@ namespace {
 constexpr std::size_t kReportOutputBytes = 16 * 1024;
 
 // Rounded so that reports diff cleanly and do not show float noise like 2.9999999999.
-double round_to(double v, double unit) { return std::round(v / unit) * unit; }
+double round_to(double v, double unit) {
+  return std::round(v / unit) * unit;
+}
 
-nlohmann::json or_null(const std::optional<int>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json or_null(const std::optional<int>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 nlohmann::json or_null(const std::optional<std::string>& v) {
   return v ? nlohmann::json(sanitize_utf8(*v)) : nlohmann::json(nullptr);
 }
@@ -92,7 +96,8 @@ nlohmann::json report_to_json(const Report& report, Audience audience) {
   for (const auto& r : report.runs) runs.push_back(run_to_json(r, audience));
 
   nlohmann::json error = nullptr;
-  if (!report.runner_error.empty()) error = {{"kind", "runner"}, {"message", sanitize_utf8(report.runner_error)}};
+  if (!report.runner_error.empty())
+    error = {{"kind", "runner"}, {"message", sanitize_utf8(report.runner_error)}};
   else if (!report.submission_error.empty())
     error = {{"kind", "submission"}, {"message", sanitize_utf8(report.submission_error)}};
 
@@ -117,7 +122,8 @@ nlohmann::json report_to_json(const Report& report, Audience audience) {
 std::string render_json(const Report& report, Audience audience) {
   // Every string was sanitized above; `replace` is the second line of defence, never `strict`,
   // which would throw on a byte we missed and lose the report.
-  return report_to_json(report, audience).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return report_to_json(report, audience).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
 }
 
 }  // namespace grader

@@ -21,8 +21,10 @@ std::string xml_escape(std::string_view raw) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
       default:
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "\xEF\xBF\xBD";
-        else out += static_cast<char>(c);
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+          out += "\xEF\xBF\xBD";
+        else
+          out += static_cast<char>(c);
     }
   }
   return out;
@@ -62,8 +64,8 @@ std::string render_junit(const std::vector<Report>& reports, const std::string& 
       ++t;
       ++e;
       std::string msg = xml_escape(r.runner_error.empty() ? r.submission_error : r.runner_error);
-      cases += "    <testcase classname=\"" + classname + "\" name=\"setup\">\n      <error message=\"" + msg +
-               "\">" + msg + "</error>\n    </testcase>\n";
+      cases += "    <testcase classname=\"" + classname + "\" name=\"setup\">\n      <error message=\"" +
+               msg + "\">" + msg + "</error>\n    </testcase>\n";
     }
     suites += "  <testsuite name=\"" + classname + "\" tests=\"" + std::to_string(t) + "\" failures=\"" +
               std::to_string(f) + "\" errors=\"" + std::to_string(e) + "\" skipped=\"" + std::to_string(s) +
@@ -73,9 +75,10 @@ std::string render_junit(const std::vector<Report>& reports, const std::string& 
     errors += e;
     skipped += s;
   }
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" + xml_escape(name) + "\" tests=\"" +
-         std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-         std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\">\n" + suites + "</testsuites>\n";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" + xml_escape(name) +
+         "\" tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
+         "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\">\n" +
+         suites + "</testsuites>\n";
 }
 
 }  // namespace grader

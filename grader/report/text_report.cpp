@@ -23,8 +23,10 @@ struct Palette {
 
 std::string points(double v) {
   char buf[32];
-  if (std::fabs(v - std::round(v)) < 1e-9) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.2g", v);
+  if (std::fabs(v - std::round(v)) < 1e-9)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.2g", v);
   return buf;
 }
 
@@ -48,11 +50,13 @@ std::string tail(std::string_view s, std::size_t max_lines) {
 std::string render_text(const Report& report, Audience audience, bool color) {
   Palette p{color};
   std::string out;
-  out += p.bold(report.exercise) + (report.title.empty() || report.title == report.exercise ? "" : ": " + report.title) +
+  out += p.bold(report.exercise) +
+         (report.title.empty() || report.title == report.exercise ? "" : ": " + report.title) +
          p.dim("  (" + terminal_safe(report.submission) + ")") + "\n";
   if (!report.submission_error.empty())
     out += p.red("submission refused: " + terminal_safe(report.submission_error)) + "\n";
-  if (!report.runner_error.empty()) out += p.red("runner error: " + terminal_safe(report.runner_error)) + "\n";
+  if (!report.runner_error.empty())
+    out += p.red("runner error: " + terminal_safe(report.runner_error)) + "\n";
 
   std::size_t width = 0;
   for (const auto& c : report.checks) width = std::max(width, c.title.size());
@@ -73,7 +77,8 @@ std::string render_text(const Report& report, Audience audience, bool color) {
     auto lines = split_lines(safe_message);
     out += "  " + mark + " " + title + "  " + pts + " " + (lines.empty() ? "" : std::string(lines[0])) + "\n";
     for (std::size_t i = 1; i < lines.size(); ++i) out += "      " + std::string(lines[i]) + "\n";
-    if (c.hint && c.status != CheckStatus::Passed) out += "      " + p.dim("hint: " + terminal_safe(*c.hint)) + "\n";
+    if (c.hint && c.status != CheckStatus::Passed)
+      out += "      " + p.dim("hint: " + terminal_safe(*c.hint)) + "\n";
   }
 
   // A run that crashed explains many failures at once: show how it ended and its last words.
@@ -81,7 +86,8 @@ std::string render_text(const Report& report, Audience audience, bool color) {
     const RunResult& r = s.result;
     if (r.status == RunStatus::Ok) continue;
     bool show = !s.hidden || audience == Audience::Teacher;
-    out += "\n" + p.yellow("run '" + r.id + "'") + ": " + terminal_safe(r.message.empty() ? to_string(r.status) : r.message) + "\n";
+    out += "\n" + p.yellow("run '" + r.id + "'") + ": " +
+           terminal_safe(r.message.empty() ? to_string(r.status) : r.message) + "\n";
     if (show && !r.err.data.empty())
       out += "  stderr, last lines:\n" + indent_lines(terminal_safe(tail(r.err.data, 8)), "    | ");
   }

@@ -28,13 +28,15 @@ RubricError::RubricError(const SourcePos& pos, const std::string& message)
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"exercise", "title", "require_isolation", "require_runner", "run", "check"};
+const std::vector<std::string> kTopKeys = {"exercise",       "title", "require_isolation",
+                                           "require_runner", "run",   "check"};
 
 // The controls an executor can report in runner.isolation (docs/security.md), for
 // require_isolation.
 const std::vector<std::string> kIsolationControls = {
-    "user", "uid", "pid", "mount", "net", "ipc", "uts", "cgroup", "seccomp", "landlock", "landlock_net",
-    "landlock_scope", "rlimits", "no_new_privs", "setsid", "subreaper", "pgroup"};
+    "user",    "uid",          "pid",     "mount",     "net",          "ipc",
+    "uts",     "cgroup",       "seccomp", "landlock",  "landlock_net", "landlock_scope",
+    "rlimits", "no_new_privs", "setsid",  "subreaper", "pgroup"};
 const std::vector<std::string> kRunKeys = {"id",           "command", "timeout",    "memory",
                                            "output_limit", "stdin",   "stdin_file", "env",
                                            "collect",      "hidden",  "jobscript"};
@@ -43,10 +45,21 @@ const std::vector<std::string> kKindKeys = {"exit_code", "stdout",   "stderr",  
 const std::vector<std::string> kCheckKeys = {
     "id",        "run",    "title",  "points", "partial",   "hint",     "hidden",      "needs",
     "exit_code", "stdout", "stderr", "file",   "wall_time", "cpu_time", "peak_memory", "jobscript"};
-const std::vector<std::string> kJobscriptKeys = {
-    "file",    "profile",   "require", "max_time", "cores",          "max_memory",
-    "account", "partition", "cluster", "gpu",      "module_before_python", "python_modules",
-    "runs",    "srun_for_parallel",   "no_home_paths"};
+const std::vector<std::string> kJobscriptKeys = {"file",
+                                                 "profile",
+                                                 "require",
+                                                 "max_time",
+                                                 "cores",
+                                                 "max_memory",
+                                                 "account",
+                                                 "partition",
+                                                 "cluster",
+                                                 "gpu",
+                                                 "module_before_python",
+                                                 "python_modules",
+                                                 "runs",
+                                                 "srun_for_parallel",
+                                                 "no_home_paths"};
 const std::vector<std::string> kMatcherKeys = {"contains", "regex", "exact", "lines", "number"};
 const std::vector<std::string> kFileKeys = {"path",  "exists", "contains", "regex",
                                             "exact", "lines",  "number"};
@@ -95,15 +108,13 @@ bool contains(const std::vector<std::string>& items, std::string_view item) {
 bool valid_id(std::string_view s) {
   auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (s.empty() || !lower_or_digit(s.front())) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [&](char c) { return lower_or_digit(c) || c == '-' || c == '_'; });
+  return std::all_of(s.begin(), s.end(), [&](char c) { return lower_or_digit(c) || c == '-' || c == '_'; });
 }
 
 bool valid_env_name(std::string_view s) {
   auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
   if (s.empty() || !letter(s.front())) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+  return std::all_of(s.begin(), s.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
 }
 
 // "; did you mean 'x'?" when one candidate is a likely typo, else the list to pick from.
@@ -167,8 +178,8 @@ class Loader {
   }
   [[noreturn]] void wrong_type(const Scope& s, std::string_view key, const toml::node& node,
                                std::string_view expected) const {
-    fail(pos(node), "key '" + std::string(key) + "' " + s.where + " must be " +
-                        std::string(expected) + ", not " + type_name(node));
+    fail(pos(node), "key '" + std::string(key) + "' " + s.where + " must be " + std::string(expected) +
+                        ", not " + type_name(node));
   }
 
   void reject_unknown_keys(const Scope& s, const std::vector<std::string>& allowed,
@@ -182,8 +193,7 @@ class Loader {
   std::optional<std::uint64_t> get_size(const Scope& s, std::string_view key) const;
   std::optional<std::vector<std::pair<std::string, const toml::node*>>> get_strings(
       const Scope& s, std::string_view key, std::string_view expected) const;
-  const toml::table* get_table(const Scope& s, std::string_view key,
-                               std::string_view expected) const;
+  const toml::table* get_table(const Scope& s, std::string_view key, std::string_view expected) const;
   const toml::array& get_table_array(const Scope& s, std::string_view key) const;
 
   std::string checked_path(const Scope& s, std::string_view key, const std::string& path,
@@ -197,10 +207,10 @@ class Loader {
                                                     const std::string& check_id);
   BoundCheck load_bound(const Scope& s, std::string_view table_key, Metric metric);
   JobscriptCheck load_jobscript(const Scope& s, const toml::node& node);
-  void check_pattern(const std::string& pattern, bool is_regex, std::string_view key,
-                     const Scope& s, const std::string& check_id, const toml::node& node) const;
-  void compile_regex(const std::string& pattern, std::string_view key, const Scope& s,
-                     const toml::node& node, bool needs_group) const;
+  void check_pattern(const std::string& pattern, bool is_regex, std::string_view key, const Scope& s,
+                     const std::string& check_id, const toml::node& node) const;
+  void compile_regex(const std::string& pattern, std::string_view key, const Scope& s, const toml::node& node,
+                     bool needs_group) const;
 
   std::vector<CheckSpec> order_checks(std::vector<PendingCheck> pending) const;
 
@@ -242,8 +252,7 @@ std::optional<bool> Loader::get_bool(const Scope& s, std::string_view key) const
   return node->as_boolean()->get();
 }
 
-std::optional<double> Loader::get_number(const Scope& s, std::string_view key,
-                                         bool non_negative) const {
+std::optional<double> Loader::get_number(const Scope& s, std::string_view key, bool non_negative) const {
   const toml::node* node = s.table.get(key);
   if (!node) return std::nullopt;
   double value = 0;
@@ -298,16 +307,15 @@ std::optional<std::vector<std::pair<std::string, const toml::node*>>> Loader::ge
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::node& element = *array->get(i);
     if (!element.is_string()) {
-      fail(pos(element), "element " + std::to_string(i + 1) + " of '" + std::string(key) + "' " +
-                             s.where + " must be a string, not " + type_name(element));
+      fail(pos(element), "element " + std::to_string(i + 1) + " of '" + std::string(key) + "' " + s.where +
+                             " must be a string, not " + type_name(element));
     }
     out.emplace_back(element.as_string()->get(), &element);
   }
   return out;
 }
 
-const toml::table* Loader::get_table(const Scope& s, std::string_view key,
-                                     std::string_view expected) const {
+const toml::table* Loader::get_table(const Scope& s, std::string_view key, std::string_view expected) const {
   const toml::node* node = s.table.get(key);
   if (!node) return nullptr;
   if (!node->is_table()) wrong_type(s, key, *node, expected);
@@ -325,8 +333,8 @@ const toml::array& Loader::get_table_array(const Scope& s, std::string_view key)
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::node& element = *array->get(i);
     if (!element.is_table()) {
-      fail(pos(element), "element " + std::to_string(i + 1) + " of '" + std::string(key) + "' " +
-                             s.where + " must be a table, not " + type_name(element));
+      fail(pos(element), "element " + std::to_string(i + 1) + " of '" + std::string(key) + "' " + s.where +
+                             " must be a table, not " + type_name(element));
     }
   }
   return *array;
@@ -370,8 +378,7 @@ RunSpec Loader::load_run(const toml::table& table, std::size_t index) {
                             "letter or digit");
   }
   if (auto it = run_lines_.find(*id); it != run_lines_.end()) {
-    fail(pos(*id_node),
-         "run id '" + *id + "' is already used at line " + std::to_string(it->second));
+    fail(pos(*id_node), "run id '" + *id + "' is already used at line " + std::to_string(it->second));
   }
   run.id = *id;
   run_lines_[*id] = run.pos.line;
@@ -380,14 +387,16 @@ RunSpec Loader::load_run(const toml::table& table, std::size_t index) {
     run.jobscript = checked_path(s, "jobscript", *jobscript, *table.get("jobscript"));
     if (table.get("command")) {
       fail(pos(*table.get("command")),
-           label + " has both 'jobscript' and 'command'; a jobscript run is submitted with sbatch, "
-                   "so give one of them");
+           label +
+               " has both 'jobscript' and 'command'; a jobscript run is submitted with sbatch, "
+               "so give one of them");
     }
   } else {
     auto command = get_strings(s, "command", "an array of strings like [\"python3\", \"main.py\"]");
     if (!command) {
-      fail(run.pos, label + " has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
-                            "(or jobscript = \"job.sh\" for a Slurm job)");
+      fail(run.pos, label +
+                        " has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
+                        "(or jobscript = \"job.sh\" for a Slurm job)");
     }
     if (command->empty()) {
       fail(pos(*table.get("command")),
@@ -400,19 +409,16 @@ RunSpec Loader::load_run(const toml::table& table, std::size_t index) {
   }
 
   if (auto timeout = get_duration(s, "timeout")) {
-    if (*timeout <= 0)
-      fail(pos(*table.get("timeout")), "key 'timeout' " + s.where + " must be more than 0");
+    if (*timeout <= 0) fail(pos(*table.get("timeout")), "key 'timeout' " + s.where + " must be more than 0");
     run.timeout_s = *timeout;
   }
   if (auto memory = get_size(s, "memory")) {
-    if (*memory == 0)
-      fail(pos(*table.get("memory")), "key 'memory' " + s.where + " must be more than 0");
+    if (*memory == 0) fail(pos(*table.get("memory")), "key 'memory' " + s.where + " must be more than 0");
     run.memory_bytes = *memory;
   }
   if (auto limit = get_size(s, "output_limit")) {
     if (*limit == 0) {
-      fail(pos(*table.get("output_limit")),
-           "key 'output_limit' " + s.where + " must be more than 0");
+      fail(pos(*table.get("output_limit")), "key 'output_limit' " + s.where + " must be more than 0");
     }
     run.output_limit = *limit;
   }
@@ -429,8 +435,7 @@ RunSpec Loader::load_run(const toml::table& table, std::size_t index) {
     fail(later, label + " has both 'stdin' and 'stdin_file'; give one");
   }
 
-  if (const toml::table* env =
-          get_table(s, "env", "a table of strings like { OMP_NUM_THREADS = \"4\" }")) {
+  if (const toml::table* env = get_table(s, "env", "a table of strings like { OMP_NUM_THREADS = \"4\" }")) {
     for (const Entry& e : in_file_order(*env)) {
       std::string name(e.key->str());
       if (!valid_env_name(name)) {
@@ -447,8 +452,7 @@ RunSpec Loader::load_run(const toml::table& table, std::size_t index) {
   }
 
   if (auto collect = get_strings(s, "collect", "an array of paths like [\"out.txt\"]")) {
-    for (auto& [path, node] : *collect)
-      run.collect.push_back(checked_path(s, "collect", path, *node));
+    for (auto& [path, node] : *collect) run.collect.push_back(checked_path(s, "collect", path, *node));
   }
   run.hidden = get_bool(s, "hidden").value_or(false);
   return run;
@@ -459,9 +463,8 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
   CheckSpec& check = pending.spec;
   check.pos = pos(table);
   const toml::node* id_node = table.get("id");
-  std::string label = id_node && id_node->is_string()
-                          ? "check '" + id_node->as_string()->get() + "'"
-                          : "check #" + std::to_string(index + 1);
+  std::string label = id_node && id_node->is_string() ? "check '" + id_node->as_string()->get() + "'"
+                                                      : "check #" + std::to_string(index + 1);
   Scope s{table, "in " + label};
   // A matcher written straight into the check most likely belongs under stdout.
   reject_unknown_keys(s, kCheckKeys, [](std::string_view key) -> std::string {
@@ -483,8 +486,9 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
   if (table.get("jobscript")) {
     // Static: the check reads the jobscript as handed in, whatever the runs do.
     if (const toml::node* run = table.get("run")) {
-      fail(pos(*run), label + " is a jobscript check: it reads the file from the submission as handed "
-                              "in, before any run, so it takes no 'run'");
+      fail(pos(*run), label +
+                          " is a jobscript check: it reads the file from the submission as handed "
+                          "in, before any run, so it takes no 'run'");
     }
   } else if (auto run = get_string(s, "run")) {
     if (!contains(run_ids_, *run)) {
@@ -519,9 +523,9 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
     fail(check.pos, label + " has no kind; give one of " + join(kKindKeys));
   }
   if (kinds.size() > 1) {
-    fail(pos(kinds[1].key->source()),
-         label + " has two kinds, '" + std::string(kinds[0].key->str()) + "' and '" +
-             std::string(kinds[1].key->str()) + "'; give one per check");
+    fail(pos(kinds[1].key->source()), label + " has two kinds, '" + std::string(kinds[0].key->str()) +
+                                          "' and '" + std::string(kinds[1].key->str()) +
+                                          "'; give one per check");
   }
   check.kind = load_kind(s, kinds[0].key->str(), *kinds[0].node, check.id);
 
@@ -538,7 +542,8 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
     }
     if (kind != "lines" && kind != "jobscript") {
       fail(pos(*table.get("partial")),
-           "key 'partial' " + s.where + " needs a 'lines' matcher or a jobscript check; this check uses '" + kind + "'");
+           "key 'partial' " + s.where + " needs a 'lines' matcher or a jobscript check; this check uses '" +
+               kind + "'");
     }
   }
   return pending;
@@ -550,8 +555,8 @@ CheckKind Loader::load_kind(const Scope& s, std::string_view kind, const toml::n
     const auto* code = node.as_integer();
     if (!code) wrong_type(s, kind, node, "an integer like 0");
     if (code->get() < 0 || code->get() > 255) {
-      fail(pos(node), "key 'exit_code' " + s.where + " must be between 0 and 255, not " +
-                          std::to_string(code->get()));
+      fail(pos(node),
+           "key 'exit_code' " + s.where + " must be between 0 and 255, not " + std::to_string(code->get()));
     }
     return ExitCodeCheck{static_cast<int>(code->get())};
   }
@@ -564,8 +569,7 @@ CheckKind Loader::load_kind(const Scope& s, std::string_view kind, const toml::n
     return output;
   }
   if (kind == "file") {
-    const toml::table& table =
-        *get_table(s, kind, "a table like { path = \"out.txt\", exists = true }");
+    const toml::table& table = *get_table(s, kind, "a table like { path = \"out.txt\", exists = true }");
     Scope f{table, s.where};
     reject_unknown_keys(f, kFileKeys);
     std::optional<std::string> path = get_string(f, "path");
@@ -582,14 +586,13 @@ CheckKind Loader::load_kind(const Scope& s, std::string_view kind, const toml::n
     }
     if (exists) {
       if (!matchers.empty()) {
-        fail(key_pos(f, matchers.front()), "key 'file' " + s.where + " has both 'exists' and '" +
-                                               matchers.front() + "'; give one");
+        fail(key_pos(f, matchers.front()),
+             "key 'file' " + s.where + " has both 'exists' and '" + matchers.front() + "'; give one");
       }
       return FileExistsCheck{checked};
     }
     if (matchers.empty()) {
-      fail(pos(table),
-           "key 'file' " + s.where + " needs exists = true or one of " + join(kMatcherKeys));
+      fail(pos(table), "key 'file' " + s.where + " needs exists = true or one of " + join(kMatcherKeys));
     }
     OutputCheck output;
     output.stream = Stream::File;
@@ -604,8 +607,7 @@ CheckKind Loader::load_kind(const Scope& s, std::string_view kind, const toml::n
 }
 
 // The one matcher in a stdout, stderr or file table.
-std::variant<TextMatch, NumberMatch> Loader::load_matcher(const Scope& s,
-                                                          std::string_view table_key,
+std::variant<TextMatch, NumberMatch> Loader::load_matcher(const Scope& s, std::string_view table_key,
                                                           const std::string& check_id) {
   const toml::table& table = *s.table.get(table_key)->as_table();
   Scope m{table, s.where};
@@ -618,9 +620,8 @@ std::variant<TextMatch, NumberMatch> Loader::load_matcher(const Scope& s,
   }
   if (matchers.empty()) fail(pos(table), name + " needs one of " + join(kMatcherKeys));
   if (matchers.size() > 1) {
-    fail(pos(matchers[1].key->source()), name + " has both '" +
-                                             std::string(matchers[0].key->str()) + "' and '" +
-                                             std::string(matchers[1].key->str()) + "'; give one");
+    fail(pos(matchers[1].key->source()), name + " has both '" + std::string(matchers[0].key->str()) +
+                                             "' and '" + std::string(matchers[1].key->str()) + "'; give one");
   }
   std::string_view key = matchers[0].key->str();
   const toml::node& node = *matchers[0].node;
@@ -655,9 +656,8 @@ std::variant<TextMatch, NumberMatch> Loader::load_matcher(const Scope& s,
 }
 
 // Placeholders must name a run; a regex must compile once they are filled in.
-void Loader::check_pattern(const std::string& pattern, bool is_regex, std::string_view key,
-                           const Scope& s, const std::string& check_id,
-                           const toml::node& node) const {
+void Loader::check_pattern(const std::string& pattern, bool is_regex, std::string_view key, const Scope& s,
+                           const std::string& check_id, const toml::node& node) const {
   std::string filled;
   std::size_t at = 0;
   while (true) {
@@ -668,12 +668,10 @@ void Loader::check_pattern(const std::string& pattern, bool is_regex, std::strin
       fail(pos(node), "unclosed placeholder '{{stdout:' in '" + std::string(key) + "' " + s.where +
                           "; write {{stdout:RUN}}");
     }
-    std::string run =
-        pattern.substr(open + kPlaceholderOpen.size(), close - open - kPlaceholderOpen.size());
+    std::string run = pattern.substr(open + kPlaceholderOpen.size(), close - open - kPlaceholderOpen.size());
     if (!contains(run_ids_, run)) {
-      fail(pos(node), "check '" + check_id + "' uses '{{stdout:" + run +
-                          "}}', but there is no run '" + run + "'" +
-                          suggestion(run, run_ids_, "the runs are: "));
+      fail(pos(node), "check '" + check_id + "' uses '{{stdout:" + run + "}}', but there is no run '" + run +
+                          "'" + suggestion(run, run_ids_, "the runs are: "));
     }
     filled += pattern.substr(at, open - at) + "x";
     at = close + kPlaceholderClose.size();
@@ -700,8 +698,8 @@ void Loader::compile_regex(const std::string& pattern, std::string_view key, con
 BoundCheck Loader::load_bound(const Scope& s, std::string_view table_key, Metric metric) {
   bool memory = metric == Metric::PeakMemory;
   std::string key(table_key);
-  const toml::table& table = *get_table(
-      s, table_key, memory ? "a table like { max = \"512M\" }" : "a table like { max = \"2s\" }");
+  const toml::table& table =
+      *get_table(s, table_key, memory ? "a table like { max = \"512M\" }" : "a table like { max = \"2s\" }");
   Scope b{table, s.where};
   reject_unknown_keys(b, kBoundKeys);
   BoundCheck bound;
@@ -720,8 +718,8 @@ BoundCheck Loader::load_bound(const Scope& s, std::string_view table_key, Metric
     auto show = [&](double v) {
       return memory ? format_size(static_cast<std::uint64_t>(v)) : format_duration(v);
     };
-    fail(pos(*table.get("min")), "key 'min' " + s.where + " (" + show(*bound.min) +
-                                     ") is more than 'max' (" + show(*bound.max) + ")");
+    fail(pos(*table.get("min")), "key 'min' " + s.where + " (" + show(*bound.min) + ") is more than 'max' (" +
+                                     show(*bound.max) + ")");
   }
   return bound;
 }
@@ -730,7 +728,8 @@ BoundCheck Loader::load_bound(const Scope& s, std::string_view table_key, Metric
 // requirement; `true` takes the value from the profile.
 JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
   const toml::table* table = node.as_table();
-  if (!table) wrong_type(s, "jobscript", node, "a table like { file = \"job.sh\", require = [\"account\", \"time\"] }");
+  if (!table)
+    wrong_type(s, "jobscript", node, "a table like { file = \"job.sh\", require = [\"account\", \"time\"] }");
   Scope j{*table, s.where};
   reject_unknown_keys(j, kJobscriptKeys);
   JobscriptCheck c;
@@ -771,7 +770,8 @@ JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
     return false;
   };
 
-  if (auto require = get_strings(j, "require", "an array of sbatch option names like [\"account\", \"time\"]")) {
+  if (auto require =
+          get_strings(j, "require", "an array of sbatch option names like [\"account\", \"time\"]")) {
     std::vector<std::string> names = jobscript::option_names();
     for (auto& [name, n] : *require) {
       if (jobscript::known_option(name)) {
@@ -787,7 +787,8 @@ JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
         extra = "; write '" + text + "', without the dashes";
       } else {
         extra = suggestion(text, names, "");
-        if (extra.rfind("; did you", 0) != 0) extra = "; give sbatch's long option names, like 'account' or 'time'";
+        if (extra.rfind("; did you", 0) != 0)
+          extra = "; give sbatch's long option names, like 'account' or 'time'";
       }
       fail(pos(*n), "'" + name + "' in 'require' " + s.where + " is not an sbatch option" + extra);
     }
@@ -831,7 +832,8 @@ JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
   if (is_true("python_modules")) {
     from_profile("python_modules", profile && !profile->python.modules.empty(), "Python modules");
     c.python_modules = profile->python.modules;
-  } else if (auto mods = get_strings(j, "python_modules", "an array of module name patterns like ['^python/3\\.']")) {
+  } else if (auto mods =
+                 get_strings(j, "python_modules", "an array of module name patterns like ['^python/3\\.']")) {
     for (auto& [m, n] : *mods) {
       compile_regex(m, "python_modules", j, *n, false);
       c.python_modules.push_back(m);
@@ -839,8 +841,9 @@ JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
   }
   if (auto r = get_line(j, "runs")) {
     if (r->empty() || r->find('/') != std::string::npos) {
-      fail(pos(*table->get("runs")), "key 'runs' " + s.where + " names the script a python command runs, "
-                                     "without a directory, like \"mmmult.py\"");
+      fail(pos(*table->get("runs")), "key 'runs' " + s.where +
+                                         " names the script a python command runs, "
+                                         "without a directory, like \"mmmult.py\"");
     }
     c.runs = *r;
   }
@@ -916,8 +919,7 @@ std::vector<CheckSpec> Loader::order_checks(std::vector<PendingCheck> pending) c
   while (ordered.size() < pending.size()) {
     for (std::size_t i = 0; i < pending.size(); ++i) {
       if (placed[i]) continue;
-      bool ready =
-          std::all_of(edges[i].begin(), edges[i].end(), [&](std::size_t j) { return placed[j]; });
+      bool ready = std::all_of(edges[i].begin(), edges[i].end(), [&](std::size_t j) { return placed[j]; });
       if (!ready) continue;
       placed[i] = true;
       ordered.push_back(std::move(pending[i].spec));
@@ -944,7 +946,8 @@ Rubric Loader::load(const toml::table& root) {
   rubric.title = get_line(top, "title").value_or(rubric.exercise);
   if (auto controls = get_strings(top, "require_isolation", "an array of controls like [\"net\", \"pid\"]")) {
     for (auto& [control, node] : *controls) {
-      if (std::find(kIsolationControls.begin(), kIsolationControls.end(), control) == kIsolationControls.end()) {
+      if (std::find(kIsolationControls.begin(), kIsolationControls.end(), control) ==
+          kIsolationControls.end()) {
         std::string guess = closest_match(control, kIsolationControls);
         fail(pos(*node), "unknown isolation control '" + control + "' in 'require_isolation'" +
                              (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
@@ -967,8 +970,8 @@ Rubric Loader::load(const toml::table& root) {
   for (std::size_t i = 0; i < checks.size(); ++i) {
     PendingCheck check = load_check(*checks.get(i)->as_table(), i);
     if (auto it = check_lines.find(check.spec.id); it != check_lines.end()) {
-      fail(check.id_pos, "check id '" + check.spec.id + "' is already used at line " +
-                             std::to_string(it->second));
+      fail(check.id_pos,
+           "check id '" + check.spec.id + "' is already used at line " + std::to_string(it->second));
     }
     check_lines[check.spec.id] = check.spec.pos.line;
     pending.push_back(std::move(check));
@@ -985,9 +988,8 @@ Rubric parse_rubric(std::string_view toml_text, const std::string& source_name) 
     root = toml::parse(toml_text, std::string_view(source_name));
   } catch (const toml::parse_error& e) {
     const toml::source_position& at = e.source().begin;
-    throw RubricError(
-        SourcePos{source_name, static_cast<int>(at.line), static_cast<int>(at.column)},
-        std::string(e.description()));
+    throw RubricError(SourcePos{source_name, static_cast<int>(at.line), static_cast<int>(at.column)},
+                      std::string(e.description()));
   }
   return Loader(source_name).load(root);
 }

@@ -91,28 +91,28 @@ struct BoundCheck {
 // (account pattern, time limit, -M cluster, GPU syntax, Python modules) and adds the cluster's
 // mandatory rules (Snowy's -M snowy, Dardel's -p, Alvis' GPU request, known -C features).
 struct JobscriptCheck {
-  std::string file;                       // workspace-relative
-  std::optional<ClusterProfile> profile;  // `profile = "rackham"`, loaded by the rubric loader
-  std::vector<std::string> require;       // sbatch long option names that must be given
-  std::optional<std::int64_t> max_time_s;  // the job's -t must be at most this
-  std::optional<std::int64_t> cores;       // tasks x cpus-per-task must be exactly this
+  std::string file;                         // workspace-relative
+  std::optional<ClusterProfile> profile;    // `profile = "rackham"`, loaded by the rubric loader
+  std::vector<std::string> require;         // sbatch long option names that must be given
+  std::optional<std::int64_t> max_time_s;   // the job's -t must be at most this
+  std::optional<std::int64_t> cores;        // tasks x cpus-per-task must be exactly this
   std::optional<std::uint64_t> max_memory;  // --mem (or --mem-per-cpu x cores) at most this
-  std::optional<std::string> account;     // RE2, full match against -A
-  std::optional<std::string> partition;   // RE2, full match against -p
-  std::optional<std::string> cluster;     // -M must name this cluster
-  std::optional<bool> gpu;                // must (true) or must not (false) request a GPU
-  bool module_before_python = false;      // a module is loaded before the first python
+  std::optional<std::string> account;       // RE2, full match against -A
+  std::optional<std::string> partition;     // RE2, full match against -p
+  std::optional<std::string> cluster;       // -M must name this cluster
+  std::optional<bool> gpu;                  // must (true) or must not (false) request a GPU
+  bool module_before_python = false;        // a module is loaded before the first python
   std::vector<std::string> python_modules;  // RE2, full match: one is loaded at the first python
-  std::optional<std::string> runs;        // a python command runs this script (basename)
-  bool srun_for_parallel = false;         // with more than one task, python runs under srun/mpirun
-  bool no_home_paths = false;             // no absolute paths into a home directory
+  std::optional<std::string> runs;          // a python command runs this script (basename)
+  bool srun_for_parallel = false;           // with more than one task, python runs under srun/mpirun
+  bool no_home_paths = false;               // no absolute paths into a home directory
 };
 
 using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck>;
 
 struct CheckSpec {
   std::string id;
-  std::string run;  // the RunSpec id it grades; empty for static checks (jobscript)
+  std::string run;    // the RunSpec id it grades; empty for static checks (jobscript)
   std::string title;  // one line a learner reads; defaults to the id
   double points = 1;
   bool partial = false;  // `lines` and `jobscript` checks: credit in proportion to what matches

@@ -17,14 +17,14 @@ namespace grader {
 struct RunRequest {
   std::string id;
   std::vector<std::string> argv;
-  std::optional<std::string> jobscript;        // workspace-relative; set for Slurm runs (argv empty)
-  std::filesystem::path workdir;               // the staged workspace; the run's cwd
-  std::map<std::string, std::string> env;      // the complete environment, already scrubbed
-  std::optional<std::string> stdin_data;       // nullopt: stdin is /dev/null
+  std::optional<std::string> jobscript;    // workspace-relative; set for Slurm runs (argv empty)
+  std::filesystem::path workdir;           // the staged workspace; the run's cwd
+  std::map<std::string, std::string> env;  // the complete environment, already scrubbed
+  std::optional<std::string> stdin_data;   // nullopt: stdin is /dev/null
   double timeout_s = 10;
   std::optional<std::uint64_t> memory_bytes;
-  std::uint64_t output_limit = 1024 * 1024;    // per stream
-  std::vector<std::string> collect;            // workspace-relative files to read back
+  std::uint64_t output_limit = 1024 * 1024;  // per stream
+  std::vector<std::string> collect;          // workspace-relative files to read back
 };
 
 // The RunResult of a run that could not start at all (empty command, missing workdir, a failed
@@ -45,7 +45,9 @@ class Executor {
   // Before the first run of a grading: make the staged workspace available where runs happen
   // and return the workdir they use there (a remote copy, a sandbox's view). The default runs
   // in place. Throws TransportError when that fails.
-  virtual std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) { return local_dir; }
+  virtual std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) {
+    return local_dir;
+  }
   // After the last run: remove what prepare_workspace made. Never throws.
   virtual void release_workspace(const std::filesystem::path& /*workdir*/) {}
 };

@@ -23,7 +23,7 @@ enum class RunStatus {
 std::string to_string(RunStatus s);
 
 struct CapturedStream {
-  std::string data;              // at most the cap, raw bytes (not necessarily UTF-8)
+  std::string data;               // at most the cap, raw bytes (not necessarily UTF-8)
   std::uint64_t total_bytes = 0;  // bytes the program wrote, counted up to where we stopped it
   bool truncated = false;
 };
@@ -58,13 +58,13 @@ struct RunResult {
   std::optional<int> exit_code;  // set when it exited
   std::optional<int> signal;     // set when a signal ended it
   double wall_s = 0;
-  double cpu_s = 0;              // user + system, children that were waited for included
+  double cpu_s = 0;  // user + system, children that were waited for included
   std::uint64_t max_rss_kb = 0;
   CapturedStream out;
   CapturedStream err;
   std::map<std::string, CollectedFile> files;  // by workspace-relative path
-  std::string message;  // why: the runner error, the limit that was hit; empty when Ok
-  std::optional<SlurmAccounting> slurm;  // set for Slurm jobs
+  std::string message;                         // why: the runner error, the limit that was hit; empty when Ok
+  std::optional<SlurmAccounting> slurm;        // set for Slurm jobs
 
   bool completed() const { return status != RunStatus::RunnerError; }
 };

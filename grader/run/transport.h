@@ -44,7 +44,8 @@ class Transport {
   // pointed at /etc/shadow or the grader's ~/.ssh, a directory, nothing) reads as absent. At most
   // `limit` bytes kept; size is the file's, truncated set when it is larger. Call it once nothing
   // of the run is alive any more.
-  virtual CollectedFile collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) = 0;
+  virtual CollectedFile collect_file(const std::string& root, const std::string& rel,
+                                     std::uint64_t limit) = 0;
 };
 
 }  // namespace grader

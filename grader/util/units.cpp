@@ -12,11 +12,17 @@
 namespace grader {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view strip(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -47,8 +53,8 @@ bool split_number(std::string_view text, std::string_view& number, std::string_v
 
 std::optional<double> to_double(std::string_view number) {
   double value = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value,
-                                   std::chars_format::fixed);
+  auto [end, ec] =
+      std::from_chars(number.data(), number.data() + number.size(), value, std::chars_format::fixed);
   if (ec != std::errc() || end != number.data() + number.size() || !std::isfinite(value)) {
     return std::nullopt;
   }
@@ -77,7 +83,9 @@ std::string short_number(double v) {
 }
 
 // Whether `v` shows as 1000 (or `limit`) or more once rounded the way short_number rounds it.
-bool rounds_to_at_least(double v, double limit) { return std::round(v) >= limit; }
+bool rounds_to_at_least(double v, double limit) {
+  return std::round(v) >= limit;
+}
 
 }  // namespace
 
@@ -153,8 +161,7 @@ std::string format_duration(double seconds) {
     const char* name;
     double seconds;
   };
-  static constexpr std::array<Unit, 4> kUnits{
-      {{"ns", 1e-9}, {"\xC2\xB5s", 1e-6}, {"ms", 1e-3}, {"s", 1}}};
+  static constexpr std::array<Unit, 4> kUnits{{{"ns", 1e-9}, {"\xC2\xB5s", 1e-6}, {"ms", 1e-3}, {"s", 1}}};
   std::size_t i = kUnits.size() - 1;
   while (i > 0 && seconds < kUnits[i].seconds) --i;
   // 999.7 ms shows as "1 s", not "1000 ms".

@@ -1,12 +1,12 @@
 // Staging a submission into a private directory; see workspace.h.
 #include "grader/workspace/workspace.h"
 
-#include "grader/util/units.h"
-
 #include <algorithm>
 #include <cstdlib>
 #include <system_error>
 #include <vector>
+
+#include "grader/util/units.h"
 
 namespace grader {
 
@@ -63,8 +63,7 @@ struct Stager {
       fs::path item = rel / name;
       if (rel.empty() && options.exclude.count(name.string())) continue;
       if (++files > options.max_files)
-        throw SubmissionError("submission has more than " + std::to_string(options.max_files) +
-                              " files");
+        throw SubmissionError("submission has more than " + std::to_string(options.max_files) + " files");
       auto status = entry.symlink_status();
       switch (status.type()) {
         case fs::file_type::directory:
@@ -84,7 +83,8 @@ struct Stager {
           fs::path target = fs::read_symlink(entry.path());
           if (target.is_absolute())
             throw SubmissionError("'" + item.string() + "' is a symlink to the absolute path '" +
-                                  target.string() + "'; only relative links inside the submission are allowed");
+                                  target.string() +
+                                  "'; only relative links inside the submission are allowed");
           if (!stays_inside(rel, target))
             throw SubmissionError("'" + item.string() + "' is a symlink to '" + target.string() +
                                   "', which leaves the submission");
@@ -129,7 +129,9 @@ Workspace Workspace::stage(const fs::path& submission, const StageOptions& optio
   return ws;
 }
 
-Workspace::Workspace(Workspace&& other) noexcept : dir_(std::move(other.dir_)) { other.dir_.clear(); }
+Workspace::Workspace(Workspace&& other) noexcept : dir_(std::move(other.dir_)) {
+  other.dir_.clear();
+}
 
 Workspace::~Workspace() {
   if (dir_.empty()) return;

@@ -25,7 +25,7 @@ struct StageOptions {
   std::filesystem::path provided;
   std::uint64_t max_total_bytes = 256ull * 1024 * 1024;
   std::uint64_t max_files = 20000;
-  std::filesystem::path parent;   // where the workspace directory is made; default: temp dir
+  std::filesystem::path parent;  // where the workspace directory is made; default: temp dir
 };
 
 class Workspace {

@@ -1,8 +1,6 @@
 // The local Transport; see local_transport.h.
 #include "runners/local/local_transport.h"
 
-#include "runners/process/run_io.h"
-
 #include <stdlib.h>
 
 #include <cerrno>
@@ -10,6 +8,7 @@
 #include <fstream>
 
 #include "grader/report/atomic_write.h"
+#include "runners/process/run_io.h"
 
 namespace grader {
 
@@ -25,7 +24,8 @@ std::string LocalTransport::make_temp_dir(const std::string& prefix) {
 void LocalTransport::upload(const fs::path& local_dir, const std::string& remote_dir) {
   std::error_code ec;
   fs::copy(local_dir, remote_dir, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-  if (ec) throw TransportError("cannot copy " + local_dir.string() + " to " + remote_dir + ": " + ec.message());
+  if (ec)
+    throw TransportError("cannot copy " + local_dir.string() + " to " + remote_dir + ": " + ec.message());
 }
 
 std::optional<std::string> LocalTransport::read_file(const std::string& path, std::uint64_t max_bytes) {
@@ -37,7 +37,8 @@ std::optional<std::string> LocalTransport::read_file(const std::string& path, st
   return data;
 }
 
-CollectedFile LocalTransport::collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) {
+CollectedFile LocalTransport::collect_file(const std::string& root, const std::string& rel,
+                                           std::uint64_t limit) {
   // runio::collect_file compares real paths: the root must be one too.
   std::error_code ec;
   const fs::path real_root = fs::canonical(root, ec);

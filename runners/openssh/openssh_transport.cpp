@@ -74,9 +74,12 @@ std::vector<std::string> mux_argv(const SshTarget& t, const fs::path& control_pa
                                   const std::vector<std::string>& extra) {
   // ControlMaster=no: never become a master. ProxyCommand=false: when the master is gone, ssh
   // would log in afresh (and prompt, or fail in batch mode); this makes that fail at once instead.
-  std::vector<std::string> a = {"ssh", "-T", "-o", "BatchMode=yes", "-o", "ControlMaster=no",
-                                "-o", "ControlPath=" + config_value(control_path.string()),
-                                "-o", "ProxyCommand=false", "-o", "LogLevel=ERROR"};
+  std::vector<std::string> a = {"ssh", "-T",
+                                "-o",  "BatchMode=yes",
+                                "-o",  "ControlMaster=no",
+                                "-o",  "ControlPath=" + config_value(control_path.string()),
+                                "-o",  "ProxyCommand=false",
+                                "-o",  "LogLevel=ERROR"};
   for (auto& o : destination_options(t)) a.push_back(o);
   for (auto& o : extra) a.push_back(o);
   a.insert(a.end(), {"--", t.alias});
@@ -92,7 +95,9 @@ OpenSshTransport::OpenSshTransport(SshTarget target, OpenSshOptions options)
   control_path_ = options_.control_path;
 }
 
-std::string OpenSshTransport::describe() const { return target_.url() + " (OpenSSH ControlMaster)"; }
+std::string OpenSshTransport::describe() const {
+  return target_.url() + " (OpenSSH ControlMaster)";
+}
 
 std::optional<fs::path> OpenSshTransport::running_master(const SshTarget& target) {
   try {
@@ -114,11 +119,12 @@ const fs::path& OpenSshTransport::control_path() {
   if (!control_path_) {
     control_path_ = configured_control_path(target_, options_.command_timeout_s);
     if (!control_path_) {
-      throw TransportError(target_.url() + ": OpenSSH has no ControlPath for '" + target_.alias +
-                           "' (ssh -G shows none). Add `ControlPath ~/.ssh/cm-%C` to its Host block in " +
-                           (target_.config_file ? target_.config_file->string() : std::string("~/.ssh/config")) +
-                           ", open a master once (ssh -M -N -f -o ControlPersist=4h " + target_.alias +
-                           "), or use the libssh client (GRADER_SSH_CLIENT=libssh); docs/ssh.md");
+      throw TransportError(
+          target_.url() + ": OpenSSH has no ControlPath for '" + target_.alias +
+          "' (ssh -G shows none). Add `ControlPath ~/.ssh/cm-%C` to its Host block in " +
+          (target_.config_file ? target_.config_file->string() : std::string("~/.ssh/config")) +
+          ", open a master once (ssh -M -N -f -o ControlPersist=4h " + target_.alias +
+          "), or use the libssh client (GRADER_SSH_CLIENT=libssh); docs/ssh.md");
     }
   }
   return *control_path_;
@@ -139,8 +145,9 @@ void OpenSshTransport::ensure_master() {
   control_path();
   if (master_checked_) return;
   SshCall c = call_program(ssh_argv({"-O", "check"}), options_.command_timeout_s);
-  if (c.exit_code != 0) no_master(c.timed_out ? "no answer within " + format_duration(options_.command_timeout_s)
-                                              : first_line(c.err));
+  if (c.exit_code != 0)
+    no_master(c.timed_out ? "no answer within " + format_duration(options_.command_timeout_s)
+                          : first_line(c.err));
   master_checked_ = true;
 }
 
@@ -160,7 +167,8 @@ OpenSshTransport::Small OpenSshTransport::exec(const std::string& command, const
   const double limit = timeout_s > 0 ? timeout_s : options_.command_timeout_s;
   SshCall c = call_program(argv, limit, input, cap);
   if (c.timed_out) {
-    throw TransportError(target_.url() + ": '" + command + "' did not finish within " + format_duration(limit));
+    throw TransportError(target_.url() + ": '" + command + "' did not finish within " +
+                         format_duration(limit));
   }
   if (c.exit_code == kSshFailed || c.exit_code < 0) {
     master_checked_ = false;
@@ -196,8 +204,9 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
   pump.err.sink = [&](const char* d, std::size_t n) {
     streams.take(true, d, n);
     if (streams.ended()) {
-      pump.settle_by = std::min(pump.settle_by, streams.ended_at + std::chrono::duration_cast<Clock::duration>(
-                                                                      std::chrono::duration<double>(kSettleS)));
+      pump.settle_by =
+          std::min(pump.settle_by, streams.ended_at + std::chrono::duration_cast<Clock::duration>(
+                                                          std::chrono::duration<double>(kSettleS)));
     }
   };
 
@@ -205,12 +214,14 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
   RemoteEnd end;
   if (stop == runio::Stop::Internal) throw TransportError(target_.url() + ": " + what + ": " + pump.error);
   if (stop == runio::Stop::OutputLimit) end.stop = RemoteEnd::Stop::OutputLimit;
-  if (stop == runio::Stop::Timeout && Clock::now() >= deadline && !streams.ended()) end.stop = RemoteEnd::Stop::Timeout;
+  if (stop == runio::Stop::Timeout && Clock::now() >= deadline && !streams.ended())
+    end.stop = RemoteEnd::Stop::Timeout;
   int code;
   if (stop == runio::Stop::Exited) {
     code = ssh.finish(0);
   } else {
-    if (end.stop != RemoteEnd::Stop::Ended) result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+    if (end.stop != RemoteEnd::Stop::Ended)
+      result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
     if (streams.pgid() > 1) exec(kill_group_command(streams.pgid()));
     code = ssh.finish(options_.kill_grace_s + 3);
   }
@@ -228,9 +239,10 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
       throw TransportError(target_.url() + ": ssh failed " + what + " (exit " + std::to_string(code) +
                            "): " + first_line(streams.unmarked_stderr()));
     }
-    throw TransportError(target_.url() + ": " + what + ": the connection ended without the command's status (ssh exit " +
-                         std::to_string(code) + ") after " +
-                         format_duration(result.wall_s) + "; the command may have run in part, it was not retried");
+    throw TransportError(target_.url() + ": " + what +
+                         ": the connection ended without the command's status (ssh exit " +
+                         std::to_string(code) + ") after " + format_duration(result.wall_s) +
+                         "; the command may have run in part, it was not retried");
   }
   classify_remote_run(result, request, end);
   if (result.status != RunStatus::RunnerError) {
@@ -241,12 +253,14 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
 }
 
 // Only a regular file that resolves to inside the workdir; "SIZE\nDATA" back.
-CollectedFile OpenSshTransport::collect_locked(const std::string& root, const std::string& rel, std::uint64_t limit) {
+CollectedFile OpenSshTransport::collect_locked(const std::string& root, const std::string& rel,
+                                               std::uint64_t limit) {
   CollectedFile f;
-  const std::string script =
-      "cd -- " + shell_quote(root) + " 2>/dev/null && root=$(pwd -P) && " +
-      "r=$(realpath -e -- " + shell_quote(rel) + " 2>/dev/null) && case $r in \"$root\"/*) " +
-      "[ -f \"$r\" ] && stat -L -c %s -- \"$r\" && head -c " + std::to_string(limit) + " -- \"$r\";; esac; true";
+  const std::string script = "cd -- " + shell_quote(root) + " 2>/dev/null && root=$(pwd -P) && " +
+                             "r=$(realpath -e -- " + shell_quote(rel) +
+                             " 2>/dev/null) && case $r in \"$root\"/*) " +
+                             "[ -f \"$r\" ] && stat -L -c %s -- \"$r\" && head -c " + std::to_string(limit) +
+                             " -- \"$r\";; esac; true";
   Small r = exec(script, nullptr, limit + 64);
   const std::size_t nl = r.out.find('\n');
   if (r.code == 0 && nl != std::string::npos && nl > 0) {
@@ -258,7 +272,8 @@ CollectedFile OpenSshTransport::collect_locked(const std::string& root, const st
   return f;
 }
 
-CollectedFile OpenSshTransport::collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) {
+CollectedFile OpenSshTransport::collect_file(const std::string& root, const std::string& rel,
+                                             std::uint64_t limit) {
   std::lock_guard<std::mutex> lock(mutex_);
   return collect_locked(root, rel, limit);
 }
@@ -283,21 +298,22 @@ void OpenSshTransport::upload(const fs::path& local_dir, const std::string& remo
   if (!fs::is_directory(local_dir, ec)) {
     throw TransportError("cannot upload " + local_dir.string() + ": not a directory");
   }
-  SshCall tar = call_program({"tar", "-C", local_dir.string(), "-cf", "-", "."}, 300, nullptr,
-                             std::uint64_t{4} << 30);
+  SshCall tar =
+      call_program({"tar", "-C", local_dir.string(), "-cf", "-", "."}, 300, nullptr, std::uint64_t{4} << 30);
   if (tar.exit_code != 0) {
     throw TransportError("cannot upload " + local_dir.string() + ": tar failed: " + first_line(tar.err));
   }
   std::lock_guard<std::mutex> lock(mutex_);
   Small r = exec("tar -C " + shell_quote(remote_dir) + " -xpf - --no-same-owner --no-overwrite-dir", &tar.out,
                  1024 * 1024, std::max(300.0, options_.command_timeout_s));
-  if (r.code != 0) throw TransportError(target_.url() + ": cannot upload into " + remote_dir + ": " + first_line(r.err));
+  if (r.code != 0)
+    throw TransportError(target_.url() + ": cannot upload into " + remote_dir + ": " + first_line(r.err));
 }
 
 std::optional<std::string> OpenSshTransport::read_file(const std::string& path, std::uint64_t max_bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Small r = exec("if [ ! -e " + shell_quote(path) + " ]; then exit " + std::to_string(kAbsent) + "; fi; exec head -c " +
-                     std::to_string(max_bytes) + " -- " + shell_quote(path),
+  Small r = exec("if [ ! -e " + shell_quote(path) + " ]; then exit " + std::to_string(kAbsent) +
+                     "; fi; exec head -c " + std::to_string(max_bytes) + " -- " + shell_quote(path),
                  nullptr, max_bytes + 1);
   if (r.code == kAbsent) return std::nullopt;
   if (r.code != 0) throw TransportError(target_.url() + ": cannot read " + path + ": " + first_line(r.err));
@@ -307,8 +323,8 @@ std::optional<std::string> OpenSshTransport::read_file(const std::string& path, 
 void OpenSshTransport::write_file(const std::string& path, const std::string& content) {
   const std::string tmp = shell_quote(temp_beside(path));
   std::lock_guard<std::mutex> lock(mutex_);
-  Small r = exec("cat > " + tmp + " && mv -f -- " + tmp + " " + shell_quote(path) + " || { s=$?; rm -f -- " + tmp +
-                     "; exit $s; }",
+  Small r = exec("cat > " + tmp + " && mv -f -- " + tmp + " " + shell_quote(path) + " || { s=$?; rm -f -- " +
+                     tmp + "; exit $s; }",
                  &content);
   if (r.code != 0) throw TransportError(target_.url() + ": cannot write " + path + ": " + first_line(r.err));
 }
@@ -318,7 +334,8 @@ void OpenSshTransport::remove_tree(const std::string& path) {
     throw TransportError("refusing to remove '" + path + "'");
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  Small r = exec("rm -rf -- " + shell_quote(path), nullptr, 1024 * 1024, std::max(60.0, options_.command_timeout_s));
+  Small r = exec("rm -rf -- " + shell_quote(path), nullptr, 1024 * 1024,
+                 std::max(60.0, options_.command_timeout_s));
   if (r.code != 0) throw TransportError(target_.url() + ": cannot remove " + path + ": " + first_line(r.err));
 }
 

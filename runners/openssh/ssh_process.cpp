@@ -47,11 +47,14 @@ SshProcess::~SshProcess() {
   }
 }
 
-runio::Stop SshProcess::wait(Clock::time_point deadline) { return pump_.run(pid_, deadline); }
+runio::Stop SshProcess::wait(Clock::time_point deadline) {
+  return pump_.run(pid_, deadline);
+}
 
 int SshProcess::finish(double grace_s) {
   if (reaped_) return exit_code_;
-  const auto by = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(grace_s));
+  const auto by =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(grace_s));
   const auto settle = pump_.settle_by;
   pump_.settle_by = Clock::time_point::max();
   if (!reaper::has_ended(pid_) && pump_.run(pid_, by) != runio::Stop::Exited) ::kill(pid_, SIGKILL);

@@ -17,8 +17,8 @@ class SshProcess {
  public:
   // Starts argv (looked up in PATH). stdin: `input` when given, else `stdin_fd` (-1: /dev/null).
   // Throws TransportError when the program cannot be started.
-  SshProcess(const std::vector<std::string>& argv, CapturedStream& out, CapturedStream& err, std::uint64_t cap,
-             const std::string* input = nullptr, int stdin_fd = -1);
+  SshProcess(const std::vector<std::string>& argv, CapturedStream& out, CapturedStream& err,
+             std::uint64_t cap, const std::string* input = nullptr, int stdin_fd = -1);
   ~SshProcess();
   SshProcess(const SshProcess&) = delete;
   SshProcess& operator=(const SshProcess&) = delete;
@@ -44,7 +44,7 @@ struct SshCall {
   bool timed_out = false;
   std::string out, err;
 };
-SshCall call_program(const std::vector<std::string>& argv, double timeout_s, const std::string* input = nullptr,
-                     std::uint64_t cap = 1024 * 1024, int stdin_fd = -1);
+SshCall call_program(const std::vector<std::string>& argv, double timeout_s,
+                     const std::string* input = nullptr, std::uint64_t cap = 1024 * 1024, int stdin_fd = -1);
 
 }  // namespace grader

@@ -2,7 +2,6 @@
 // leftovers are recognised (a session other than ours) and why only our own children are ever
 // signalled by pid.
 #include "runners/process/child_reaper.h"
-#include "runners/process/run_io.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -21,9 +20,10 @@
 #include <mutex>
 #include <string>
 
+#include "runners/process/run_io.h"
+
 namespace grader::reaper {
 namespace {
-
 
 void append_pids(const std::string& text, std::vector<int>& out) {
   const char* p = text.c_str();

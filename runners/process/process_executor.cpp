@@ -50,11 +50,6 @@ constexpr unsigned kCloseRangeCloexec = 1U << 2;
 constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
 #endif
 
-
-
-
-
-
 // Everything the child needs, computed before the fork: between fork and exec the child of a
 // (possibly multi-threaded) grader may only make async-signal-safe system calls, no allocation.
 struct ChildPlan {
@@ -101,8 +96,8 @@ struct ChildSetup : bp::extend::handler {
       fail("dup2() failed");
     }
     if (::chdir(p.workdir) != 0) fail("chdir() to the workdir failed");
-    // No grader descriptor reaches the learner. Close-on-exec rather than close: Boost's exec
-    // error pipe must stay open until the exec itself.
+      // No grader descriptor reaches the learner. Close-on-exec rather than close: Boost's exec
+      // error pipe must stay open until the exec itself.
 #ifdef SYS_close_range
     if (::syscall(SYS_close_range, 3U, ~0U, kCloseRangeCloexec) != 0)
 #endif
@@ -179,12 +174,6 @@ std::optional<std::string> resolve_command(const std::string& name, const std::s
   return found.string();
 }
 
-
-
-
-
-
-
 class Run {
  public:
   Run(const RunRequest& request, std::uint64_t file_size_limit)
@@ -222,8 +211,8 @@ class Run {
     const fs::path root = fs::canonical(workdir, ec);  // what collected paths must stay inside
     if (ec) return runner_error(req_, "workdir does not exist: " + req_.workdir.string());
     for (const auto& [key, value] : req_.env) {
-      if (key.empty() || key.find('=') != std::string::npos ||
-          key.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
+      if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos ||
+          value.find('\0') != std::string::npos) {
         return runner_error(req_, "invalid environment variable: '" + key + "'");
       }
     }
@@ -345,8 +334,8 @@ class Run {
     }
     classify(stop, reaped.has_value());
     if (!sweep.complete) {
-      result_.message += std::string(result_.message.empty() ? "" : "; ") +
-                         "some processes it started could not be killed";
+      result_.message +=
+          std::string(result_.message.empty() ? "" : "; ") + "some processes it started could not be killed";
     }
   }
 
@@ -361,14 +350,13 @@ class Run {
     if (stop == Stop::Internal) return set(RunStatus::RunnerError, internal_error_);
     if (!reaped) return set(RunStatus::RunnerError, "lost track of the child process");
     if (stop == Stop::Timeout) {
-      return set(RunStatus::Timeout,
-                 "killed after the " + format_duration(req_.timeout_s) + " time limit");
+      return set(RunStatus::Timeout, "killed after the " + format_duration(req_.timeout_s) + " time limit");
     }
     // A stream over its cap: found while it ran (and then killed), or in the final drain.
     for (const Stream* s : {&pump_.out, &pump_.err}) {
       if (s->over()) {
-        return set(RunStatus::OutputLimit, std::string(s->name) + " exceeded the " +
-                                               format_size(req_.output_limit) + " limit");
+        return set(RunStatus::OutputLimit,
+                   std::string(s->name) + " exceeded the " + format_size(req_.output_limit) + " limit");
       }
     }
     if (result_.exit_code == 0) return set(RunStatus::Ok, "");
@@ -377,13 +365,12 @@ class Run {
                  how_it_ended(result_) + ": a file exceeded the " + fsize_limit + " file size limit");
     }
     if (result_.exit_code && contains(err, "File too large")) {  // CPython ignores SIGXFSZ
-      return set(RunStatus::OutputLimit, "a file exceeded the " + fsize_limit +
-                                             " file size limit (" + how_it_ended(result_) + ")");
+      return set(RunStatus::OutputLimit,
+                 "a file exceeded the " + fsize_limit + " file size limit (" + how_it_ended(result_) + ")");
     }
     if (shows_memory_exhaustion(req_, result_)) {
-      return set(RunStatus::MemoryLimit, "ran out of memory under the " +
-                                             format_size(*req_.memory_bytes) + " limit (" +
-                                             how_it_ended(result_) + ")");
+      return set(RunStatus::MemoryLimit, "ran out of memory under the " + format_size(*req_.memory_bytes) +
+                                             " limit (" + how_it_ended(result_) + ")");
     }
     if (result_.exit_code) return set(RunStatus::NonzeroExit, how_it_ended(result_));
     set(RunStatus::Signaled, how_it_ended(result_));

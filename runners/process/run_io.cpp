@@ -50,7 +50,9 @@ ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
 
 }  // namespace
 
-std::string errno_text(int err) { return std::error_code(err, std::system_category()).message(); }
+std::string errno_text(int err) {
+  return std::error_code(err, std::system_category()).message();
+}
 
 std::optional<std::string> read_small_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -69,8 +71,8 @@ std::optional<std::string> read_small_file(const std::string& path) {
 
 struct rlimit clamped_rlimit(int resource, std::uint64_t want) {
   struct rlimit current {};
-  rlim_t value = want >= static_cast<std::uint64_t>(RLIM_INFINITY) ? RLIM_INFINITY
-                                                                   : static_cast<rlim_t>(want);
+  rlim_t value =
+      want >= static_cast<std::uint64_t>(RLIM_INFINITY) ? RLIM_INFINITY : static_cast<rlim_t>(want);
   if (::getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY) {
     value = std::min(value, current.rlim_max);
   }

@@ -125,7 +125,6 @@ bool contains(const std::string& haystack, const char* needle);
 // Reads one collected file: workspace-relative, resolved inside `root` only. A symlink may point
 // elsewhere inside the root; one that leads out of it reads as absent, as does anything that is
 // not a regular file. Call only when nothing of the learner is alive any more.
-CollectedFile collect_file(const std::filesystem::path& root, const std::string& rel,
-                           std::uint64_t limit);
+CollectedFile collect_file(const std::filesystem::path& root, const std::string& rel, std::uint64_t limit);
 
 }  // namespace grader::runio

@@ -59,7 +59,8 @@ ProgramOutput run_program(const std::vector<std::string>& argv, std::size_t max_
     ssize_t n = ::read(read_end.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    if (r.out.size() < max_bytes) r.out.append(buf, std::min<std::size_t>(static_cast<std::size_t>(n), max_bytes - r.out.size()));
+    if (r.out.size() < max_bytes)
+      r.out.append(buf, std::min<std::size_t>(static_cast<std::size_t>(n), max_bytes - r.out.size()));
   }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

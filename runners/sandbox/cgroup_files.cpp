@@ -1,8 +1,6 @@
 // cgroupfs file helpers; see cgroup_files.h.
 #include "runners/sandbox/cgroup_files.h"
 
-#include "runners/process/run_io.h"
-
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -13,9 +11,13 @@
 #include <sstream>
 #include <system_error>
 
+#include "runners/process/run_io.h"
+
 namespace grader::sandbox::cgfiles {
 
-std::optional<std::string> read(const std::filesystem::path& path) { return runio::read_small_file(path.string()); }
+std::optional<std::string> read(const std::filesystem::path& path) {
+  return runio::read_small_file(path.string());
+}
 
 std::string write(const std::filesystem::path& path, const std::string& value) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

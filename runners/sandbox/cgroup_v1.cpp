@@ -2,8 +2,8 @@
 #include "runners/sandbox/cgroup_v1.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,7 +47,9 @@ bool kill_until_empty(const Dirs& dirs, ListPids list_pids) {
   return false;
 }
 
-std::string errno_text(int err) { return std::error_code(err, std::system_category()).message(); }
+std::string errno_text(int err) {
+  return std::error_code(err, std::system_category()).message();
+}
 
 // Removes groups left by graders that died mid-run (their processes are gone with the pid
 // namespace; kill what may remain all the same).
@@ -62,8 +64,7 @@ void sweep_stale(const fs::path& parent) {
 
 // Makes <base>/grader-sandbox/<name> in each hierarchy (sweeping stale groups once per process).
 // The directories made, memory first; empty with `error` set on failure (nothing left behind).
-std::vector<fs::path> make_dirs(const fs::path (&bases)[3], const std::string& name,
-                                std::string& error) {
+std::vector<fs::path> make_dirs(const fs::path (&bases)[3], const std::string& name, std::string& error) {
   std::vector<fs::path> dirs;
   for (const fs::path& base : bases) {
     const fs::path parent = base / kParent;
@@ -211,8 +212,7 @@ class Slot {
   std::uint64_t helper_cpu_ns() const {
     struct timespec ts {};
     if (::clock_gettime(clock_, &ts) != 0) return 0;
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull +
-           static_cast<std::uint64_t>(ts.tv_nsec);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<std::uint64_t>(ts.tv_nsec);
   }
 
   // The processes in a group other than the grader (listed there through its helper).
@@ -314,8 +314,8 @@ class PooledCgroupV1 final : public Cgroup {
     const std::uint64_t peak = std::max(cgfiles::read_u64(mem / "memory.max_usage_in_bytes"),
                                         cgfiles::read_u64(mem / "memory.memsw.max_usage_in_bytes"));
     u.peak_bytes = peak - std::min(peak, slot_->usage_base);
-    u.hit_limit = cgfiles::read_u64(mem / "memory.failcnt") > 0 ||
-                  cgfiles::read_u64(mem / "memory.memsw.failcnt") > 0;
+    u.hit_limit =
+        cgfiles::read_u64(mem / "memory.failcnt") > 0 || cgfiles::read_u64(mem / "memory.memsw.failcnt") > 0;
     if (auto oom = cgfiles::read(mem / "memory.oom_control")) {
       u.oom_kill = cgfiles::keyed_value(*oom, "oom_kill") > slot_->oom_base;
     }
@@ -360,8 +360,8 @@ std::string prepare(Slot& slot, const CgroupLimits& limits) {
   if (err.empty()) {
     err = cgfiles::write(slot.pids() / "pids.max", std::to_string(limits.pids_max + 1));  // + helper
   }
-  for (const char* f : {"memory.max_usage_in_bytes", "memory.memsw.max_usage_in_bytes",
-                        "memory.failcnt", "memory.memsw.failcnt"}) {
+  for (const char* f : {"memory.max_usage_in_bytes", "memory.memsw.max_usage_in_bytes", "memory.failcnt",
+                        "memory.memsw.failcnt"}) {
     if (!err.empty()) break;
     if (::access((mem / f).c_str(), F_OK) == 0) err = cgfiles::write(mem / f, "0");
   }
@@ -405,7 +405,6 @@ std::unique_ptr<Cgroup> CgroupV1Host::Pool::lease(const CgroupLimits& limits, st
   return std::make_unique<PooledCgroupV1>(this, std::move(slot));
 }
 
-
 CgroupV1Host::CgroupV1Host(fs::path memory, fs::path pids, fs::path cpuacct)
     : memory_(std::move(memory)), pids_(std::move(pids)), cpuacct_(std::move(cpuacct)) {}
 
@@ -431,8 +430,7 @@ std::unique_ptr<Cgroup> CgroupV1Host::create(const CgroupLimits& limits, std::st
 }
 
 std::unique_ptr<CgroupV1Host> CgroupV1Host::detect(const std::string& mountinfo,
-                                                   const std::string& self_cgroup,
-                                                   std::string& why) {
+                                                   const std::string& self_cgroup, std::string& why) {
   fs::path found[3];
   const char* const names[3] = {"memory", "pids", "cpuacct"};
   auto mounts = cgfiles::cgroup_mounts(mountinfo);

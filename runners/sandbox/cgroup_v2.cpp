@@ -2,8 +2,8 @@
 #include "runners/sandbox/cgroup_v2.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +23,9 @@ namespace fs = std::filesystem;
 constexpr const char* kParent = "grader-sandbox";
 constexpr const char* kSupervisorLeaf = "grader-supervisor";
 
-std::string errno_text(int err) { return std::error_code(err, std::system_category()).message(); }
+std::string errno_text(int err) {
+  return std::error_code(err, std::system_category()).message();
+}
 
 bool has_controllers(const fs::path& dir, std::initializer_list<const char*> wanted) {
   auto text = cgfiles::read(dir / "cgroup.controllers");
@@ -158,8 +160,7 @@ std::unique_ptr<Cgroup> CgroupV2Host::create(const CgroupLimits& limits, std::st
 }
 
 std::unique_ptr<CgroupV2Host> CgroupV2Host::detect(const std::string& mountinfo,
-                                                   const std::string& self_cgroup,
-                                                   std::string& why) {
+                                                   const std::string& self_cgroup, std::string& why) {
   auto own = cgfiles::own_path(self_cgroup, "");
   if (!own) {
     why = "this process is in no cgroup v2 group";

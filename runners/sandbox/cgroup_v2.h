@@ -29,8 +29,8 @@ class CgroupV2Host final : public CgroupHost {
   std::string prepare();
 
   // nullptr with `why` when there is no unified hierarchy with memory and pids for this process.
-  static std::unique_ptr<CgroupV2Host> detect(const std::string& mountinfo,
-                                              const std::string& self_cgroup, std::string& why);
+  static std::unique_ptr<CgroupV2Host> detect(const std::string& mountinfo, const std::string& self_cgroup,
+                                              std::string& why);
 
  private:
   std::filesystem::path own_;

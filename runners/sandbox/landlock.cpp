@@ -55,9 +55,8 @@ constexpr std::uint64_t kScopeSignal = 1ULL << 1;        // ABI 6
 constexpr std::uint64_t kFileRights = kExecute | kWriteFile | kReadFile | kTruncate | kIoctlDev;
 
 std::uint64_t handled_fs(int abi) {
-  std::uint64_t h = kExecute | kWriteFile | kReadFile | kReadDir | kRemoveDir | kRemoveFile |
-                    kMakeChar | kMakeDir | kMakeReg | kMakeSock | kMakeFifo | kMakeBlock |
-                    kMakeSym;
+  std::uint64_t h = kExecute | kWriteFile | kReadFile | kReadDir | kRemoveDir | kRemoveFile | kMakeChar |
+                    kMakeDir | kMakeReg | kMakeSock | kMakeFifo | kMakeBlock | kMakeSym;
   if (abi >= 2) h |= kRefer;
   if (abi >= 3) h |= kTruncate;
   if (abi >= 5) h |= kIoctlDev;
@@ -69,8 +68,7 @@ int create_ruleset(const RulesetAttr* attr, std::size_t size, unsigned flags) {
 }
 
 // Adds one path rule; a missing path is skipped (true). False with errno on a refusal.
-bool add_path(int ruleset, const std::filesystem::path& path, std::uint64_t rights,
-              std::uint64_t handled) {
+bool add_path(int ruleset, const std::filesystem::path& path, std::uint64_t rights, std::uint64_t handled) {
   int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT || errno == ENOTDIR || errno == EACCES;
   struct stat st {};
@@ -83,9 +81,8 @@ bool add_path(int ruleset, const std::filesystem::path& path, std::uint64_t righ
   PathBeneathAttr attr{};
   attr.allowed_access = rights & handled & (S_ISDIR(st.st_mode) ? ~0ULL : kFileRights);
   attr.parent_fd = fd;
-  long rc = attr.allowed_access == 0
-                ? 0
-                : ::syscall(SYS_landlock_add_rule, ruleset, kRulePathBeneath, &attr, 0U);
+  long rc =
+      attr.allowed_access == 0 ? 0 : ::syscall(SYS_landlock_add_rule, ruleset, kRulePathBeneath, &attr, 0U);
   int err = errno;
   ::close(fd);
   errno = err;
@@ -118,8 +115,7 @@ LandlockRuleset::~LandlockRuleset() {
   if (fd >= 0) ::close(fd);
 }
 
-bool build_landlock_ruleset(int abi, const LandlockOptions& o, LandlockRuleset& out,
-                            std::string& error) {
+bool build_landlock_ruleset(int abi, const LandlockOptions& o, LandlockRuleset& out, std::string& error) {
   out = LandlockRuleset();
   if (abi < 1) {
     error = "Landlock is not available in this kernel";

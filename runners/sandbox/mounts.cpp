@@ -21,8 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kBase = "/tmp";          // host directory the scratch tmpfs covers
-constexpr const char* kOldRoot = "/oldroot";   // after the first pivot
+constexpr const char* kBase = "/tmp";         // host directory the scratch tmpfs covers
+constexpr const char* kOldRoot = "/oldroot";  // after the first pivot
 constexpr const char* kNewRoot = "/newroot";
 
 // System trees shown read-only, as they are on the host (a directory is bound, a merged-/usr
@@ -33,14 +33,40 @@ const char* const kSystemPaths[] = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "
 // zone, TLS roots, Debian's alternatives and Python's own configuration, Lmod's. passwd and group
 // are generated. Nothing readable only by root is here (shadow, ssh keys, munge key, sudoers).
 const char* const kEtcEntries[] = {
-    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "nsswitch.conf", "hosts", "host.conf",
-    "gai.conf", "localtime", "timezone", "locale.alias", "locale.conf", "ssl", "ca-certificates",
-    "ca-certificates.conf", "alternatives", "mime.types", "matplotlibrc", "lmod", "profile",
-    "profile.d", "bash.bashrc", "environment", "inputrc", "magic", "mpi", "openmpi",
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "nsswitch.conf",
+    "hosts",
+    "host.conf",
+    "gai.conf",
+    "localtime",
+    "timezone",
+    "locale.alias",
+    "locale.conf",
+    "ssl",
+    "ca-certificates",
+    "ca-certificates.conf",
+    "alternatives",
+    "mime.types",
+    "matplotlibrc",
+    "lmod",
+    "profile",
+    "profile.d",
+    "bash.bashrc",
+    "environment",
+    "inputrc",
+    "magic",
+    "mpi",
+    "openmpi",
 };
 
-std::string inside(const fs::path& p) { return std::string(kNewRoot) + p.string(); }
-std::string outside(const fs::path& p) { return std::string(kOldRoot) + p.string(); }
+std::string inside(const fs::path& p) {
+  return std::string(kNewRoot) + p.string();
+}
+std::string outside(const fs::path& p) {
+  return std::string(kOldRoot) + p.string();
+}
 
 // Directories dst's parents need under the new root (the ops are applied in order).
 void add_parents(MountPlan& plan, const fs::path& path, std::vector<std::string>& made) {
@@ -136,14 +162,10 @@ const char* apply_op(const MountOp& op) {
       ::close(fd);
       return nullptr;
     }
-    case K::WriteFile:
-      return write_all(op);
-    case K::BindRo:
-      return bind(op, MS_REC, MS_RDONLY | MS_NOSUID | MS_NODEV);
-    case K::BindRw:
-      return bind(op, 0, MS_NOSUID | MS_NODEV);
-    case K::BindDev:
-      return bind(op, 0, MS_NOSUID | MS_NOEXEC);
+    case K::WriteFile: return write_all(op);
+    case K::BindRo: return bind(op, MS_REC, MS_RDONLY | MS_NOSUID | MS_NODEV);
+    case K::BindRw: return bind(op, 0, MS_NOSUID | MS_NODEV);
+    case K::BindDev: return bind(op, 0, MS_NOSUID | MS_NOEXEC);
     case K::Tmpfs: {
       unsigned long flags = MS_NOSUID | MS_NODEV | (op.noexec ? MS_NOEXEC : 0);
       if (::mount("tmpfs", op.dst.c_str(), "tmpfs", flags, op.data.c_str()) != 0) {
@@ -213,17 +235,14 @@ MountPlan build_mount_plan(const MountOptions& o) {
   for (const fs::path& e : etc_allowlist()) mirror_ro(plan, e, made);
 
   plan.ops.push_back({MountOp::Kind::Dir, "", inside(kSandboxWorkdir), "", 0755, false});
-  plan.ops.push_back(
-      {MountOp::Kind::BindRw, outside(o.workdir), inside(kSandboxWorkdir), "", 0, false});
+  plan.ops.push_back({MountOp::Kind::BindRw, outside(o.workdir), inside(kSandboxWorkdir), "", 0, false});
 
   plan.ops.push_back({MountOp::Kind::Dir, "", inside("/tmp"), "", 01777, false});
   plan.ops.push_back({MountOp::Kind::Tmpfs, "", inside("/tmp"),
-                      "size=" + std::to_string(o.tmp_bytes) + ",mode=1777,nr_inodes=16384", 0,
-                      false});
+                      "size=" + std::to_string(o.tmp_bytes) + ",mode=1777,nr_inodes=16384", 0, false});
 
   plan.ops.push_back({MountOp::Kind::Dir, "", inside("/dev"), "", 0755, false});
-  plan.ops.push_back({MountOp::Kind::Tmpfs, "", inside("/dev"), "size=64k,mode=0755,nr_inodes=64", 0,
-                      true});
+  plan.ops.push_back({MountOp::Kind::Tmpfs, "", inside("/dev"), "size=64k,mode=0755,nr_inodes=64", 0, true});
   for (const char* dev : {"null", "zero", "full", "random", "urandom"}) {
     const fs::path p = fs::path("/dev") / dev;
     plan.ops.push_back({MountOp::Kind::File, "", inside(p), "", 0666, false});
@@ -235,8 +254,7 @@ MountPlan build_mount_plan(const MountOptions& o) {
   plan.ops.push_back({MountOp::Kind::Symlink, "/proc/self/fd/2", inside("/dev/stderr"), "", 0, false});
   plan.ops.push_back({MountOp::Kind::Dir, "", inside("/dev/shm"), "", 01777, false});
   plan.ops.push_back({MountOp::Kind::Tmpfs, "", inside("/dev/shm"),
-                      "size=" + std::to_string(o.shm_bytes) + ",mode=1777,nr_inodes=4096", 0,
-                      true});
+                      "size=" + std::to_string(o.shm_bytes) + ",mode=1777,nr_inodes=4096", 0, true});
   plan.ops.push_back({MountOp::Kind::RemountRo, "", inside("/dev"), "", 0, true});
 
   // Extra trees last, so that one under /tmp lands in the run's /tmp rather than under it.
@@ -256,8 +274,7 @@ MountPlan build_mount_plan(const MountOptions& o) {
   }
 
   plan.ops.push_back({MountOp::Kind::Dir, "", inside("/proc"), "", 0555, false});
-  plan.ops.push_back({MountOp::Kind::Proc, "", inside("/proc"), o.hide_pids ? "hidepid=2" : "", 0,
-                      false});
+  plan.ops.push_back({MountOp::Kind::Proc, "", inside("/proc"), o.hide_pids ? "hidepid=2" : "", 0, false});
   plan.ops.push_back({MountOp::Kind::RemountRo, "", kNewRoot, "", 0, false});
   return plan;
 }
@@ -270,8 +287,8 @@ const char* apply_mount_plan(const MountPlan& plan) {
     return "mount the scratch tmpfs on /tmp";
   }
   if (::mkdir("/tmp/newroot", 0755) != 0) return "mkdir /tmp/newroot";
-  if (::mount("tmpfs", "/tmp/newroot", "tmpfs", MS_NOSUID | MS_NODEV,
-              "size=1m,mode=0755,nr_inodes=1024") != 0) {
+  if (::mount("tmpfs", "/tmp/newroot", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755,nr_inodes=1024") !=
+      0) {
     return "mount the new root's tmpfs";
   }
   if (::mkdir("/tmp/oldroot", 0755) != 0) return "mkdir /tmp/oldroot";

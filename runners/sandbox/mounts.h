@@ -42,13 +42,13 @@ struct MountOp {
 };
 
 struct MountOptions {
-  std::filesystem::path workdir;                     // host path, canonical
-  std::vector<std::filesystem::path> extra_ro;       // more host trees to show read-only
-  std::uint64_t tmp_bytes = 64ull << 20;             // /tmp cap
-  std::uint64_t shm_bytes = 16ull << 20;             // /dev/shm cap
-  std::string passwd;                                // /etc/passwd content
-  std::string group;                                 // /etc/group content
-  bool hide_pids = true;                             // procfs hidepid=2
+  std::filesystem::path workdir;                // host path, canonical
+  std::vector<std::filesystem::path> extra_ro;  // more host trees to show read-only
+  std::uint64_t tmp_bytes = 64ull << 20;        // /tmp cap
+  std::uint64_t shm_bytes = 16ull << 20;        // /dev/shm cap
+  std::string passwd;                           // /etc/passwd content
+  std::string group;                            // /etc/group content
+  bool hide_pids = true;                        // procfs hidepid=2
 };
 
 struct MountPlan {

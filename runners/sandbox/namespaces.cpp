@@ -116,7 +116,7 @@ const char* drop_identity(const IdentityPlan& plan) {
   struct __user_cap_header_struct header {};
   header.version = _LINUX_CAPABILITY_VERSION_3;
   header.pid = 0;
-  struct __user_cap_data_struct data[2] {};
+  struct __user_cap_data_struct data[2]{};
   if (::syscall(SYS_capset, &header, data) != 0) return "capset (clear every capability)";
   return nullptr;
 }

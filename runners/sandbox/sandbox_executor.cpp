@@ -3,8 +3,8 @@
 // and the verdict. The child side is supervisor.cpp.
 #include "runners/sandbox/sandbox_executor.h"
 
-#include <fcntl.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -53,8 +53,7 @@ std::optional<fs::path> lease_dir() {
     if (!fs::exists(fs::path(candidate).parent_path())) continue;
     ::mkdir(candidate, 0700);
     struct stat st {};
-    if (::lstat(candidate, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 &&
-        (st.st_mode & 022) == 0) {
+    if (::lstat(candidate, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 && (st.st_mode & 022) == 0) {
       return dir;
     }
   }
@@ -242,7 +241,7 @@ struct SandboxExecutor::Impl {
   bool any_ns = false;
   std::unique_ptr<CgroupHost> cgroups;
   std::optional<sandbox::SeccompProgram> seccomp;
-  int landlock_abi = 0;      // > 0: Landlock confines every run (where there is no mount ns)
+  int landlock_abi = 0;  // > 0: Landlock confines every run (where there is no mount ns)
   bool landlock_net = false, landlock_scoped = false;
   std::pair<char*, char*> environ = {nullptr, nullptr};
   std::string degraded;
@@ -405,8 +404,7 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
       if (!lease.acquire(options.first_uid, options.uid_count, err)) return runner_error(req, err);
       identity = {true, lease.uid, lease.uid};
       if (!chown_tree(workdir, lease.uid)) {
-        return runner_error(req, "could not hand the workdir to the run's uid: " +
-                                     errno_text(errno));
+        return runner_error(req, "could not hand the workdir to the run's uid: " + errno_text(errno));
       }
     }
   }
@@ -416,10 +414,8 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   const bool use_landlock = landlock_abi > 0 && !ns.mount;
   PrivateTmp private_tmp;
   if (use_landlock && !probe_only &&
-      !private_tmp.make(workdir, identity.switch_ids ? std::optional<uid_t>(identity.uid)
-                                                     : std::nullopt)) {
-    return runner_error(req, "could not make the run's private tmp directory: " +
-                                 errno_text(errno));
+      !private_tmp.make(workdir, identity.switch_ids ? std::optional<uid_t>(identity.uid) : std::nullopt)) {
+    return runner_error(req, "could not make the run's private tmp directory: " + errno_text(errno));
   }
 
   // The environment the learner sees: the workdir is /work inside a mount namespace.
@@ -488,8 +484,9 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
     mo.shm_bytes = options.shm_bytes;
     const uid_t uid = identity.switch_ids ? identity.uid : ::getuid();
     const gid_t gid = identity.switch_ids ? identity.gid : ::getgid();
-    mo.passwd = "root:x:0:0:root:/root:/bin/sh\n"
-                "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+    mo.passwd =
+        "root:x:0:0:root:/root:/bin/sh\n"
+        "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
     if (uid != 0 && uid != 65534) {
       mo.passwd += "learner:x:" + std::to_string(uid) + ":" + std::to_string(gid) +
                    ":learner:" + sandbox::kSandboxWorkdir + ":/bin/sh\n";
@@ -615,7 +612,9 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
 
   // Set-up: EOF on the setup pipe once the learner exec'd; a failure report otherwise.
   {
-    struct pollfd pfd {setup_read.get(), POLLIN, 0};
+    struct pollfd pfd {
+      setup_read.get(), POLLIN, 0
+    };
     sandbox::SetupFailure failure;
     std::size_t got = 0;
     for (;;) {
@@ -625,8 +624,7 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
         teardown();
         return runner_error(req, "the sandbox did not finish its set-up within 30 s");
       }
-      ssize_t n = ::read(setup_read.get(), reinterpret_cast<char*>(&failure) + got,
-                         sizeof failure - got);
+      ssize_t n = ::read(setup_read.get(), reinterpret_cast<char*>(&failure) + got, sizeof failure - got);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       got += static_cast<std::size_t>(n);
@@ -667,8 +665,7 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   if (stop == Stop::Exited) {
     reaper::wait_ended(init);
     set_nonblocking(status_read.get());
-    have_report = ::read(status_read.get(), &report, sizeof report) ==
-                  static_cast<ssize_t>(sizeof report);
+    have_report = ::read(status_read.get(), &report, sizeof report) == static_cast<ssize_t>(sizeof report);
   }
   sandbox::CgroupUsage usage;
   if (cgroup) usage = cgroup->usage();  // before the teardown: its kills charge nothing
@@ -704,8 +701,7 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   const std::string fsize = format_size(options.file_size_limit);
   const bool memory_event = cgroup && (usage.oom_kill || usage.hit_limit);
   const bool at_memory_limit =
-      req.memory_bytes && cgroup &&
-      (memory_event || usage.peak_bytes >= *req.memory_bytes / 10 * 9);
+      req.memory_bytes && cgroup && (memory_event || usage.peak_bytes >= *req.memory_bytes / 10 * 9);
   auto memory_message = [&]() {
     return "ran out of memory under the " + format_size(*req.memory_bytes) + " limit (" +
            how_it_ended(result) + ")";
@@ -734,16 +730,15 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   } else if (result.exit_code == 0) {
     set(RunStatus::Ok, "");
   } else if (result.signal == SIGXFSZ) {
-    set(RunStatus::OutputLimit,
-        how_it_ended(result) + ": a file exceeded the " + fsize + " file size limit");
+    set(RunStatus::OutputLimit, how_it_ended(result) + ": a file exceeded the " + fsize + " file size limit");
   } else if (result.exit_code && contains(err, "File too large")) {  // CPython ignores SIGXFSZ
     set(RunStatus::OutputLimit,
         "a file exceeded the " + fsize + " file size limit (" + how_it_ended(result) + ")");
   } else if (req.memory_bytes && cgroup && usage.oom_kill) {
     set(RunStatus::MemoryLimit, memory_message());
-  } else if (req.memory_bytes && (contains(err, "MemoryError") ||
-                                  contains(err, "Cannot allocate memory") ||
-                                  contains(err, "std::bad_alloc")) &&
+  } else if (req.memory_bytes &&
+             (contains(err, "MemoryError") || contains(err, "Cannot allocate memory") ||
+              contains(err, "std::bad_alloc")) &&
              (!cgroup || at_memory_limit)) {
     // Under RLIMIT_AS (no cgroup) the failed allocation is the limit; under a cgroup only
     // when the peak reached it.
@@ -788,8 +783,8 @@ std::vector<std::string> SandboxExecutor::isolation() const {
   if (i.seccomp) controls.push_back("seccomp");
   if (i.landlock_abi > 0) {
     controls.push_back("landlock");  // files: read below the system trees, write in the workdir
-    if (i.landlock_net) controls.push_back("landlock_net");        // no TCP bind or connect
-    if (i.landlock_scoped) controls.push_back("landlock_scope");   // signals, abstract sockets
+    if (i.landlock_net) controls.push_back("landlock_net");       // no TCP bind or connect
+    if (i.landlock_scoped) controls.push_back("landlock_scope");  // signals, abstract sockets
   }
   controls.push_back("rlimits");
   controls.push_back("no_new_privs");
@@ -798,7 +793,9 @@ std::vector<std::string> SandboxExecutor::isolation() const {
   return controls;
 }
 
-std::string SandboxExecutor::degraded() const { return impl_->degraded; }
+std::string SandboxExecutor::degraded() const {
+  return impl_->degraded;
+}
 
 RunResult SandboxExecutor::run(const RunRequest& request) {
   try {

@@ -2,8 +2,8 @@
 #include "runners/sandbox/seccomp.h"
 
 #include <linux/seccomp.h>
-#include <seccomp.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -35,13 +35,49 @@ void check(int rc, const std::string& what) {
 
 // Denied outright, by name (a name unknown to this libseccomp or arch is skipped).
 const char* const kDenied[] = {
-    "ptrace", "process_vm_readv", "process_vm_writev", "keyctl", "add_key", "request_key",
-    "bpf", "io_uring_setup", "io_uring_enter", "io_uring_register", "mount", "umount",
-    "umount2", "pivot_root", "chroot", "unshare", "setns", "fsopen", "fsconfig", "fsmount",
-    "fspick", "move_mount", "open_tree", "mount_setattr", "perf_event_open", "kexec_load",
-    "kexec_file_load", "init_module", "finit_module", "delete_module", "userfaultfd",
-    "open_by_handle_at", "name_to_handle_at", "acct", "swapon", "swapoff", "reboot", "syslog",
-    "quotactl", "lookup_dcookie", "iopl", "ioperm", "vhangup",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "mount",
+    "umount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "unshare",
+    "setns",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
+    "perf_event_open",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "userfaultfd",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "acct",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "syslog",
+    "quotactl",
+    "lookup_dcookie",
+    "iopl",
+    "ioperm",
+    "vhangup",
 };
 
 }  // namespace
@@ -66,12 +102,12 @@ SeccompProgram build_seccomp_program() {
   }
   // clone with any namespace flag; threads and fork stay allowed. (On s390 the flags are the
   // second argument; this grader targets x86-64 and arm64, where they are the first.)
-  for (unsigned long flag : {static_cast<unsigned long>(CLONE_NEWNS), static_cast<unsigned long>(CLONE_NEWUTS),
-                             static_cast<unsigned long>(CLONE_NEWIPC), static_cast<unsigned long>(CLONE_NEWUSER),
-                             static_cast<unsigned long>(CLONE_NEWPID), static_cast<unsigned long>(CLONE_NEWNET),
-                             static_cast<unsigned long>(CLONE_NEWCGROUP), kCloneNewTime}) {
-    check(seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(clone), 1,
-                           SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)),
+  for (unsigned long flag :
+       {static_cast<unsigned long>(CLONE_NEWNS), static_cast<unsigned long>(CLONE_NEWUTS),
+        static_cast<unsigned long>(CLONE_NEWIPC), static_cast<unsigned long>(CLONE_NEWUSER),
+        static_cast<unsigned long>(CLONE_NEWPID), static_cast<unsigned long>(CLONE_NEWNET),
+        static_cast<unsigned long>(CLONE_NEWCGROUP), kCloneNewTime}) {
+    check(seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)),
           "deny clone with namespace flags");
   }
   // Terminal injection, whatever the upper 32 bits of the request hold.

@@ -138,7 +138,7 @@ void exec_command(const ChildPlan& p) {
   do {
     got = ::read(p.sync_fd, &go, 1);
   } while (got < 0 && errno == EINTR);
-  if (got != 1) ::_exit(127);  // the grader gave up (or died) before letting us go
+  if (got != 1) ::_exit(127);                           // the grader gave up (or died) before letting us go
   if (p.ns.user) ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // the maps are written
   if (const char* what = enter_namespaces(p.ns)) fail(setup, what);
   if (p.mounts != nullptr) {
@@ -176,8 +176,8 @@ void exec_command(const ChildPlan& p) {
   }
   struct rusage self {};
   ::getrusage(RUSAGE_SELF, &self);
-  report.init_cpu_us = (self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1000000L +
-                       self.ru_utime.tv_usec + self.ru_stime.tv_usec;
+  report.init_cpu_us = (self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1000000L + self.ru_utime.tv_usec +
+                       self.ru_stime.tv_usec;
   ssize_t ignored = ::write(p.status_fd, &report, sizeof report);
   (void)ignored;
   ::_exit(0);
@@ -198,8 +198,8 @@ pid_t start_init(const ChildPlan& plan, int sync_write, Cgroup* cgroup, std::str
   const bool born_inside = cgroup != nullptr && cgroup->clones_inside();
   const long cloned = born_inside ? cgroup->run_inside(clone_init) : clone_init();
   if (cloned < 0) {
-    error = std::string("clone() of the run's init with namespaces: ") +
-            std::strerror(static_cast<int>(-cloned));
+    error =
+        std::string("clone() of the run's init with namespaces: ") + std::strerror(static_cast<int>(-cloned));
     return -1;
   }
   const pid_t pid = static_cast<pid_t>(cloned);

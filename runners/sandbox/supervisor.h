@@ -11,9 +11,9 @@
 //                                        fork ─────────────────────────────► setsid, PDEATHSIG
 //                                        waits for the learner              caps, uid/gid (namespaces.cpp)
 //                                                                           rlimits (rlimits.cpp)
-//                                                                           no_new_privs, Landlock (landlock.cpp)
-//                                                                           signals, stdio, fds
-//                                                                           seccomp (seccomp.cpp), exec
+//                                                                           no_new_privs, Landlock
+//                                                                           (landlock.cpp) signals, stdio,
+//                                                                           fds seccomp (seccomp.cpp), exec
 //   ◄── setup pipe: EOF at exec, or "what failed + errno"
 //   ◄── status pipe: the learner's wait status, init's own CPU ── when the learner's main process ends
 //   init exits: the kernel kills everything left in the pid namespace.
@@ -47,7 +47,7 @@ struct ChildPlan {
   const char* workdir = nullptr;      // host path, used without a mount namespace
   RlimitPlan rlimits;
   const SeccompProgram* seccomp = nullptr;  // nullptr: no filter
-  int landlock_fd = -1;  // a Landlock ruleset (landlock.h) the learner enforces, or -1
+  int landlock_fd = -1;                     // a Landlock ruleset (landlock.h) the learner enforces, or -1
   // The grader's original environment strings (its /proc/<pid>/environ range): init zeroes its
   // copy first thing, so that the process between the grader and the learner holds none of it.
   char* environ_begin = nullptr;
@@ -70,8 +70,8 @@ struct SetupFailure {
 
 // What init reports on the status pipe.
 struct InitReport {
-  int wait_status = 0;      // the learner's main process, as from waitpid
-  long init_cpu_us = 0;     // init's own CPU (set-up included), to subtract
+  int wait_status = 0;   // the learner's main process, as from waitpid
+  long init_cpu_us = 0;  // init's own CPU (set-up included), to subtract
 };
 
 // Clones the run's init with the plan, gives it the id maps and the cgroup, and lets it go.

@@ -38,7 +38,8 @@ std::vector<std::string> array_sbatch_flags(const std::vector<ArrayTask>& tasks,
   long minutes = std::max(1L, static_cast<long>(std::ceil((longest + kill_grace_s + kSlurmSlackS) / 60.0)));
   std::vector<std::string> flags = {"--ntasks=1", "--time=" + std::to_string(minutes)};
   if (!tasks.empty()) {
-    if (auto mem = array_shape(*tasks.front().request).mem_mb) flags.push_back("--mem=" + std::to_string(*mem) + "M");
+    if (auto mem = array_shape(*tasks.front().request).mem_mb)
+      flags.push_back("--mem=" + std::to_string(*mem) + "M");
   }
   return flags;
 }
@@ -64,13 +65,15 @@ std::string array_script(const std::vector<ArrayTask>& tasks, const std::string&
       << "  timeout -k " << seconds_text(kill_grace_s) << " " << seconds_text(r.timeout_s) << " env --";
     for (const auto& [key, value] : r.env) s << " " << shell_quote(key + "=" + value);
     for (const auto& a : r.argv) s << " " << shell_quote(a);
-    s << " <" << (tasks[i].stdin_path.empty() ? std::string("/dev/null") : shell_quote(tasks[i].stdin_path)) << "\n"
+    s << " <" << (tasks[i].stdin_path.empty() ? std::string("/dev/null") : shell_quote(tasks[i].stdin_path))
+      << "\n"
       << "  rc=$?\n"
       << "  echo \"$rc $t0 $(now)\" >" << status << "\n"
       << "  exit $rc ;;\n";
   }
   s << "*)\n"
-       "  echo \"hpc-grader: this array has no task ${SLURM_ARRAY_TASK_ID:-(SLURM_ARRAY_TASK_ID unset)}\" >&2\n"
+       "  echo \"hpc-grader: this array has no task ${SLURM_ARRAY_TASK_ID:-(SLURM_ARRAY_TASK_ID unset)}\" "
+       ">&2\n"
        "  exit 125 ;;\n"
        "esac\n";
   return s.str();
@@ -119,8 +122,10 @@ TaskVerdict task_verdict(const RunRequest& request, const TaskStatus& status, co
     return v;
   }
   RunResult ended;
-  if (status.rc > 128 && status.rc <= 128 + 64) ended.signal = status.rc - 128;
-  else ended.exit_code = status.rc;
+  if (status.rc > 128 && status.rc <= 128 + 64)
+    ended.signal = status.rc - 128;
+  else
+    ended.exit_code = status.rc;
   ended.err.data = err;
   v.exit_code = ended.exit_code;
   v.signal = ended.signal;

@@ -36,7 +36,9 @@ std::string describe_failure(const std::string& what, const CommandOutput& r) {
   return what + " failed (exit " + std::to_string(r.exit_code) + ")" + (err.empty() ? "" : ": " + err);
 }
 
-bool is_running_state(const std::string& s) { return !s.empty() && !is_pending_state(s) && !is_terminal_state(s); }
+bool is_running_state(const std::string& s) {
+  return !s.empty() && !is_pending_state(s) && !is_terminal_state(s);
+}
 
 }  // namespace
 
@@ -122,7 +124,7 @@ std::size_t JobTracker::cancel_all(const std::string& why) {
     if (it == jobs_.end() || it->second->done) continue;
     Job& job = *it->second;
     job.outcome.error = why + (r.ran && r.exit_code == 0 ? "; the grader cancelled job " + id
-                                                          : "; " + describe_failure("scancel " + id, r));
+                                                         : "; " + describe_failure("scancel " + id, r));
     finish(job, JobOutcome::Kind::DeadlinePassed);
   }
   return ids.size();
@@ -140,9 +142,11 @@ void JobTracker::poll_loop() {
       continue;
     }
     // Next round: one interval after the last, or at the earliest deadline of a queued job.
-    auto next = last_round + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s_));
+    auto next =
+        last_round + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s_));
     for (const auto& [id, job] : jobs_)
-      if (!job->done && job->phase == Job::Phase::Queued && !job->cancelled_by_us) next = std::min(next, job->deadline);
+      if (!job->done && job->phase == Job::Phase::Queued && !job->cancelled_by_us)
+        next = std::min(next, job->deadline);
     if (Clock::now() < next) {
       // A job added meanwhile resets the interval: wake and recompute.
       std::uint64_t gen = generation_;
@@ -256,8 +260,10 @@ void JobTracker::poll_round(std::unique_lock<std::mutex>& lock) {
 
   // Cancelled running jobs that never come back within the grace period.
   for (auto& [id, job] : jobs_)
-    if (!job->done && job->cancelled_by_us && seconds_between(job->cancel_since, Clock::now()) > opt_.cancel_grace_s) {
-      job->outcome.note = "the job did not end within " + std::to_string(static_cast<int>(opt_.cancel_grace_s)) +
+    if (!job->done && job->cancelled_by_us &&
+        seconds_between(job->cancel_since, Clock::now()) > opt_.cancel_grace_s) {
+      job->outcome.note = "the job did not end within " +
+                          std::to_string(static_cast<int>(opt_.cancel_grace_s)) +
                           " s of the grader's scancel";
       finish(*job, JobOutcome::Kind::DeadlinePassed);
     }
@@ -277,7 +283,8 @@ void JobTracker::poll_round(std::unique_lock<std::mutex>& lock) {
     }
   if (settling.empty()) return;
   lock.unlock();
-  CommandOutput r = run_({"sacct", "-n", "-P", "-j", join_ids(settling), "-o", sacct_format()}, opt_.query_timeout_s);
+  CommandOutput r =
+      run_({"sacct", "-n", "-P", "-j", join_ids(settling), "-o", sacct_format()}, opt_.query_timeout_s);
   lock.lock();
   ++stats_.sacct_queries;
   std::map<std::string, std::vector<AcctRow>> by_job;
@@ -325,9 +332,10 @@ void JobTracker::poll_round(std::unique_lock<std::mutex>& lock) {
         changed_ = true;
         continue;
       }
-      job.outcome.note = "sacct had no final record of the batch step after " +
-                         std::to_string(static_cast<int>(opt_.settle_timeout_s)) + " s" +
-                         (r.ran && r.exit_code == 0 ? "" : " (" + first_line(describe_failure("sacct", r)) + ")");
+      job.outcome.note =
+          "sacct had no final record of the batch step after " +
+          std::to_string(static_cast<int>(opt_.settle_timeout_s)) + " s" +
+          (r.ran && r.exit_code == 0 ? "" : " (" + first_line(describe_failure("sacct", r)) + ")");
       settled = true;
     }
     if (!settled) continue;

@@ -52,15 +52,15 @@ struct TrackerOptions {
 
 struct JobOutcome {
   enum class Kind {
-    Finished,         // Slurm ended it; state and exit_code say how
-    DeadlinePassed,   // the grader cancelled it at its deadline
-    SchedulerError,   // the scheduler stopped answering; `error` says what it said
+    Finished,        // Slurm ended it; state and exit_code say how
+    DeadlinePassed,  // the grader cancelled it at its deadline
+    SchedulerError,  // the scheduler stopped answering; `error` says what it said
   };
   Kind kind = Kind::Finished;
-  std::string state;      // final state as printed ("COMPLETED", "CANCELLED by 0")
-  std::string exit_code;  // "code:signal"; empty when unknown
-  std::string reason;     // the last pending reason seen (Priority, BeginTime, ...)
-  bool started = false;   // it got a node (a start time was seen)
+  std::string state;              // final state as printed ("COMPLETED", "CANCELLED by 0")
+  std::string exit_code;          // "code:signal"; empty when unknown
+  std::string reason;             // the last pending reason seen (Priority, BeginTime, ...)
+  bool started = false;           // it got a node (a start time was seen)
   std::optional<QueueRow> queue;  // squeue's last row for it
   std::vector<AcctRow> acct;      // sacct's rows (allocation and steps); empty if none came
   std::string error;
@@ -108,7 +108,7 @@ class JobTracker {
   TrackerStats stats_;
   double interval_s_;
   int consecutive_failures_ = 0;
-  bool changed_ = false;       // a job changed state in this round
+  bool changed_ = false;          // a job changed state in this round
   std::uint64_t generation_ = 0;  // bumped when a job is added
   bool stop_ = false;
   std::thread poller_;

@@ -35,17 +35,20 @@ std::string slurm_time(const std::string& text) {
   long total = std::lround(*s);
   long d = total / 86400, h = total % 86400 / 3600, m = total % 3600 / 60, sec = total % 60;
   char buf[48];
-  if (d > 0) std::snprintf(buf, sizeof buf, "%ld-%02ld:%02ld:%02ld", d, h, m, sec);
-  else std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", h, m, sec);
+  if (d > 0)
+    std::snprintf(buf, sizeof buf, "%ld-%02ld:%02ld:%02ld", d, h, m, sec);
+  else
+    std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", h, m, sec);
   return buf;
 }
 
 // sbatch errors that are the cluster's, not the jobscript's.
 bool infrastructure_error(const slurm::CommandOutput& r) {
   if (!r.ran || r.exit_code == 127 || r.exit_code == 126) return true;
-  for (const char* s : {"Unable to contact slurm controller", "Socket timed out", "temporarily unable",
-                        "Zero Bytes were transmitted", "Connection refused", "Communication connection failure",
-                        "Slurm backup controller in standby mode", "Transport endpoint"})
+  for (const char* s :
+       {"Unable to contact slurm controller", "Socket timed out", "temporarily unable",
+        "Zero Bytes were transmitted", "Connection refused", "Communication connection failure",
+        "Slurm backup controller in standby mode", "Transport endpoint"})
     if (r.err.find(s) != std::string::npos) return true;
   return false;
 }
@@ -59,7 +62,9 @@ SlurmExecutor::SlurmExecutor(Transport& transport, SlurmOptions options)
       opt_.tracker);
 }
 
-SlurmExecutor::~SlurmExecutor() { tracker_.reset(); }
+SlurmExecutor::~SlurmExecutor() {
+  tracker_.reset();
+}
 
 slurm::CommandOutput SlurmExecutor::command(const std::vector<std::string>& argv, double timeout_s,
                                             const std::map<std::string, std::string>* job_env) {
@@ -102,8 +107,9 @@ std::string SlurmExecutor::make_job_dir() {
     std::lock_guard<std::mutex> lock(transport_mu_);
     return transport_.make_temp_dir("grader-slurm-");
   }
-  auto r = command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir}, 60,
-                   &opt_.command_env);
+  auto r =
+      command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir},
+              60, &opt_.command_env);
   while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
   if (!r.ran || r.exit_code != 0 || r.out.empty())
     throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
@@ -116,7 +122,8 @@ std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::pa
   std::string ws = jobdir + "/ws";
   try {
     auto r = command({"mkdir", "--", ws}, 60, &opt_.command_env);
-    if (!r.ran || r.exit_code != 0) throw TransportError("cannot create " + ws + ": " + (r.ran ? r.err : r.error));
+    if (!r.ran || r.exit_code != 0)
+      throw TransportError("cannot create " + ws + ": " + (r.ran ? r.err : r.error));
     std::lock_guard<std::mutex> lock(transport_mu_);
     transport_.upload(local_dir, ws);
   } catch (...) {
@@ -238,8 +245,12 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
     return res;
   }
 
-  std::vector<std::string> argv = {"sbatch",           "--parsable",          "--job-name=grader-" + tag,
-                                   "--chdir=" + ws,     "--output=" + out_path, "--error=" + err_path,
+  std::vector<std::string> argv = {"sbatch",
+                                   "--parsable",
+                                   "--job-name=grader-" + tag,
+                                   "--chdir=" + ws,
+                                   "--output=" + out_path,
+                                   "--error=" + err_path,
                                    "--open-mode=truncate"};
   argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
   argv.push_back(script);
@@ -276,9 +287,9 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
   return job_result(req, *job_id, oc, waited, req.timeout_s, out_path, err_path);
 }
 
-RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& job_id, const slurm::JobOutcome& oc,
-                                    double waited, double allowed_s, const std::string& out_path,
-                                    const std::string& err_path) {
+RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& job_id,
+                                    const slurm::JobOutcome& oc, double waited, double allowed_s,
+                                    const std::string& out_path, const std::string& err_path) {
   RunResult res;
   res.id = req.id;
   const std::string ws = req.workdir.string();
@@ -306,8 +317,10 @@ RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& jo
     a.account = q.account;
     a.alloc_tres = q.alloc_tres;
     a.time_limit = slurm_time(q.time_limit);
-    if (oc.started && q.start && q.submit) a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *q.start - *q.submit));
-    if (oc.started && q.start && q.end) a.elapsed_s = static_cast<double>(std::max<std::int64_t>(0, *q.end - *q.start));
+    if (oc.started && q.start && q.submit)
+      a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *q.start - *q.submit));
+    if (oc.started && q.start && q.end)
+      a.elapsed_s = static_cast<double>(std::max<std::int64_t>(0, *q.end - *q.start));
   }
   if (alloc && slurm::is_terminal_state(alloc->state)) {
     if (!alloc->cluster.empty()) a.cluster = alloc->cluster;
@@ -317,7 +330,8 @@ RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& jo
     if (!alloc->time_limit.empty()) a.time_limit = alloc->time_limit;
     if (alloc->elapsed_s) a.elapsed_s = *alloc->elapsed_s;
     if (alloc->total_cpu_s) a.total_cpu_s = *alloc->total_cpu_s;
-    if (alloc->start && alloc->submit) a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *alloc->start - *alloc->submit));
+    if (alloc->start && alloc->submit)
+      a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *alloc->start - *alloc->submit));
   } else if (have_step_cpu) {
     a.total_cpu_s = step_cpu;
   }
@@ -355,9 +369,10 @@ RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& jo
         res.message = job + ": " + oc.error;
       } else if (!oc.started) {
         res.status = RunStatus::RunnerError;
-        res.message = job + " stuck PENDING (reason " + (oc.reason.empty() ? "unknown" : oc.reason) + ") for " +
-                      format_duration(waited) + ", past the " + format_duration(allowed_s) + " it was allowed" +
-                      "; the grader cancelled it. A queue is not the submission's fault: grade it again later";
+        res.message =
+            job + " stuck PENDING (reason " + (oc.reason.empty() ? "unknown" : oc.reason) + ") for " +
+            format_duration(waited) + ", past the " + format_duration(allowed_s) + " it was allowed" +
+            "; the grader cancelled it. A queue is not the submission's fault: grade it again later";
         a.state = a.state.empty() ? "CANCELLED" : a.state;
       } else {
         res.status = RunStatus::Timeout;
@@ -457,8 +472,10 @@ void SlurmExecutor::submit_array(Batch& b) {
 
 RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
   if (auto problem = invalid_remote_request(req)) return runner_error(req, *problem);
-  const auto quiet = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_quiet_s));
-  const auto longest = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_max_s));
+  const auto quiet =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_quiet_s));
+  const auto longest =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_max_s));
   const slurm::ArrayShape shape = slurm::array_shape(req);
 
   std::shared_ptr<Batch> b;
@@ -486,8 +503,10 @@ RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
     if (leader) {
       while (!b->closed) {
         const auto until = std::min(b->last + quiet, b->first + longest);
-        if (Clock::now() >= until) close();
-        else batch_cv_.wait_until(lock, until);
+        if (Clock::now() >= until)
+          close();
+        else
+          batch_cv_.wait_until(lock, until);
       }
       b->reading = b->runs.size();
       array_stats_.arrays++;
@@ -511,7 +530,8 @@ RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
     const std::string task = b->job_id + "_" + std::to_string(index);
     const std::string base = b->dir + "/" + std::to_string(index);
     const double allowed = arrays_->queue_timeout_s + req.timeout_s + arrays_->kill_grace_s;
-    const auto deadline = b->submit_time + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(allowed));
+    const auto deadline =
+        b->submit_time + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(allowed));
     slurm::JobOutcome oc = tracker_->wait(task, deadline);
     double waited = std::chrono::duration<double>(Clock::now() - b->submit_time).count();
     res = job_result(req, task, oc, waited, allowed, base + ".out", base + ".err");

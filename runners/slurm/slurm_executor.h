@@ -55,9 +55,9 @@ struct ArrayOptions {
 };
 
 struct ArrayStats {
-  std::uint64_t arrays = 0;       // sbatch --array submissions
-  std::uint64_t tasks = 0;        // command runs submitted as array tasks
-  std::uint64_t largest = 0;      // tasks in the largest array
+  std::uint64_t arrays = 0;   // sbatch --array submissions
+  std::uint64_t tasks = 0;    // command runs submitted as array tasks
+  std::uint64_t largest = 0;  // tasks in the largest array
 };
 
 struct SlurmOptions {
@@ -99,7 +99,8 @@ class SlurmExecutor final : public Executor {
   struct Batch;
   // sbatch, with the job it submits kept in live_ until forget(): cancel_all reaches it even
   // before the tracker waits for it. After cancel_all nothing more is submitted.
-  slurm::CommandOutput submit(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+  slurm::CommandOutput submit(const std::vector<std::string>& argv,
+                              const std::map<std::string, std::string>& env);
   void forget(const std::string& job_id);
   RunResult run_array_task(const RunRequest& req);
   void submit_array(Batch& batch);
@@ -108,7 +109,8 @@ class SlurmExecutor final : public Executor {
   // After the tracker settled a job (or task): its accounting, output, collected files and verdict.
   // `allowed_s` is how long it was allowed from submission, for the messages.
   RunResult job_result(const RunRequest& req, const std::string& job_id, const slurm::JobOutcome& oc,
-                       double waited_s, double allowed_s, const std::string& out_path, const std::string& err_path);
+                       double waited_s, double allowed_s, const std::string& out_path,
+                       const std::string& err_path);
   slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
                                const std::map<std::string, std::string>* job_env = nullptr);
   std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
@@ -124,7 +126,7 @@ class SlurmExecutor final : public Executor {
   std::condition_variable live_cv_;
   int submitting_ = 0;
   std::optional<std::string> cancelled_;  // why, once cancel_all ran
-  std::set<std::string> live_;           // submitted, not yet settled
+  std::set<std::string> live_;            // submitted, not yet settled
 
   std::optional<ArrayOptions> arrays_;
   mutable std::mutex batch_mu_;

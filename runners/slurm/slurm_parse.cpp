@@ -16,7 +16,8 @@ std::vector<std::string> split(std::string_view line, char sep) {
   std::size_t start = 0;
   while (true) {
     auto pos = line.find(sep, start);
-    out.emplace_back(line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    out.emplace_back(
+        line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
     if (pos == std::string_view::npos) break;
     start = pos + 1;
   }
@@ -55,7 +56,8 @@ std::string squeue_format() {
 }
 
 std::string sacct_format() {
-  return "JobID,State,ExitCode,ElapsedRaw,TotalCPU,MaxRSS,AllocTRES,Partition,Account,Cluster,Timelimit,Submit,"
+  return "JobID,State,ExitCode,ElapsedRaw,TotalCPU,MaxRSS,AllocTRES,Partition,Account,Cluster,Timelimit,"
+         "Submit,"
          "Start,End,Reason";
 }
 
@@ -175,14 +177,14 @@ std::optional<std::pair<int, int>> parse_exit_code(std::string_view text) {
 
 bool is_terminal_state(std::string_view state) {
   static const std::set<std::string, std::less<>> kDone = {
-      "BOOT_FAIL", "CANCELLED", "COMPLETED", "DEADLINE", "FAILED", "NODE_FAIL",
-      "OUT_OF_MEMORY", "PREEMPTED", "TIMEOUT", "REVOKED", "SPECIAL_EXIT"};
+      "BOOT_FAIL",     "CANCELLED", "COMPLETED", "DEADLINE", "FAILED",      "NODE_FAIL",
+      "OUT_OF_MEMORY", "PREEMPTED", "TIMEOUT",   "REVOKED",  "SPECIAL_EXIT"};
   return kDone.count(first_word(state)) > 0;
 }
 
 bool is_pending_state(std::string_view state) {
-  static const std::set<std::string, std::less<>> kPending = {"PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
-                                                             "RESV_DEL_HOLD", "CONFIGURING"};
+  static const std::set<std::string, std::less<>> kPending = {"PENDING",     "REQUEUED",      "REQUEUE_HOLD",
+                                                              "REQUEUE_FED", "RESV_DEL_HOLD", "CONFIGURING"};
   return kPending.count(first_word(state)) > 0;
 }
 
@@ -204,11 +206,13 @@ Verdict map_final_state(std::string_view state_text, std::string_view exit_code,
     } else if (sig != 0) {
       v.status = RunStatus::Signaled;
       v.signal = sig;
-      v.message = "the job's script was killed by signal " + std::to_string(sig) + " (sacct: " + state + " " + ec + ")";
+      v.message = "the job's script was killed by signal " + std::to_string(sig) + " (sacct: " + state + " " +
+                  ec + ")";
     } else if (exit != 0) {
       v.status = RunStatus::NonzeroExit;
       v.exit_code = exit;
-      v.message = "the job's script exited with code " + std::to_string(exit) + " (sacct: " + state + " " + ec + ")";
+      v.message =
+          "the job's script exited with code " + std::to_string(exit) + " (sacct: " + state + " " + ec + ")";
     } else if (state == "COMPLETED") {
       v.status = RunStatus::Ok;
       v.exit_code = 0;
@@ -223,18 +227,21 @@ Verdict map_final_state(std::string_view state_text, std::string_view exit_code,
     v.message = "Slurm stopped the job at its time limit (#SBATCH -t/--time); sacct: TIMEOUT " + ec;
   } else if (state == "OUT_OF_MEMORY") {
     v.status = RunStatus::MemoryLimit;
-    v.message = "the job ran out of memory (sacct: OUT_OF_MEMORY " + ec + "); ask for more with --mem or use less";
+    v.message =
+        "the job ran out of memory (sacct: OUT_OF_MEMORY " + ec + "); ask for more with --mem or use less";
   } else if (state == "CANCELLED") {
     std::string by = std::string(trim(state_text)).substr(state.size());
     v.message = "the job was CANCELLED" + by + ", not by the grader" + why +
                 ": an administrator or the system cancelled it; not the submission's fault, grade it again";
   } else if (state == "NODE_FAIL") {
-    v.message = "the node running the job failed (NODE_FAIL)" + why + "; not the submission's fault, grade it again";
+    v.message =
+        "the node running the job failed (NODE_FAIL)" + why + "; not the submission's fault, grade it again";
   } else if (state == "PREEMPTED") {
     v.message = "the job was preempted by a higher-priority job (PREEMPTED)" + why +
                 "; not the submission's fault, grade it again";
   } else if (state == "BOOT_FAIL") {
-    v.message = "the node allocated to the job failed to boot (BOOT_FAIL)" + why + "; not the submission's fault";
+    v.message =
+        "the node allocated to the job failed to boot (BOOT_FAIL)" + why + "; not the submission's fault";
   } else if (state == "DEADLINE") {
     v.message = "Slurm ended the job at its deadline (DEADLINE)" + why + " before it could run to completion";
   } else {

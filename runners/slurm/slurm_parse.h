@@ -17,9 +17,9 @@ namespace grader::slurm {
 // squeue's fields, in the order squeue_format() asks for them. SLURM_TIME_FORMAT=%s makes the
 // times epoch seconds ("N/A" or "Unknown" when not set).
 struct QueueRow {
-  std::string job_id;     // "12", or "12_3" for task 3 of array job 12 (JobArrayID, with -r)
-  std::string state;      // PENDING, RUNNING, COMPLETING, COMPLETED, FAILED, TIMEOUT, ...
-  std::string reason;     // Priority, Resources, BeginTime, None, ...
+  std::string job_id;  // "12", or "12_3" for task 3 of array job 12 (JobArrayID, with -r)
+  std::string state;   // PENDING, RUNNING, COMPLETING, COMPLETED, FAILED, TIMEOUT, ...
+  std::string reason;  // Priority, Resources, BeginTime, None, ...
   std::string partition;
   std::string account;
   std::string time_limit;  // "5:00", "7-00:00:00"
@@ -30,8 +30,8 @@ struct QueueRow {
 
 // One sacct -P row (allocation or step), in the order sacct_format() asks for them.
 struct AcctRow {
-  std::string job_id;  // "12", "12.batch", "12.extern", "12.0"
-  std::string state;   // first word only ("CANCELLED by 0" -> "CANCELLED")
+  std::string job_id;      // "12", "12.batch", "12.extern", "12.0"
+  std::string state;       // first word only ("CANCELLED by 0" -> "CANCELLED")
   std::string state_text;  // as sacct printed it
   std::string exit_code;   // "3:0"
   std::optional<double> elapsed_s;

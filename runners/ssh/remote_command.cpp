@@ -42,7 +42,8 @@ constexpr const char* kReportEnd =
     "if (!$p) { exec { $ARGV[0] } @ARGV; print STDERR \"$ARGV[0]: $!\\n\"; exit 127 } "
     "$SIG{$_} = \"IGNORE\" for qw(HUP INT QUIT TERM PIPE ALRM USR1 USR2); "
     "waitpid($p, 0); $s = $?; "
-    "if ($s & 127) { printf STDERR \"\\036hpc-grader end %s signal=%d\\n\", $n, $s & 127; exit 128 + ($s & 127) } "
+    "if ($s & 127) { printf STDERR \"\\036hpc-grader end %s signal=%d\\n\", $n, $s & 127; exit 128 + ($s & "
+    "127) } "
     "printf STDERR \"\\036hpc-grader end %s exit=%d\\n\", $n, $s >> 8; exit $s >> 8"
     "' \"$n\" \"$@\"; fi; "
     "\"$@\"; s=$?; "
@@ -70,7 +71,8 @@ std::optional<std::string> invalid_remote_request(const RunRequest& request) {
 }
 
 bool env_found_no_command(std::optional<int> exit_code, const std::string& err) {
-  return exit_code == 127 && err.rfind("env: ", 0) == 0 && err.find("No such file or directory") != std::string::npos;
+  return exit_code == 127 && err.rfind("env: ", 0) == 0 &&
+         err.find("No such file or directory") != std::string::npos;
 }
 
 std::string remote_command(const RunRequest& request, const RemoteCommandOptions& options) {

@@ -95,8 +95,8 @@ std::string from_terminal(int tty, const KbdintPrompt& p) {
 }  // namespace
 
 std::string no_answer_message(const KbdintPrompt& p, const std::string& why) {
-  return p.where + ": the server asks for a second factor (keyboard-interactive: '" +
-         terminal_safe(p.text) + "') and " + why +
+  return p.where + ": the server asks for a second factor (keyboard-interactive: '" + terminal_safe(p.text) +
+         "') and " + why +
          ". Either set SSH_ASKPASS to a program that prints the answer (with "
          "SSH_ASKPASS_REQUIRE=force it is used even with a terminal), or open an OpenSSH "
          "ControlMaster once, typing your code (ssh -M -N -f -o ControlPersist=4h -o "

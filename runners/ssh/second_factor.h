@@ -11,11 +11,11 @@
 namespace grader {
 
 struct KbdintPrompt {
-  std::string where;        // "ssh://root@127.0.0.1:2222", for messages
-  std::string user_host;    // "root@127.0.0.1", shown to the askpass as OpenSSH does
-  std::string name;         // the server's name and instruction for this round (may be empty)
+  std::string where;      // "ssh://root@127.0.0.1:2222", for messages
+  std::string user_host;  // "root@127.0.0.1", shown to the askpass as OpenSSH does
+  std::string name;       // the server's name and instruction for this round (may be empty)
   std::string instruction;
-  std::string text;         // "One-time password (OATH) for `root': "
+  std::string text;  // "One-time password (OATH) for `root': "
   bool echo = false;
 };
 

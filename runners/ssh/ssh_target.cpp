@@ -134,8 +134,7 @@ Written parse_written(const std::string& input) {
 // libssh 0.10 turns a config `ProxyJump [user@]host[:port]` into exactly this ProxyCommand;
 // read it back as the one jump host it came from. A chain (-J) stays a ProxyCommand.
 std::optional<std::string> jump_from_command(const std::string& command) {
-  static const std::regex generated(
-      R"(^ssh(?: -l ([^ ]+))?(?: -p ([0-9]+))? -W '\[%h\]:%p' ([^ ]+)$)");
+  static const std::regex generated(R"(^ssh(?: -l ([^ ]+))?(?: -p ([0-9]+))? -W '\[%h\]:%p' ([^ ]+)$)");
   std::smatch m;
   if (!std::regex_match(command, m, generated)) return std::nullopt;
   std::string jump;
@@ -169,9 +168,9 @@ SshTarget SshTarget::parse(const std::string& url_or_alias,
   }
   const char* file = config_file ? config_file->c_str() : nullptr;
   if (ssh_options_parse_config(s.get(), file) != 0) {
-    throw std::invalid_argument("ssh config " + (config_file ? config_file->string()
-                                                             : std::string("~/.ssh/config")) +
-                                ": " + ssh_get_error(s.get()));
+    throw std::invalid_argument("ssh config " +
+                                (config_file ? config_file->string() : std::string("~/.ssh/config")) + ": " +
+                                ssh_get_error(s.get()));
   }
   ssh_options_set(s.get(), SSH_OPTIONS_LOG_VERBOSITY, &quiet);  // over the config's LogLevel
   t.host = get_option(s.get(), SSH_OPTIONS_HOST).value_or(written.host);

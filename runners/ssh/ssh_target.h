@@ -16,10 +16,10 @@ struct SshTarget {
   std::string user;   // empty: the config's User, else the local user name
   std::string host;   // what is connected to (the config's HostName when it has one)
   std::uint16_t port = 22;
-  std::filesystem::path identity_file;  // empty: the config's IdentityFile, ~/.ssh/id_*, agent
-  std::filesystem::path known_hosts_file;  // empty: ~/.ssh/known_hosts (and the global file)
-  std::optional<std::string> proxy_jump;   // "user@host:port" of one jump host
-  std::optional<std::string> proxy_command;  // a config ProxyCommand (run by /bin/sh), if any
+  std::filesystem::path identity_file;               // empty: the config's IdentityFile, ~/.ssh/id_*, agent
+  std::filesystem::path known_hosts_file;            // empty: ~/.ssh/known_hosts (and the global file)
+  std::optional<std::string> proxy_jump;             // "user@host:port" of one jump host
+  std::optional<std::string> proxy_command;          // a config ProxyCommand (run by /bin/sh), if any
   std::optional<std::filesystem::path> config_file;  // nullopt: ~/.ssh/config + /etc/ssh/ssh_config
 
   // `ssh://[user@]host[:port]` (IPv6 as `[::1]`), or `[user@]alias`. Then the config file's

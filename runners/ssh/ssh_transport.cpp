@@ -51,17 +51,16 @@ int ms_until(Clock::time_point t) {
 }
 
 Clock::time_point after(double seconds) {
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                            std::chrono::duration<double>(std::min(seconds, 1e8)));
+  return Clock::now() +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::min(seconds, 1e8)));
 }
 
 int signal_number(const std::string& name) {
   static const std::pair<const char*, int> table[] = {
-      {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},
-      {"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"BUS", SIGBUS},   {"FPE", SIGFPE},
-      {"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
-      {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"XCPU", SIGXCPU},
-      {"XFSZ", SIGXFSZ}, {"SYS", SIGSYS},
+      {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},   {"TRAP", SIGTRAP},
+      {"ABRT", SIGABRT}, {"BUS", SIGBUS},   {"FPE", SIGFPE},   {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+      {"SEGV", SIGSEGV}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+      {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}, {"SYS", SIGSYS},
   };
   std::string n = name.rfind("SIG", 0) == 0 ? name.substr(3) : name;
   for (const auto& [text, number] : table) {
@@ -108,8 +107,8 @@ struct ChannelState {
     st->exit_code = status;
     st->ended_at = Clock::now();
   }
-  static void on_exit_signal(ssh_session, ssh_channel, const char* sig, int, const char*,
-                             const char*, void* self) {
+  static void on_exit_signal(ssh_session, ssh_channel, const char* sig, int, const char*, const char*,
+                             void* self) {
     auto* st = static_cast<ChannelState*>(self);
     int n = signal_number(sig ? sig : "");
     st->signal = n > 0 ? n : SIGKILL;
@@ -390,8 +389,8 @@ void SshTransport::connect_locked() {
   }
 
   // libssh does not check the host key by itself.
-  const std::string kh_file = target_.known_hosts_file.empty() ? home_path(".ssh/known_hosts")
-                                                               : target_.known_hosts_file.string();
+  const std::string kh_file =
+      target_.known_hosts_file.empty() ? home_path(".ssh/known_hosts") : target_.known_hosts_file.string();
   ssh_key key = nullptr;
   if (ssh_get_server_publickey(s, &key) != SSH_OK) {
     throw TransportError(where + ": the server sent no host key: " + sess->error());
@@ -412,32 +411,31 @@ void SshTransport::connect_locked() {
   const std::string name = known_host_name(target_);
   const std::string presented = name + " presents the " + key_type + " key " + fingerprint;
   switch (ssh_session_is_known_server(s)) {
-    case SSH_KNOWN_HOSTS_OK:
-      break;
+    case SSH_KNOWN_HOSTS_OK: break;
     case SSH_KNOWN_HOSTS_CHANGED:
       throw TransportError(
           where + ": HOST KEY CHANGED: " + presented + ", but " + kh_file +
           " has a different key for it. Someone may be intercepting the connection, or the host "
           "was re-keyed. If the cluster announced new host keys, check the fingerprint against "
-          "them, remove the old entry (ssh-keygen -R '" + name + "' -f " + kh_file +
-          ") and add the new one. Nothing was sent to the host.");
+          "them, remove the old entry (ssh-keygen -R '" +
+          name + "' -f " + kh_file + ") and add the new one. Nothing was sent to the host.");
     case SSH_KNOWN_HOSTS_OTHER:
       throw TransportError(where + ": host key mismatch: " + presented + ", but " + kh_file +
                            " has a key of another type for it; treated as a changed key. Check "
                            "the fingerprint against the cluster's published ones before "
-                           "updating " + kh_file + ".");
+                           "updating " +
+                           kh_file + ".");
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
       throw TransportError(
           where + ": unknown host key: " + presented + ", which is not in " + kh_file +
-          ". Check this fingerprint against the one the cluster publishes, then add the key to " +
-          kh_file + " (for example `ssh -o UserKnownHostsFile=" + kh_file + " -p " +
-          std::to_string(target_.port) + " " + target_.host +
+          ". Check this fingerprint against the one the cluster publishes, then add the key to " + kh_file +
+          " (for example `ssh -o UserKnownHostsFile=" + kh_file + " -p " + std::to_string(target_.port) +
+          " " + target_.host +
           "` once, answering yes only if the fingerprints match). The grader never adds keys.");
     case SSH_KNOWN_HOSTS_ERROR:
     default:
-      throw TransportError(where + ": cannot check the host key against " + kh_file + ": " +
-                           sess->error());
+      throw TransportError(where + ": cannot check the host key against " + kh_file + ": " + sess->error());
   }
 
   // Authentication: the target's key, then the agent and the config's / default keys.
@@ -446,8 +444,8 @@ void SshTransport::connect_locked() {
   if (rc == SSH_AUTH_ERROR) sess->failed("authenticating");
   if (rc != SSH_AUTH_SUCCESS && !target_.identity_file.empty()) {
     ssh_key priv = nullptr;
-    if (ssh_pki_import_privkey_file(target_.identity_file.c_str(), nullptr, nullptr, nullptr,
-                                    &priv) == SSH_OK) {
+    if (ssh_pki_import_privkey_file(target_.identity_file.c_str(), nullptr, nullptr, nullptr, &priv) ==
+        SSH_OK) {
       rc = ssh_userauth_publickey(s, nullptr, priv);
       ssh_key_free(priv);
       tried.push_back("key " + target_.identity_file.string() + " (refused)");
@@ -468,8 +466,9 @@ void SshTransport::connect_locked() {
     if (methods & SSH_AUTH_METHOD_INTERACTIVE) {
       rc = keyboard_interactive(s, *sess, user_name(s), rc == SSH_AUTH_PARTIAL);
     } else if (rc == SSH_AUTH_PARTIAL) {
-      throw TransportError(where + ": the key was accepted but the server wants another method "
-                                   "after it, which the grader cannot do (docs/ssh.md)");
+      throw TransportError(where +
+                           ": the key was accepted but the server wants another method "
+                           "after it, which the grader cannot do (docs/ssh.md)");
     }
   }
   if (rc != SSH_AUTH_SUCCESS) {
@@ -482,16 +481,15 @@ void SshTransport::connect_locked() {
     if (methods & SSH_AUTH_METHOD_GSSAPI_MIC) add("gssapi");
     std::string list;
     for (const auto& t : tried) list += (list.empty() ? "" : "; ") + t;
-    throw TransportError(where + ": authentication refused for user '" + user_name(s) +
-                         "' (tried: " + list + "; the server accepts: " +
-                         (accepts.empty() ? "nothing we can offer" : accepts) + ")");
+    throw TransportError(where + ": authentication refused for user '" + user_name(s) + "' (tried: " + list +
+                         "; the server accepts: " + (accepts.empty() ? "nothing we can offer" : accepts) +
+                         ")");
   }
 
   // A dead peer is noticed by TCP: keepalive probes when idle, a bound on unacknowledged data.
   int fd = ssh_get_fd(s);
   if (fd >= 0 && !target_.proxy_jump && !target_.proxy_command) {
-    int on = 1, idle = std::max(1, static_cast<int>(options_.keepalive_interval_s)), intvl = 5,
-        cnt = 3;
+    int on = 1, idle = std::max(1, static_cast<int>(options_.keepalive_interval_s)), intvl = 5, cnt = 3;
     unsigned int user_timeout = static_cast<unsigned int>(idle + intvl * cnt) * 1000u;
     ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
     ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
@@ -555,8 +553,8 @@ namespace {
 
 // `code`: the SFTP status of the failed call, taken before anything else (sftp_close) can
 // overwrite it; -1 reads it now.
-[[noreturn]] void sftp_failed(SshTransport::Session& s, const std::string& what,
-                              const std::string& path, int code = -1) {
+[[noreturn]] void sftp_failed(SshTransport::Session& s, const std::string& what, const std::string& path,
+                              int code = -1) {
   if (!s.alive()) s.lost(what + " " + path);
   if (code < 0) code = sftp_get_error(s.sftp);
   std::string why;
@@ -570,8 +568,8 @@ namespace {
   throw TransportError(s.where + ": cannot " + what + " " + path + ": " + why);
 }
 
-void sftp_put(SshTransport::Session& s, const std::string& path, const char* data, std::size_t n,
-              mode_t mode, int extra_flags) {
+void sftp_put(SshTransport::Session& s, const std::string& path, const char* data, std::size_t n, mode_t mode,
+              int extra_flags) {
   sftp_file f = sftp_open(s.sftp, path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | extra_flags, mode);
   if (!f) sftp_failed(s, "write", path);
   std::size_t done = 0;
@@ -656,7 +654,8 @@ std::optional<std::string> SshTransport::read_file(const std::string& path, std:
   });
 }
 
-CollectedFile SshTransport::collect_file(const std::string& root, const std::string& rel, std::uint64_t limit) {
+CollectedFile SshTransport::collect_file(const std::string& root, const std::string& rel,
+                                         std::uint64_t limit) {
   std::lock_guard<std::mutex> lock(mutex_);
   return idempotent("collect_file", [&](Session& s) {
     s.ensure_sftp();
@@ -694,7 +693,8 @@ void SshTransport::upload(const fs::path& local_dir, const std::string& remote_d
     for (auto it = fs::recursive_directory_iterator(local_dir, walk_ec);
          !walk_ec && it != fs::recursive_directory_iterator(); it.increment(walk_ec)) {
       const fs::path& p = it->path();
-      const std::string rel = p.lexically_relative(local_dir).generic_string();  // not relative(): it follows links
+      const std::string rel =
+          p.lexically_relative(local_dir).generic_string();  // not relative(): it follows links
       const std::string dest = remote_dir + "/" + rel;
       struct stat st {};
       if (::lstat(p.c_str(), &st) != 0) {
@@ -848,7 +848,8 @@ RunResult SshTransport::run(const RunRequest& request) {
   end.no_workdir = streams.no_workdir();
   end.exit_code = st.exit_code;
   end.signal = st.signal;
-  if (!end.no_workdir && end.stop == RemoteEnd::Stop::Ended && !result.out.truncated && !result.err.truncated) {
+  if (!end.no_workdir && end.stop == RemoteEnd::Stop::Ended && !result.out.truncated &&
+      !result.err.truncated) {
     // Should not happen: the kill above ends it. Say so rather than guess.
     if (!st.closed && !st.ended()) {
       throw TransportError(s.where + ": " + what + ": the channel did not close after the kill");

@@ -42,7 +42,7 @@ struct ssh_session_struct;  // libssh's, kept out of this header
 namespace grader {
 
 struct SshOptions {
-  double connect_timeout_s = 15;    // TCP connect + SSH handshake + auth, each blocking step
+  double connect_timeout_s = 15;     // TCP connect + SSH handshake + auth, each blocking step
   double keepalive_interval_s = 30;  // keepalive@openssh.com during long quiet runs
   double kill_grace_s = 2;           // the remote `timeout` fires this long after our deadline
   // false: the command sees exactly request.env (`env -i`). true: request.env is laid over the

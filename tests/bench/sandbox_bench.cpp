@@ -72,8 +72,9 @@ int main(int argc, char** argv) {
   req.env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"LC_ALL", "C"}};
   req.timeout_s = 30;
 
-  std::vector<std::string> bwrap = {"bwrap", "--unshare-all", "--die-with-parent", "--ro-bind",
-                                    "/", "/", "--dev", "/dev", "--proc", "/proc"};
+  std::vector<std::string> bwrap = {
+      "bwrap",  "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
+      "--proc", "/proc"};
   bwrap.insert(bwrap.end(), cmd.begin(), cmd.end());
   const bool have_bwrap = spawn_and_wait({"bwrap", "--ro-bind", "/", "/", "true"}) >= 0;
 

@@ -6,8 +6,11 @@
 // changed (the submission's source, another run's workspace, the report's directory, the rubric,
 // /usr, a TCP listener and an abstract socket of the host, a victim process, a terminal).
 // tests/hostile/README.md describes the layout and expect.toml.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <pty.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -16,11 +19,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
+#include <toml++/toml.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
@@ -36,7 +36,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "grader/util/text.h"
@@ -63,12 +62,12 @@ struct Expect {
   std::vector<std::string> uncontainable_in;               // "EXECUTOR" or "EXECUTOR:USER"
   std::string uncontainable_why;                           // why, for cells other than process
   std::vector<int> grader_exit{0, 1};
-  double max_wall_s = 30;                                  // the whole grading
-  std::optional<double> max_run_wall_s;                    // run "main"
-  std::vector<std::string> truncated;                      // streams that must be cut
+  double max_wall_s = 30;                // the whole grading
+  std::optional<double> max_run_wall_s;  // run "main"
+  std::vector<std::string> truncated;    // streams that must be cut
   std::vector<std::string> report_stdout_contains;
-  std::vector<std::string> must_not_exist;                 // absolute paths, @MARKER@ expanded
-  std::vector<std::string> extra_files;                    // made in the submission before grading
+  std::vector<std::string> must_not_exist;  // absolute paths, @MARKER@ expanded
+  std::vector<std::string> extra_files;     // made in the submission before grading
   std::optional<double> max_grader_rss_mb;
   bool tty = false;
 };
@@ -86,10 +85,21 @@ std::vector<std::string> strings(const toml::node* node) {
 }
 
 Expect load_expect(const fs::path& file) {
-  static const std::set<std::string> known = {
-      "summary",   "run_status",     "checks",          "sandbox_only", "uncontainable_in", "uncontainable_why",
-      "grader_exit", "max_wall_s",   "max_run_wall_s",  "truncated",    "report_stdout_contains",
-      "must_not_exist", "extra_files", "max_grader_rss_mb", "tty"};
+  static const std::set<std::string> known = {"summary",
+                                              "run_status",
+                                              "checks",
+                                              "sandbox_only",
+                                              "uncontainable_in",
+                                              "uncontainable_why",
+                                              "grader_exit",
+                                              "max_wall_s",
+                                              "max_run_wall_s",
+                                              "truncated",
+                                              "report_stdout_contains",
+                                              "must_not_exist",
+                                              "extra_files",
+                                              "max_grader_rss_mb",
+                                              "tty"};
   toml::table t = toml::parse_file(file.string());
   for (const auto& [k, v] : t)
     if (!known.count(std::string(k.str())))
@@ -144,7 +154,9 @@ std::vector<Cell> cells() {
   return out;
 }
 
-void PrintTo(const Cell& c, std::ostream* os) { *os << c.attack << " / " << c.executor << " / " << c.user; }
+void PrintTo(const Cell& c, std::ostream* os) {
+  *os << c.attack << " / " << c.executor << " / " << c.user;
+}
 
 std::string cell_name(const ::testing::TestParamInfo<Cell>& info) {
   std::string n = info.param.attack + "__" + info.param.executor + "__" + info.param.user;
@@ -230,8 +242,10 @@ std::string snapshot_diff(const std::map<std::string, std::string>& before,
   std::string d;
   for (const auto& [k, v] : before) {
     auto it = after.find(k);
-    if (it == after.end()) d += "  removed: " + k + "\n";
-    else if (it->second != v) d += "  changed: " + k + " (" + v + " -> " + it->second + ")\n";
+    if (it == after.end())
+      d += "  removed: " + k + "\n";
+    else if (it->second != v)
+      d += "  changed: " + k + " (" + v + " -> " + it->second + ")\n";
   }
   for (const auto& [k, v] : after)
     if (!before.count(k)) d += "  added: " + k + " (" + v + ")\n";
@@ -262,7 +276,8 @@ std::vector<std::pair<pid_t, std::string>> processes_with(const std::string& mar
       std::replace(cmd.begin(), cmd.end(), '\0', ' ');
       std::string stat = read_proc(pid, "stat");
       auto close = stat.rfind(')');
-      std::string state = close != std::string::npos && close + 2 < stat.size() ? stat.substr(close + 2, 1) : "?";
+      std::string state =
+          close != std::string::npos && close + 2 < stat.size() ? stat.substr(close + 2, 1) : "?";
       found.emplace_back(pid, "pid " + name + " state " + state + ": " + cmd.substr(0, 120));
     }
   }
@@ -293,7 +308,8 @@ struct Victim {
     if (pid == 0) {
       ::setsid();
       if (uid) {
-        if (::setgroups(0, nullptr) != 0 || ::setresgid(*uid, *uid, *uid) != 0 || ::setresuid(*uid, *uid, *uid) != 0)
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(*uid, *uid, *uid) != 0 ||
+            ::setresuid(*uid, *uid, *uid) != 0)
           ::_exit(120);
       }
       int null = ::open("/dev/null", O_RDWR);
@@ -303,7 +319,8 @@ struct Victim {
       std::string env = "VICTIM_ENV_SECRET=" + env_secret;
       char* envp[] = {env.data(), const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
       std::string script = "sleep 120; :";
-      char* argv[] = {const_cast<char*>("/bin/sh"), const_cast<char*>("-c"), script.data(), argv_secret.data(), nullptr};
+      char* argv[] = {const_cast<char*>("/bin/sh"), const_cast<char*>("-c"), script.data(),
+                      argv_secret.data(), nullptr};
       ::execve("/bin/sh", argv, envp);
       ::_exit(121);
     }
@@ -348,12 +365,14 @@ struct Listeners {
   // What reached them, empty if nothing.
   std::string reached() const {
     std::string r;
-    for (auto [fd, what] : {std::pair{tcp, "the TCP listener on 127.0.0.1"}, std::pair{unix_fd, "the abstract unix socket"}}) {
+    for (auto [fd, what] :
+         {std::pair{tcp, "the TCP listener on 127.0.0.1"}, std::pair{unix_fd, "the abstract unix socket"}}) {
       int c = ::accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (c >= 0) {
         char buf[256] = {};
         ssize_t n = ::recv(c, buf, sizeof buf - 1, 0);
-        r += std::string("a connection reached ") + what + (n > 0 ? " and sent: " + std::string(buf, n) : "") + "; ";
+        r += std::string("a connection reached ") + what +
+             (n > 0 ? " and sent: " + std::string(buf, n) : "") + "; ";
         ::close(c);
       }
     }
@@ -423,8 +442,9 @@ struct GraderRun {
   std::string out, err;
 };
 
-GraderRun run_grader(const std::vector<std::string>& args, const std::vector<std::string>& env, const fs::path& cwd,
-                     const fs::path& private_dir, std::optional<uid_t> switch_to, int stdin_fd, double limit_s) {
+GraderRun run_grader(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                     const fs::path& cwd, const fs::path& private_dir, std::optional<uid_t> switch_to,
+                     int stdin_fd, double limit_s) {
   fs::path out = private_dir / "grader.out", err = private_dir / "grader.err";
   auto start = Clock::now();
   pid_t pid = ::fork();
@@ -489,15 +509,16 @@ TEST_P(Hostile, IsContained) {
   const bool root = ::geteuid() == 0;
   const bool verify_attacks = std::getenv("HOSTILE_VERIFY_ATTACKS") != nullptr;
 
-  if (cell.user == "root" && !root) GTEST_SKIP() << "a root cell; this test runs unprivileged (its user cells run as this user)";
+  if (cell.user == "root" && !root)
+    GTEST_SKIP() << "a root cell; this test runs unprivileged (its user cells run as this user)";
   const std::string exec_name = cell.executor == "fallback" ? "sandbox" : cell.executor;
   bool uncontainable = false;
   for (const auto& u : expect.uncontainable_in)
     if (u == cell.executor || u == cell.executor + ":" + cell.user) uncontainable = true;
   if (uncontainable && !verify_attacks) {
     if (cell.executor == "process") GTEST_SKIP() << kProcessSkip;
-    GTEST_SKIP() << "declared in expect.toml as not containable by " << cell.executor << " as " << cell.user << ": "
-                 << expect.uncontainable_why;
+    GTEST_SKIP() << "declared in expect.toml as not containable by " << cell.executor << " as " << cell.user
+                 << ": " << expect.uncontainable_why;
   }
 
   // Identity: "user" cells run the grader as nobody when the test is root, as the test's own
@@ -560,12 +581,20 @@ TEST_P(Hostile, IsContained) {
     std::error_code ec;
     host_pidns = fs::read_symlink("/proc/self/ns/pid", ec).string();
   }
-  nlohmann::json info = {
-      {"marker", marker},           {"report_path", report.string()},   {"out_dir", out_dir.string()},
-      {"source_dir", src.string()}, {"other_workspace", other_ws.string()}, {"rubric_path", rubric.string()},
-      {"repo_dir", kRepo.string()}, {"port", listeners.port},            {"abstract_socket", listeners.abstract_name},
-      {"victim_pid", victim.pid},   {"host_pidns", host_pidns},          {"suid_binary", suid_binary},
-      {"tty", terminal.path},       {"host_canary", host_canary.string()}};
+  nlohmann::json info = {{"marker", marker},
+                         {"report_path", report.string()},
+                         {"out_dir", out_dir.string()},
+                         {"source_dir", src.string()},
+                         {"other_workspace", other_ws.string()},
+                         {"rubric_path", rubric.string()},
+                         {"repo_dir", kRepo.string()},
+                         {"port", listeners.port},
+                         {"abstract_socket", listeners.abstract_name},
+                         {"victim_pid", victim.pid},
+                         {"host_pidns", host_pidns},
+                         {"suid_binary", suid_binary},
+                         {"tty", terminal.path},
+                         {"host_canary", host_canary.string()}};
   write_file(src / "hostile.json", info.dump(2) + "\n");
   if (switch_to) chown_tree(src, owner, owner_gid);
 
@@ -583,21 +612,24 @@ TEST_P(Hostile, IsContained) {
     }
   } cleanup{marker, must_not_exist};
 
-  auto snap_src = snapshot(src), snap_rubrics = snapshot(rubric.parent_path()), snap_other = snapshot(other_ws),
-       snap_canary = snapshot(host_canary), snap_bin = snapshot(bin);
+  auto snap_src = snapshot(src), snap_rubrics = snapshot(rubric.parent_path()),
+       snap_other = snapshot(other_ws), snap_canary = snapshot(host_canary), snap_bin = snapshot(bin);
 
-  std::vector<std::string> args = {"check",  rubric.string(),   src.string(), "--format",   "json",    "--teacher",
-                                   "--out",  report.string(),   "--executor", exec_name,    "--color", "never"};
-  std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home.string(), "TMPDIR=" + tmp.string(),
-                                  "LANG=C.UTF-8", "GRADER_SECRET_CANARY=" + canary};
+  std::vector<std::string> args = {"check", rubric.string(), src.string(), "--format", "json",    "--teacher",
+                                   "--out", report.string(), "--executor", exec_name,  "--color", "never"};
+  std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home.string(),
+                                  "TMPDIR=" + tmp.string(), "LANG=C.UTF-8", "GRADER_SECRET_CANARY=" + canary};
   if (cell.executor == "fallback") env.push_back("GRADER_SANDBOX_DISABLE=userns,cgroup");
-  GraderRun g = run_grader(args, env, home, priv, switch_to, expect.tty ? terminal.slave : -1, expect.max_wall_s + 30);
+  GraderRun g =
+      run_grader(args, env, home, priv, switch_to, expect.tty ? terminal.slave : -1, expect.max_wall_s + 30);
 
   if (cell.executor != "process" && g.exit_code == 2 && contains(g.err, "unknown executor"))
-    GTEST_SKIP() << "sandbox executor not built yet (grader check --executor sandbox: " << grader::trim(g.err) << ")";
+    GTEST_SKIP() << "sandbox executor not built yet (grader check --executor sandbox: " << grader::trim(g.err)
+                 << ")";
 
-  const std::string context = "attack " + cell.attack + " (" + expect.summary + "), executor " + cell.executor +
-                              ", as " + cell.user + "\ngrader stderr: " + g.err.substr(0, 2000);
+  const std::string context = "attack " + cell.attack + " (" + expect.summary + "), executor " +
+                              cell.executor + ", as " + cell.user +
+                              "\ngrader stderr: " + g.err.substr(0, 2000);
   SCOPED_TRACE(context);
 
   // The grader is alive and answered with a valid report.
@@ -607,7 +639,8 @@ TEST_P(Hostile, IsContained) {
       << "grader exit code " << g.exit_code << ", expected one of the declared codes";
   EXPECT_LE(g.wall_s, expect.max_wall_s) << "the grading took " << g.wall_s << " s";
   if (expect.max_grader_rss_mb) {
-    EXPECT_LE(g.max_rss_kb / 1024.0, *expect.max_grader_rss_mb) << "peak memory of the grader (and what it reaped)";
+    EXPECT_LE(g.max_rss_kb / 1024.0, *expect.max_grader_rss_mb)
+        << "peak memory of the grader (and what it reaped)";
   }
 
   const std::string report_text = slurp(report);
@@ -634,7 +667,8 @@ TEST_P(Hostile, IsContained) {
       for (const auto& c : j["runner"]["isolation"]) {
         std::string s = c.get<std::string>();
         EXPECT_TRUE(s.rfind("cgroup", 0) != 0 && s != "user" && s != "userns")
-            << "fallback mode with user namespaces and cgroups disabled claims '" << s << "' in runner.isolation";
+            << "fallback mode with user namespaces and cgroups disabled claims '" << s
+            << "' in runner.isolation";
       }
     }
     const nlohmann::json* main = nullptr;
@@ -648,9 +682,9 @@ TEST_P(Hostile, IsContained) {
       run_stdout = m["stdout"].is_string() ? m["stdout"].get<std::string>() : "";
       run_stderr = m["stderr"].is_string() ? m["stderr"].get<std::string>() : "";
       EXPECT_TRUE(std::count(expect.run_status.begin(), expect.run_status.end(), status))
-          << "run status '" << status << "' (" << m.value("message", "") << "), expected one of: "
-          << joined(expect.run_status) << "\nrun stdout: " << run_stdout.substr(0, 3000)
-          << "\nrun stderr: " << run_stderr.substr(0, 1500);
+          << "run status '" << status << "' (" << m.value("message", "")
+          << "), expected one of: " << joined(expect.run_status)
+          << "\nrun stdout: " << run_stdout.substr(0, 3000) << "\nrun stderr: " << run_stderr.substr(0, 1500);
       if (expect.max_run_wall_s) {
         EXPECT_LE(m.value("wall_s", 1e9), *expect.max_run_wall_s) << "the run's wall time";
       }
@@ -658,7 +692,8 @@ TEST_P(Hostile, IsContained) {
         EXPECT_TRUE(m.value(s + "_truncated", false)) << s << " should have been cut at the output limit";
       }
       for (const auto& want : expect.report_stdout_contains) {  // \xNN: either case of hex digit
-        EXPECT_TRUE(contains(lower(run_stdout), lower(want))) << "the report's stdout should contain '" << want << "'";
+        EXPECT_TRUE(contains(lower(run_stdout), lower(want)))
+            << "the report's stdout should contain '" << want << "'";
       }
     }
     // Where the attack is known to get through (verify mode), its checks say so; not asserted.
@@ -684,7 +719,8 @@ TEST_P(Hostile, IsContained) {
   for (const auto& line : grader::split_lines(run_stdout)) {
     EXPECT_NE(line.rfind("ATTACK-ERROR", 0), 0u) << "the attack is broken: " << line;
   }
-  if (std::getenv("HOSTILE_SHOW")) std::cout << "---- run stdout (" << cell.attack << "):\n" << run_stdout.substr(0, 3000) << "\n----\n";
+  if (std::getenv("HOSTILE_SHOW"))
+    std::cout << "---- run stdout (" << cell.attack << "):\n" << run_stdout.substr(0, 3000) << "\n----\n";
   if (uncontainable) {
     // HOSTILE_VERIFY_ATTACKS: where nothing contains the attack, it must get through: the
     // attack is a working program, not one that fails for its own reasons.
@@ -726,7 +762,8 @@ TEST_P(Hostile, IsContained) {
        {std::tuple{&snap_src, fs::path(src), "the submission's source directory"},
         std::tuple{&snap_rubrics, rubric.parent_path(), "the rubric's directory"},
         std::tuple{&snap_other, other_ws, "another run's workspace"},
-        std::tuple{&snap_canary, host_canary, "a file of the host"}, std::tuple{&snap_bin, bin, "the host's bin"}}) {
+        std::tuple{&snap_canary, host_canary, "a file of the host"},
+        std::tuple{&snap_bin, bin, "the host's bin"}}) {
     std::string d = snapshot_diff(*before, snapshot(root_path));
     if (!d.empty()) diff += std::string(what) + " (" + root_path.string() + "):\n" + d;
   }
@@ -736,20 +773,23 @@ TEST_P(Hostile, IsContained) {
   for (const auto& e : fs::directory_iterator(out_dir, ec)) out_files.push_back(e.path().filename().string());
   for (const auto& e : fs::directory_iterator(tmp, ec)) tmp_files.push_back(e.path().filename().string());
   std::sort(tmp_files.begin(), tmp_files.end());
-  EXPECT_EQ(out_files, std::vector<std::string>{"report.json"}) << "the report's directory holds more than the report";
+  EXPECT_EQ(out_files, std::vector<std::string>{"report.json"})
+      << "the report's directory holds more than the report";
   EXPECT_EQ(tmp_files, std::vector<std::string>{"grader-ws-other-run"})
-      << "the grader's TMPDIR holds more than the other run's workspace (a workspace left behind, or written by the run)";
+      << "the grader's TMPDIR holds more than the other run's workspace (a workspace left behind, or written "
+         "by the run)";
   for (const auto& p : must_not_exist) {
     EXPECT_FALSE(fs::exists(fs::symlink_status(p, ec))) << p << " was created";
   }
 
   // Nothing of the host was reached.
   EXPECT_EQ(listeners.reached(), "");
-  EXPECT_TRUE(victim.alive()) << "the victim process (pid " << victim.pid << ", another user's job) was killed";
+  EXPECT_TRUE(victim.alive()) << "the victim process (pid " << victim.pid
+                              << ", another user's job) was killed";
   if (expect.tty) {
     std::string typed = terminal.pending_input();
-    EXPECT_FALSE(contains(typed, "HOSTILE")) << "input was pushed into the host's terminal " << terminal.path << ": "
-                                             << typed;
+    EXPECT_FALSE(contains(typed, "HOSTILE"))
+        << "input was pushed into the host's terminal " << terminal.path << ": " << typed;
   }
 }
 

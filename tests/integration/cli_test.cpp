@@ -1,5 +1,6 @@
 // End-to-end: the real grader binary on the python-script exercise, its fixtures, and bad input.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "grader/util/text.h"
@@ -50,8 +51,8 @@ TEST(Cli, SolutionGetsFullMarksAndExitZero) {
 TEST(Cli, CheckByIdFromInsideTheRepoWritesJson) {
   ScratchDir out;
   auto report = out.path / "nested" / "report.json";
-  auto r = run_grader({"check", "python-script", (kExercise / "solution").string(), "--format", "json", "--out",
-                       report.string()},
+  auto r = run_grader({"check", "python-script", (kExercise / "solution").string(), "--format", "json",
+                       "--out", report.string()},
                       kExercise / "starter");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   auto j = parse_report(slurp(report));
@@ -82,18 +83,21 @@ TEST(Cli, RubricDemandingIsolationIsRefusedRatherThanRunWeaker) {
   MiniRepo repo(std::string("exercise = \"ex\"\nrequire_isolation = [\"net\", \"seccomp\"]\n") +
                     std::string(kEchoRubric).substr(std::string(kEchoRubric).find("[[run]]")),
                 {{"main.py", "pass\n"}});
-  auto weak = run_grader({"check", "ex", repo.sub().string(), "--executor", "process", "--format", "json"}, repo.path);
+  auto weak = run_grader({"check", "ex", repo.sub().string(), "--executor", "process", "--format", "json"},
+                         repo.path);
   EXPECT_EQ(weak.exit_code, 3) << weak.out << weak.err;
   auto j = parse_report(weak.out);
   EXPECT_EQ(j["error"]["kind"], "runner");
-  EXPECT_NE(j["error"]["message"].get<std::string>().find("requires isolation 'net'"), std::string::npos) << j["error"];
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("requires isolation 'net'"), std::string::npos)
+      << j["error"];
   EXPECT_TRUE(j["runs"].empty()) << "nothing of the learner's ran";
   auto strong = run_grader({"check", "ex", repo.sub().string(), "--format", "json"}, repo.path);
   EXPECT_EQ(strong.exit_code, 0) << "the sandbox applies net and seccomp here: " << strong.out << strong.err;
 }
 
 TEST(Cli, WrongSumLosesPointsAndExitsOne) {
-  auto r = run_grader({"check", kExercise.string(), (kExercise / "fixtures" / "wrong-sum").string(), "--format", "json"});
+  auto r = run_grader(
+      {"check", kExercise.string(), (kExercise / "fixtures" / "wrong-sum").string(), "--format", "json"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto j = parse_report(r.out);
   EXPECT_EQ(j["score"], 3.0);
@@ -103,13 +107,16 @@ TEST(Cli, WrongSumLosesPointsAndExitsOne) {
 }
 
 TEST(Cli, CrashIsAGradedFailureNotARunnerError) {
-  auto r = run_grader({"check", kExercise.string(), (kExercise / "fixtures" / "crash").string(), "--color", "never"});
+  auto r = run_grader(
+      {"check", kExercise.string(), (kExercise / "fixtures" / "crash").string(), "--color", "never"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("ZeroDivisionError"), std::string::npos) << "the learner sees the Traceback's end:\n" << r.out;
+  EXPECT_NE(r.out.find("ZeroDivisionError"), std::string::npos) << "the learner sees the Traceback's end:\n"
+                                                                << r.out;
 }
 
 TEST(Cli, InfiniteLoopTimesOut) {
-  auto r = run_grader({"check", kExercise.string(), (kExercise / "fixtures" / "infinite-loop").string(), "--format", "json"});
+  auto r = run_grader(
+      {"check", kExercise.string(), (kExercise / "fixtures" / "infinite-loop").string(), "--format", "json"});
   EXPECT_EQ(r.exit_code, 1);
   auto j = parse_report(r.out);
   EXPECT_EQ(j["runs"][1]["status"], "timeout");
@@ -123,7 +130,8 @@ TEST(Cli, HiddenValuesNeverReachTheLearner) {
   auto learner = run_grader({"check", kExercise.string(), sub, "--format", "json"});
   EXPECT_EQ(learner.exit_code, 1);
   EXPECT_EQ(learner.out.find("627121885"), std::string::npos) << learner.out;
-  EXPECT_EQ(learner.out.find("\"1234\""), std::string::npos) << "the hidden run's argument leaked:\n" << learner.out;
+  EXPECT_EQ(learner.out.find("\"1234\""), std::string::npos) << "the hidden run's argument leaked:\n"
+                                                             << learner.out;
   auto text = run_grader({"check", kExercise.string(), sub, "--color", "never"});
   EXPECT_EQ(text.out.find("627121885"), std::string::npos) << text.out;
   auto teacher = run_grader({"check", kExercise.string(), sub, "--format", "json", "--teacher"});
@@ -145,8 +153,8 @@ TEST(Cli, GradescopeAndJunitFormats) {
 TEST(Cli, ValidatePassesOnThisRepository) {
   ScratchDir out;
   // batch-script submits a job: the test cluster (ci/cluster start) must be up.
-  auto r = run_grader({"validate", kRepo.string(), "--runner", "local", "--junit", (out.path / "v.xml").string(),
-                       "--color", "never"});
+  auto r = run_grader({"validate", kRepo.string(), "--runner", "local", "--junit",
+                       (out.path / "v.xml").string(), "--color", "never"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("✓ fixture wrong-sum: scores 3/8 as declared"), std::string::npos) << r.out;
   EXPECT_NE(slurp(out.path / "v.xml").find("failures=\"0\""), std::string::npos);
@@ -163,7 +171,9 @@ TEST(Cli, ValidateCatchesAFixtureThatScoresOtherThanDeclared) {
 }
 
 TEST(Cli, MalformedRubricExitsTwoNamingFileAndLine) {
-  MiniRepo repo("exercise = \"ex\"\n[[run]]\nid = \"main\"\ncommand = [\"true\"]\n[[check]]\nid = \"a\"\nregx = 'x'\n", {{"main.py", ""}});
+  MiniRepo repo(
+      "exercise = \"ex\"\n[[run]]\nid = \"main\"\ncommand = [\"true\"]\n[[check]]\nid = \"a\"\nregx = 'x'\n",
+      {{"main.py", ""}});
   auto r = run_grader({"check", "ex", repo.sub().string()}, repo.path);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("rubrics/ex.toml:7:"), std::string::npos) << r.err;
@@ -213,8 +223,10 @@ TEST(Cli, SymlinkToShadowIsRefusedWithValidJson) {
 }
 
 TEST(Cli, MissingInterpreterExitsThree) {
-  MiniRepo repo("exercise = \"ex\"\n[[run]]\nid = \"main\"\ncommand = [\"python9\", \"x.py\"]\n[[check]]\nid = \"a\"\nexit_code = 0\n",
-                {{"x.py", ""}});
+  MiniRepo repo(
+      "exercise = \"ex\"\n[[run]]\nid = \"main\"\ncommand = [\"python9\", \"x.py\"]\n[[check]]\nid = "
+      "\"a\"\nexit_code = 0\n",
+      {{"x.py", ""}});
   auto r = run_grader({"check", "ex", repo.sub().string(), "--format", "json"}, repo.path);
   EXPECT_EQ(r.exit_code, 3);
   auto j = parse_report(r.out);
@@ -238,7 +250,8 @@ stdout.contains = "never"
     EXPECT_EQ(r.exit_code, 1) << format;
     EXPECT_TRUE(grader::is_valid_utf8(r.out)) << format;
     if (format == "json") {
-      EXPECT_NE(parse_report(r.out)["runs"][0]["stdout"].get<std::string>().find("\\xFF\\xFE\\0\\x80"), std::string::npos);
+      EXPECT_NE(parse_report(r.out)["runs"][0]["stdout"].get<std::string>().find("\\xFF\\xFE\\0\\x80"),
+                std::string::npos);
     }
   }
 }
@@ -246,14 +259,16 @@ stdout.contains = "never"
 TEST(Cli, NoColourWhenNotATerminalOrNoColorSet) {
   auto sub = (kExercise / "solution").string();
   EXPECT_EQ(run_grader({"check", kExercise.string(), sub}).out.find("\033["), std::string::npos);
-  EXPECT_EQ(run_grader({"check", kExercise.string(), sub, "--color", "always"}, {}, {{"NO_COLOR", ""}}).out.find("\033[32m") ==
-                std::string::npos,
+  EXPECT_EQ(run_grader({"check", kExercise.string(), sub, "--color", "always"}, {}, {{"NO_COLOR", ""}})
+                    .out.find("\033[32m") == std::string::npos,
             false);
-  EXPECT_EQ(run_grader({"check", kExercise.string(), sub}, {}, {{"NO_COLOR", "1"}}).out.find("\033["), std::string::npos);
+  EXPECT_EQ(run_grader({"check", kExercise.string(), sub}, {}, {{"NO_COLOR", "1"}}).out.find("\033["),
+            std::string::npos);
 }
 
 TEST(Cli, SubmissionDirectoryIsNotModified) {
-  MiniRepo repo(kEchoRubric, {{"main.py", "open('made.txt', 'w').write('x')\nimport os; os.remove('main.py')\n"}});
+  MiniRepo repo(kEchoRubric,
+                {{"main.py", "open('made.txt', 'w').write('x')\nimport os; os.remove('main.py')\n"}});
   auto r = run_grader({"check", "ex", repo.sub().string()}, repo.path);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(fs::exists(repo.sub() / "main.py"));

@@ -3,9 +3,9 @@
 // submission gets the score its fixture declares. Needs the test cluster: ci/cluster start;
 // eval "$(ci/cluster env)".
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
@@ -29,8 +29,8 @@ TEST(GradeArray, AClassRunsAsArrayTasksAndScoresAsItsFixturesSay) {
   std::string tmpl = (fs::temp_directory_path() / "grade-array-XXXXXX").string();
   const fs::path out = mkdtemp(tmpl.data());
 
-  auto r = run_grader({"grade", "python-script", (exercise / "fixtures").string(), "--out", out.string(), "--runner",
-                       "ssh://gradertest", "--array", "--jobs", std::to_string(fixtures.size())},
+  auto r = run_grader({"grade", "python-script", (exercise / "fixtures").string(), "--out", out.string(),
+                       "--runner", "ssh://gradertest", "--array", "--jobs", std::to_string(fixtures.size())},
                       kRepo);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // every fixture is short of full marks
   std::smatch m;
@@ -57,8 +57,8 @@ TEST(GradeArray, AClassRunsAsArrayTasksAndScoresAsItsFixturesSay) {
 }
 
 TEST(GradeArray, ArrayNeedsARunner) {
-  auto r = run_grader({"grade", "python-script", (kRepo / "exercises/python-script/fixtures").string(), "--out",
-                       (fs::temp_directory_path() / "never-written").string(), "--array"},
+  auto r = run_grader({"grade", "python-script", (kRepo / "exercises/python-script/fixtures").string(),
+                       "--out", (fs::temp_directory_path() / "never-written").string(), "--array"},
                       kRepo);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("--array needs --runner"), std::string::npos) << r.err;

@@ -46,8 +46,9 @@ TEST(Interrupt, CtrlCCancelsTheJobsInFlight) {
   ASSERT_TRUE(conf && *conf) << "start the test cluster: ci/cluster start && eval \"$(ci/cluster env)\"";
   ScratchDir repo;
   std::string run_id = "ctrlc" + std::to_string(getpid());
-  repo.write("rubrics/ex.toml", "exercise = \"ex\"\n[[run]]\nid = \"" + run_id +
-                                    "\"\njobscript = \"job.sh\"\ntimeout = \"5m\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n");
+  repo.write("rubrics/ex.toml",
+             "exercise = \"ex\"\n[[run]]\nid = \"" + run_id +
+                 "\"\njobscript = \"job.sh\"\ntimeout = \"5m\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n");
   fs::create_directories(repo.path / "exercises" / "ex");
   repo.write("sub/job.sh", "#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 5\nsleep 300\n");
   std::string job_name = "grader-" + run_id;
@@ -57,7 +58,8 @@ TEST(Interrupt, CtrlCCancelsTheJobsInFlight) {
   if (pid == 0) {
     if (chdir(repo.path.c_str()) != 0) _exit(120);
     freopen("/dev/null", "w", stdout);
-    execl(GRADER_BINARY, GRADER_BINARY, "check", "ex", "sub", "--runner", "local", "--format", "json", nullptr);
+    execl(GRADER_BINARY, GRADER_BINARY, "check", "ex", "sub", "--runner", "local", "--format", "json",
+          nullptr);
     _exit(121);
   }
   ASSERT_TRUE(poll_scheduler([&] { return !command_output(squeue).empty(); }, std::chrono::seconds(30)))

@@ -6,13 +6,12 @@
 // `ssh -M -f` returns once the master is up.
 #include "runners/openssh/openssh_transport.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/cli_runner.h"
 #include "tests/support/ssh_cluster.h"
@@ -30,7 +29,9 @@ class OpenSshTransportTest : public ::testing::Test {
     env_ = cluster_env();
     ASSERT_EQ(cluster_sshd_missing(env_), "");
   }
-  SshTarget target(const std::string& alias) { return SshTarget::parse(alias, fs::path(env_["GRADER_SSH_CONFIG"])); }
+  SshTarget target(const std::string& alias) {
+    return SshTarget::parse(alias, fs::path(env_["GRADER_SSH_CONFIG"]));
+  }
   // A master of the test's own (not the config's ControlPath, which a person may be using).
   std::unique_ptr<ControlMaster> open_master(const std::string& alias) {
     auto m = std::make_unique<ControlMaster>(env_, alias, dir_.path / "cm");
@@ -59,7 +60,9 @@ class OpenSshOverMasterTest : public OpenSshTransportTest {
   std::unique_ptr<OpenSshTransport> transport_;
 };
 
-TEST_F(OpenSshOverMasterTest, ExitCodesAndSignalsKeptApart) { expect_exit_codes_and_signals_kept_apart(*transport_); }
+TEST_F(OpenSshOverMasterTest, ExitCodesAndSignalsKeptApart) {
+  expect_exit_codes_and_signals_kept_apart(*transport_);
+}
 
 TEST_F(OpenSshOverMasterTest, ArgvEnvWorkdirAndStdinAreExact) {
   expect_argv_env_workdir_and_stdin_exact(*transport_, dir_.path);
@@ -128,9 +131,11 @@ TEST_F(OpenSshTransportTest, KilledMasterSaysHowToOpenOne) {
   EXPECT_NE(e.find("-M -N -f -o ControlPersist=4h"), std::string::npos) << e;
   EXPECT_EQ(otp_codes_issued(env_), codes) << "the grader must never log in by itself";
 
-  OpenSshTransport never(target(env_["GRADER_SSH_2FA_ALIAS"]), OpenSshOptions{15, 2, false, dir_.path / "none"});
+  OpenSshTransport never(target(env_["GRADER_SSH_2FA_ALIAS"]),
+                         OpenSshOptions{15, 2, false, dir_.path / "none"});
   const std::string missing = transport_error_of([&] { never.connect(); });
-  EXPECT_NE(missing.find("no OpenSSH ControlMaster answers at " + (dir_.path / "none").string()), std::string::npos)
+  EXPECT_NE(missing.find("no OpenSSH ControlMaster answers at " + (dir_.path / "none").string()),
+            std::string::npos)
       << missing;
 }
 
@@ -147,7 +152,8 @@ TEST_F(OpenSshTransportTest, RunningMasterIsFoundThroughTheConfigsControlPath) {
   EXPECT_FALSE(OpenSshTransport::running_master(t));
   auto env = env_;
   env["GRADER_SSH_CONFIG"] = cfg.string();
-  ControlMaster m(env, env_["GRADER_SSH_2FA_ALIAS"], configured_control_path(cfg, env_["GRADER_SSH_2FA_ALIAS"]));
+  ControlMaster m(env, env_["GRADER_SSH_2FA_ALIAS"],
+                  configured_control_path(cfg, env_["GRADER_SSH_2FA_ALIAS"]));
   ASSERT_TRUE(m.open()) << m.error();
   auto found = OpenSshTransport::running_master(t);
   ASSERT_TRUE(found);

@@ -4,6 +4,7 @@
 #include "runners/process/process_executor.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -19,8 +20,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/workdir_fixture.h"
 
@@ -39,9 +38,13 @@ void write_file(const fs::path& p, const std::string& text) {
 }
 
 // True once `pid` is neither running nor a zombie: killed *and* reaped.
-bool process_gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
+bool process_gone(pid_t pid) {
+  return ::kill(pid, 0) == -1 && errno == ESRCH;
+}
 
-pid_t read_pid(const fs::path& p) { return static_cast<pid_t>(std::atol(read_file(p).c_str())); }
+pid_t read_pid(const fs::path& p) {
+  return static_cast<pid_t>(std::atol(read_file(p).c_str()));
+}
 
 long peak_rss_kb() {
   struct rusage ru {};
@@ -89,10 +92,10 @@ TEST_F(ProcessExecutorTest, ExitCodeAndSignalAreKeptApart) {
 }
 
 TEST_F(ProcessExecutorTest, TimeoutKillsGrandchildren) {
-  RunRequest req = sh(
-      "sleep 1000 & echo $! > bg.pid\n"
-      "setsid sleep 1000 & echo $! > setsid.pid\n"
-      "wait");
+  RunRequest req =
+      sh("sleep 1000 & echo $! > bg.pid\n"
+         "setsid sleep 1000 & echo $! > setsid.pid\n"
+         "wait");
   req.timeout_s = 2;
   RunResult r = executor_.run(req);
   EXPECT_EQ(r.status, RunStatus::Timeout) << r.message;
@@ -142,9 +145,9 @@ TEST_F(ProcessExecutorTest, OutputFloodStaysCapped) {
   RunResult r = executor_.run(req);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const long rss_growth = peak_rss_kb() - rss_before;
-  std::cout << "[ timing   ] 1 GiB stdout flood, 1 MiB cap: run() took " << elapsed
-            << " s, wall_s " << r.wall_s << ", captured " << r.out.total_bytes
-            << " bytes, grader peak RSS grew " << rss_growth << " KiB\n";
+  std::cout << "[ timing   ] 1 GiB stdout flood, 1 MiB cap: run() took " << elapsed << " s, wall_s "
+            << r.wall_s << ", captured " << r.out.total_bytes << " bytes, grader peak RSS grew " << rss_growth
+            << " KiB\n";
   EXPECT_EQ(r.status, RunStatus::OutputLimit) << r.message;
   EXPECT_EQ(r.message, "stdout exceeded the 1 MiB limit");
   EXPECT_EQ(r.out.data.size(), kMiB);
@@ -219,7 +222,9 @@ TEST_F(ProcessExecutorTest, CommandIsLookedUpOnTheRequestPath) {
 }
 
 TEST_F(ProcessExecutorTest, ExecFailureIsRunnerError) {
-  write_file(work_ / "not-a-program", "\x7f" "garbage, no shebang\n");
+  write_file(work_ / "not-a-program",
+             "\x7f"
+             "garbage, no shebang\n");
   fs::permissions(work_ / "not-a-program", fs::perms::owner_all);
   RunResult r = executor_.run(request({"./not-a-program"}));
   EXPECT_EQ(r.status, RunStatus::RunnerError);
@@ -233,8 +238,7 @@ TEST_F(ProcessExecutorTest, ExecFailureIsRunnerError) {
 TEST_F(ProcessExecutorTest, RunsInTheWorkdirWithArgvAsGiven) {
   RunResult r = executor_.run(sh("pwd; tr '\\0' ' ' < /proc/$$/cmdline"));
   EXPECT_EQ(r.status, RunStatus::Ok) << r.message;
-  EXPECT_EQ(r.out.data,
-            fs::canonical(work_).string() + "\nsh -c pwd; tr '\\0' ' ' < /proc/$$/cmdline ");
+  EXPECT_EQ(r.out.data, fs::canonical(work_).string() + "\nsh -c pwd; tr '\\0' ' ' < /proc/$$/cmdline ");
 }
 
 TEST_F(ProcessExecutorTest, StdinIsFed) {
@@ -276,7 +280,8 @@ TEST_F(ProcessExecutorTest, ChildIsContained) {
   // Own session and group, no grader descriptors, clean signal state, core dumps off.
   int leaked = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
   ASSERT_GE(leaked, 0);
-  struct sigaction ignore {}, old {};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &old);
   RunResult r = executor_.run(python(R"(
@@ -347,12 +352,12 @@ TEST_F(ProcessExecutorTest, FileSizeLimitGivesOutputLimit) {
 
 TEST_F(ProcessExecutorTest, CollectReadsFilesAndRefusesSymlinkOutside) {
   write_file(dir_ / "outside.txt", "secret");
-  RunRequest req = sh(
-      "printf hi > out.txt; ln -s /etc/passwd leak; ln -s ../outside.txt up; "
-      "ln -s out.txt inner; mkdir d; printf x > d/f; head -c 3000 /dev/zero > big; mkfifo fifo");
+  RunRequest req =
+      sh("printf hi > out.txt; ln -s /etc/passwd leak; ln -s ../outside.txt up; "
+         "ln -s out.txt inner; mkdir d; printf x > d/f; head -c 3000 /dev/zero > big; mkfifo fifo");
   req.output_limit = 1000;
-  req.collect = {"out.txt", "leak", "up", "inner", "missing.txt", "../outside.txt",
-                 "/etc/passwd", "d/f", "big", "fifo", "d", "d/../out.txt"};
+  req.collect = {"out.txt",     "leak", "up",  "inner", "missing.txt", "../outside.txt",
+                 "/etc/passwd", "d/f",  "big", "fifo",  "d",           "d/../out.txt"};
   RunResult r = executor_.run(req);
   ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
   ASSERT_EQ(r.files.size(), req.collect.size());
@@ -371,8 +376,7 @@ TEST_F(ProcessExecutorTest, CollectReadsFilesAndRefusesSymlinkOutside) {
   EXPECT_EQ(r.files["big"].data, std::string(1000, '\0'));
   EXPECT_TRUE(r.files["big"].truncated);
 
-  for (const char* refused : {"leak", "up", "missing.txt", "../outside.txt", "/etc/passwd", "fifo",
-                              "d"}) {
+  for (const char* refused : {"leak", "up", "missing.txt", "../outside.txt", "/etc/passwd", "fifo", "d"}) {
     EXPECT_FALSE(r.files[refused].exists) << refused;
     EXPECT_TRUE(r.files[refused].data.empty()) << refused;
   }

@@ -1,9 +1,9 @@
 // --runner end to end: the test cluster over SSH (libssh + Slurm), cluster profiles, and a
 // cluster that cannot be reached. Needs the test cluster: ci/cluster start; eval "$(ci/cluster env)".
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/cli_runner.h"
 #include "tests/support/ssh_cluster.h"
@@ -25,8 +25,8 @@ void require_cluster() {
 
 TEST(Runner, JobscriptOverSshToTheTestClusterGetsFullMarks) {
   require_cluster();
-  auto r = run_grader({"check", "batch-script", (kRepo / "exercises/batch-script/solution").string(), "--runner",
-                       "ssh://gradertest", "--format", "json"},
+  auto r = run_grader({"check", "batch-script", (kRepo / "exercises/batch-script/solution").string(),
+                       "--runner", "ssh://gradertest", "--format", "json"},
                       kRepo);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   auto j = nlohmann::json::parse(r.out);
@@ -55,12 +55,13 @@ TEST(Runner, JobscriptOverAnOpenSshControlMasterToThe2faLoginNode) {
   const fs::path cfg = config_with_private_control_path(env, dir.path);
   auto master_env = env;
   master_env["GRADER_SSH_CONFIG"] = cfg.string();
-  ControlMaster master(master_env, env["GRADER_SSH_2FA_ALIAS"], configured_control_path(cfg, env["GRADER_SSH_2FA_ALIAS"]));
+  ControlMaster master(master_env, env["GRADER_SSH_2FA_ALIAS"],
+                       configured_control_path(cfg, env["GRADER_SSH_2FA_ALIAS"]));
   ASSERT_TRUE(master.open()) << master.error();
   const int codes = otp_codes_issued(env);
   for (const char* client : {"openssh", "auto"}) {
-    auto r = run_grader({"check", "batch-script", (kRepo / "exercises/batch-script/solution").string(), "--runner",
-                         "ssh://" + env["GRADER_SSH_2FA_ALIAS"], "--format", "json"},
+    auto r = run_grader({"check", "batch-script", (kRepo / "exercises/batch-script/solution").string(),
+                         "--runner", "ssh://" + env["GRADER_SSH_2FA_ALIAS"], "--format", "json"},
                         kRepo, {{"GRADER_SSH_CONFIG", cfg.string()}, {"GRADER_SSH_CLIENT", client}});
     ASSERT_EQ(r.exit_code, 0) << client << ": " << r.out << r.err;
     auto j = nlohmann::json::parse(r.out);
@@ -71,8 +72,8 @@ TEST(Runner, JobscriptOverAnOpenSshControlMasterToThe2faLoginNode) {
   EXPECT_EQ(otp_codes_issued(env), codes) << "the grading asked for another code";
 
   master.close();
-  auto r = run_grader({"check", "batch-script", (kRepo / "exercises/batch-script/solution").string(), "--runner",
-                       "ssh://" + env["GRADER_SSH_2FA_ALIAS"], "--format", "json"},
+  auto r = run_grader({"check", "batch-script", (kRepo / "exercises/batch-script/solution").string(),
+                       "--runner", "ssh://" + env["GRADER_SSH_2FA_ALIAS"], "--format", "json"},
                       kRepo, {{"GRADER_SSH_CONFIG", cfg.string()}, {"GRADER_SSH_CLIENT", "openssh"}});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.out.find("no OpenSSH ControlMaster answers"), std::string::npos) << r.out;
@@ -82,12 +83,13 @@ TEST(Runner, BadSshClientIsAUsageError) {
   auto r = run_grader({"check", "python-script", ".", "--runner", "ssh://gradertest"}, kRepo,
                       {{"GRADER_SSH_CLIENT", "putty"}});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("GRADER_SSH_CLIENT must be libssh, openssh or auto, not 'putty'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("GRADER_SSH_CLIENT must be libssh, openssh or auto, not 'putty'"), std::string::npos)
+      << r.err;
 }
 
 TEST(Runner, UnreachableClusterIsARunnerErrorWithAValidReport) {
-  auto r = run_grader({"check", "python-script", (kRepo / "exercises/python-script/solution").string(), "--runner",
-                       "ssh://root@127.0.0.1:1", "--format", "json"},
+  auto r = run_grader({"check", "python-script", (kRepo / "exercises/python-script/solution").string(),
+                       "--runner", "ssh://root@127.0.0.1:1", "--format", "json"},
                       kRepo);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   auto j = nlohmann::json::parse(r.out);

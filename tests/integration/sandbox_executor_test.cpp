@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -25,8 +26,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/workdir_fixture.h"
 
@@ -86,14 +85,13 @@ class SandboxExecutorTest : public testing::WorkdirTest {
     auto iso = executor().isolation();
     return contains(iso, "pid") && contains(iso, "mount") && contains(iso, "cgroup");
   }
-
 };
 
 TEST_F(SandboxExecutorTest, AllControlsInForceAsRoot) {
   if (::geteuid() != 0) GTEST_SKIP() << "runs as root in CI";
   auto iso = executor().isolation();
-  EXPECT_EQ(iso, (std::vector<std::string>{"uid", "pid", "mount", "net", "ipc", "uts", "cgroup",
-                                           "seccomp", "rlimits", "no_new_privs", "setsid"}))
+  EXPECT_EQ(iso, (std::vector<std::string>{"uid", "pid", "mount", "net", "ipc", "uts", "cgroup", "seccomp",
+                                           "rlimits", "no_new_privs", "setsid"}))
       << executor().degraded();
 }
 
@@ -125,11 +123,11 @@ TEST_F(SandboxExecutorTest, CannotSeeHostProcesses) {
 }
 
 TEST_F(SandboxExecutorTest, CannotWriteTheSystem) {
-  RunResult r = executor().run(sh(
-      "touch /usr/x 2>/dev/null && echo usr-writable; touch /etc/x 2>/dev/null && echo etc-writable;"
-      "touch / 2>/dev/null; touch /x 2>/dev/null && echo root-writable;"
-      "cat /etc/shadow 2>/dev/null && echo shadow-readable; ls /root /home 2>/dev/null && echo home;"
-      "echo done"));
+  RunResult r = executor().run(
+      sh("touch /usr/x 2>/dev/null && echo usr-writable; touch /etc/x 2>/dev/null && echo etc-writable;"
+         "touch / 2>/dev/null; touch /x 2>/dev/null && echo root-writable;"
+         "cat /etc/shadow 2>/dev/null && echo shadow-readable; ls /root /home 2>/dev/null && echo home;"
+         "echo done"));
   ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
   EXPECT_EQ(r.out.data, "done\n");
 }
@@ -145,10 +143,10 @@ TEST_F(SandboxExecutorTest, CannotReachAHostListener) {
   socklen_t len = sizeof addr;
   ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
   const int port = ntohs(addr.sin_port);
-  RunResult r = executor().run(python(
-      "import socket\ns = socket.socket()\ntry:\n    s.connect(('127.0.0.1', " +
-      std::to_string(port) + "))\n    print('connected')\nexcept OSError as e:\n    print('refused', e.errno)\n"
-      "print(sorted(n for _, n in socket.if_nameindex()))"));
+  RunResult r = executor().run(
+      python("import socket\ns = socket.socket()\ntry:\n    s.connect(('127.0.0.1', " + std::to_string(port) +
+             "))\n    print('connected')\nexcept OSError as e:\n    print('refused', e.errno)\n"
+             "print(sorted(n for _, n in socket.if_nameindex()))"));
   ::close(listener);
   ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
   EXPECT_EQ(r.out.data, "refused 111\n['lo']\n");
@@ -184,17 +182,16 @@ print('tiocsti', errno_of(libc.ioctl(0, 0x5412 | (1 << 32), ctypes.c_char_p(b'x'
 print('fork', os.waitpid(os.fork() or os._exit(0), 0)[1] if True else 0)
 )"));
   ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
-  EXPECT_EQ(r.out.data,
-            "ptrace 1\nunshare 1\nkeyctl 1\nio_uring_setup 1\nclone3 38\ntiocsti 1\nfork 0\n");
+  EXPECT_EQ(r.out.data, "ptrace 1\nunshare 1\nkeyctl 1\nio_uring_setup 1\nclone3 38\ntiocsti 1\nfork 0\n");
 }
 
 TEST_F(SandboxExecutorTest, TmpIsPrivateAndCapped) {
   SandboxOptions o;
   o.tmp_bytes = 4 * kMiB;
   SandboxExecutor small(o);
-  RunResult r = small.run(sh(
-      "ls -A /tmp; dd if=/dev/zero of=/tmp/big bs=1M count=16 2>/dev/null; echo rc=$?;"
-      "ls -l /tmp/big | awk '{print $5}'"));
+  RunResult r =
+      small.run(sh("ls -A /tmp; dd if=/dev/zero of=/tmp/big bs=1M count=16 2>/dev/null; echo rc=$?;"
+                   "ls -l /tmp/big | awk '{print $5}'"));
   ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
   EXPECT_EQ(r.out.data, "rc=1\n4194304\n");
 }
@@ -336,9 +333,10 @@ TEST_F(SandboxExecutorTest, TreesTheEnvironmentNamesAreShownReadOnly) {
   std::ofstream(dir_ / "modules" / "Core" / "Python" / "3.11.lua") << "-- module";
   std::ofstream(dir_ / "modules" / "Compiler" / "x.lua") << "-- compiler";
   std::ofstream(dir_ / "init.sh") << "export FROM_BASH_ENV=yes\n";
-  RunRequest req = request({"bash", "-c",
-                            "echo $FROM_BASH_ENV; cat $MODULEPATH/Python/3.11.lua; echo;"
-                            "cat $MODULEPATH/../Compiler/x.lua; echo; touch $MODULEPATH/new 2>/dev/null || echo ro"});
+  RunRequest req =
+      request({"bash", "-c",
+               "echo $FROM_BASH_ENV; cat $MODULEPATH/Python/3.11.lua; echo;"
+               "cat $MODULEPATH/../Compiler/x.lua; echo; touch $MODULEPATH/new 2>/dev/null || echo ro"});
   req.env["MODULEPATH"] = (dir_ / "modules" / "Core").string();
   req.env["BASH_ENV"] = (dir_ / "init.sh").string();
   RunResult r = executor().run(req);
@@ -510,9 +508,15 @@ TEST_F(SandboxExecutorTest, FallbackConfinesWithLandlock) {
       "open('here.txt', 'w').write('x')\n"
       "t = os.environ['TMPDIR']\n"
       "with tempfile.NamedTemporaryFile(dir=t) as f: f.write(b'x')\n"
-      "print('tmp', t.startswith('" + dir_.string() + "/grader-run-tmp-'))\n"
-      "for what, fn in (('read', lambda: open('" + outside.string() + "').read()),\n"
-      "                 ('write', lambda: open('" + (dir_ / "planted").string() + "', 'w')),\n"
+      "print('tmp', t.startswith('" +
+      dir_.string() +
+      "/grader-run-tmp-'))\n"
+      "for what, fn in (('read', lambda: open('" +
+      outside.string() +
+      "').read()),\n"
+      "                 ('write', lambda: open('" +
+      (dir_ / "planted").string() +
+      "', 'w')),\n"
       "                 ('tcp', lambda: socket.create_connection(('127.0.0.1', 9), 1)),\n"
       "                 ('kill', lambda: os.kill(os.getppid(), 0))):\n"
       "    try: fn(); print(what, 'allowed')\n"
@@ -587,8 +591,7 @@ open('/work/mine', 'w').write('x')
   ::close(fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  EXPECT_EQ(out,
-            "user pid mount net ipc uts seccomp rlimits no_new_privs setsid |ok|/work sandbox [2]\n");
+  EXPECT_EQ(out, "user pid mount net ipc uts seccomp rlimits no_new_privs setsid |ok|/work sandbox [2]\n");
   EXPECT_TRUE(fs::exists(work_ / "mine"));
 }
 

@@ -4,11 +4,12 @@
 // Without the cluster these tests fail, saying how to start it.
 #include "runners/slurm/slurm_executor.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-#include <sys/stat.h>
-#include <poll.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -20,8 +21,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "runners/local/local_transport.h"
 
@@ -77,8 +76,8 @@ class SlurmExecutorTest : public ::testing::Test {
     return d;
   }
 
-  RunResult run(SlurmExecutor& ex, const fs::path& sub, double timeout_s = 120, std::uint64_t output_limit = 1 << 20,
-                std::vector<std::string> collect = {}) {
+  RunResult run(SlurmExecutor& ex, const fs::path& sub, double timeout_s = 120,
+                std::uint64_t output_limit = 1 << 20, std::vector<std::string> collect = {}) {
     fs::path ws = ex.prepare_workspace(sub);
     RunRequest req;
     req.id = "job";
@@ -163,8 +162,9 @@ TEST_F(SlurmExecutorTest, MemoryOverTheJobsLimitIsTheMemoryLimit) {
   conf << conf_file.rdbuf();
   const bool cgroup = conf.str().find("\nTaskPlugin=task/cgroup\n") != std::string::npos;
   SlurmExecutor ex(transport_, options());
-  auto r = run(ex, submission("#!/bin/bash\n#SBATCH --mem=50M\n"
-                              "python3 -c 'import time; a = bytearray(400 * 1024 * 1024); time.sleep(10)'\n"));
+  auto r =
+      run(ex, submission("#!/bin/bash\n#SBATCH --mem=50M\n"
+                         "python3 -c 'import time; a = bytearray(400 * 1024 * 1024); time.sleep(10)'\n"));
   EXPECT_EQ(r.status, RunStatus::MemoryLimit) << r.message << r.err.data;
   ASSERT_TRUE(r.slurm);
   if (cgroup) {
@@ -271,7 +271,8 @@ TEST_F(SlurmExecutorTest, ManyJobsShareOneQueueQueryPerRound) {
   const int n = 8;
   std::vector<fs::path> subs;
   for (int i = 0; i < n; ++i)
-    subs.push_back(submission("#!/bin/bash\necho job " + std::to_string(i) + "\nsleep 1\n", "s" + std::to_string(i)));
+    subs.push_back(
+        submission("#!/bin/bash\necho job " + std::to_string(i) + "\nsleep 1\n", "s" + std::to_string(i)));
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i)
@@ -298,9 +299,8 @@ TEST_F(SlurmExecutorTest, GpuRequestIsAccountingNotUse) {
 
 TEST_F(SlurmExecutorTest, OutputIsCappedAndFilesCollected) {
   SlurmExecutor ex(transport_, options());
-  auto r = run(ex,
-               submission("#!/bin/bash\nhead -c 100000 /dev/zero | tr '\\0' x\necho 42 > result.txt\n"), 120, 1000,
-               {"result.txt", "absent.txt"});
+  auto r = run(ex, submission("#!/bin/bash\nhead -c 100000 /dev/zero | tr '\\0' x\necho 42 > result.txt\n"),
+               120, 1000, {"result.txt", "absent.txt"});
   ASSERT_EQ(r.status, RunStatus::Ok) << r.message;
   EXPECT_TRUE(r.out.truncated);
   EXPECT_EQ(r.out.data.size(), 1000u);
@@ -356,9 +356,11 @@ TEST_F(SlurmExecutorTest, PreemptedJobIsARunnerError) {
   ASSERT_EQ(::pipe(done), 0);
   RunResult r;
   std::thread grading([&] {
-    r = run(ex, submission("#!/bin/bash\n#SBATCH -p scavenger\n#SBATCH --exclusive\n#SBATCH -t 10\necho running > '" +
-                           fifo.string() + "'\nsleep 300\n"),
-            240);
+    r = run(
+        ex,
+        submission("#!/bin/bash\n#SBATCH -p scavenger\n#SBATCH --exclusive\n#SBATCH -t 10\necho running > '" +
+                   fifo.string() + "'\nsleep 300\n"),
+        240);
     ::close(done[1]);
   });
   int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // no writer yet: poll waits for one
@@ -392,7 +394,8 @@ TEST_F(SlurmExecutorTest, PreemptedJobIsARunnerError) {
 
 // Runs `requests` from as many threads at once, as grade --jobs does, each in a workspace of its
 // own prepared by the executor; returns the results in order.
-std::vector<RunResult> run_together(SlurmExecutor& ex, std::vector<RunRequest> requests, const fs::path& sub) {
+std::vector<RunResult> run_together(SlurmExecutor& ex, std::vector<RunRequest> requests,
+                                    const fs::path& sub) {
   std::vector<RunResult> results(requests.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < requests.size(); ++i)
@@ -426,10 +429,11 @@ TEST_F(SlurmExecutorTest, CommandRunsDueTogetherAreOneArray) {
   fs::create_directories(sub);
   std::ofstream(sub / "given.txt") << "given\n";
 
-  RunRequest echo = command({"python3", "-c",
-                             "import os, sys; print(sys.stdin.read().upper(), os.environ['GREETING'], sys.argv[1], "
-                             "open('given.txt').read().strip())",
-                             "it's $HOME; `true`"});
+  RunRequest echo =
+      command({"python3", "-c",
+               "import os, sys; print(sys.stdin.read().upper(), os.environ['GREETING'], sys.argv[1], "
+               "open('given.txt').read().strip())",
+               "it's $HOME; `true`"});
   echo.stdin_data = "from stdin";
   echo.env["GREETING"] = "hej då";
   RunRequest fail = command({"sh", "-c", "echo partial > out.txt; echo oops >&2; exit 3"});

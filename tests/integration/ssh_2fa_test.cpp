@@ -2,13 +2,12 @@
 // keyboard-interactive; ci/cluster start): the answer from SSH_ASKPASS, a wrong code, no way to
 // answer at all, and one code serving a whole grading. The codes come from the cluster's
 // otp-askpass, which counts every code it hands out.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "runners/ssh/ssh_transport.h"
 #include "tests/support/cli_runner.h"

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -26,8 +27,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/ssh_cluster.h"
 #include "tests/support/transport_cases.h"
@@ -105,7 +104,9 @@ class SshTransportTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  SshTarget target() { return SshTarget::parse(env_["GRADER_SSH_ALIAS"], fs::path(env_["GRADER_SSH_CONFIG"])); }
+  SshTarget target() {
+    return SshTarget::parse(env_["GRADER_SSH_ALIAS"], fs::path(env_["GRADER_SSH_CONFIG"]));
+  }
 
   SshTarget explicit_target(int port, const fs::path& known_hosts) {
     SshTarget t = SshTarget::parse("ssh://root@127.0.0.1:" + std::to_string(port), fs::path("/dev/null"));
@@ -252,7 +253,6 @@ TEST_F(SshTransportTest, RemoteDiskFullIsATransportError) {
   EXPECT_EQ(ssh.run(request({"echo", "alive"})).out.data, "alive\n");
 }
 
-
 TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
   fs::path empty = dir_ / "known_hosts";
   write_text(empty, "");
@@ -267,8 +267,8 @@ TEST_F(SshTransportTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
   // A config that says `StrictHostKeyChecking no` changes nothing.
   fs::path cfg = dir_ / "lax_config";
   write_text(cfg, "Host lax\n  HostName 127.0.0.1\n  Port " + std::to_string(port_) +
-                "\n  User root\n  StrictHostKeyChecking no\n  UserKnownHostsFile " + empty.string() +
-                "\n  GlobalKnownHostsFile /dev/null\n  IdentityFile " + env_["GRADER_SSH_KEY"] + "\n");
+                      "\n  User root\n  StrictHostKeyChecking no\n  UserKnownHostsFile " + empty.string() +
+                      "\n  GlobalKnownHostsFile /dev/null\n  IdentityFile " + env_["GRADER_SSH_KEY"] + "\n");
   SshTransport lax(SshTarget::parse("lax", cfg));
   e = error_of([&] { lax.connect(); });
   EXPECT_NE(e.find("unknown host key"), std::string::npos) << e;
@@ -312,7 +312,8 @@ TEST_F(SshTransportTest, NothingListeningIsConnectionRefused) {
   auto t0 = Clock::now();
   std::string e = error_of([&] { ssh.run(request({"true"})); });
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 2.0);
-  EXPECT_NE(e.find("ssh://root@127.0.0.1:" + std::to_string(port) + ": cannot connect"), std::string::npos) << e;
+  EXPECT_NE(e.find("ssh://root@127.0.0.1:" + std::to_string(port) + ": cannot connect"), std::string::npos)
+      << e;
   EXPECT_NE(e.find("refused"), std::string::npos) << e;
 }
 
@@ -344,9 +345,9 @@ class PrivateSshd {
       const std::string hk = "HostKey=" + (cluster_ssh_dir / "ssh_host_ed25519_key").string();
       const std::string ak = "AuthorizedKeysFile=" + (cluster_ssh_dir / "authorized_keys").string();
       ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null", "-o", ("Port=" + p).c_str(),
-              "-o", "ListenAddress=127.0.0.1", "-o", hk.c_str(), "-o", ak.c_str(), "-o", "PidFile=none",
-              "-o", "StrictModes=no", "-o", "PasswordAuthentication=no", "-o", "UsePAM=no",
-              "-o", "PermitRootLogin=prohibit-password", "-o", "Subsystem=sftp internal-sftp",
+              "-o", "ListenAddress=127.0.0.1", "-o", hk.c_str(), "-o", ak.c_str(), "-o", "PidFile=none", "-o",
+              "StrictModes=no", "-o", "PasswordAuthentication=no", "-o", "UsePAM=no", "-o",
+              "PermitRootLogin=prohibit-password", "-o", "Subsystem=sftp internal-sftp",
               static_cast<char*>(nullptr));
       ::_exit(127);
     }
@@ -364,7 +365,10 @@ class PrivateSshd {
     log_ = log;
     log_fd_ = pipefd[0];  // kept open: sshd -e logs every connection there
   }
-  ~PrivateSshd() { kill_all(); if (log_fd_ >= 0) ::close(log_fd_); }
+  ~PrivateSshd() {
+    kill_all();
+    if (log_fd_ >= 0) ::close(log_fd_);
+  }
   bool ready() const { return ready_; }
   const std::string& log() const { return log_; }
   // sshd and everything below it: the listener, its per-connection processes, their commands.
@@ -408,7 +412,8 @@ TEST_F(SshTransportTest, SshdDroppingTheConnectionMidCommandFailsFastThenReconne
   std::atomic<bool> done{false};
   Clock::time_point killed_at{};
   std::thread killer([&] {
-    while (!done && !remote_sleep_running("5.125")) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (!done && !remote_sleep_running("5.125"))
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     killed_at = Clock::now();
     sshd->kill_all();
   });
@@ -419,8 +424,10 @@ TEST_F(SshTransportTest, SshdDroppingTheConnectionMidCommandFailsFastThenReconne
   killer.join();
   EXPECT_LT(std::chrono::duration<double>(t1 - t0).count(), 4.0) << "it waited for the command";
   EXPECT_LT(std::chrono::duration<double>(t1 - killed_at).count(), 1.0);
-  EXPECT_NE(e.find("ssh://root@127.0.0.1:" + std::to_string(port) + ": connection lost while running 'sleep'"),
-            std::string::npos) << e;
+  EXPECT_NE(
+      e.find("ssh://root@127.0.0.1:" + std::to_string(port) + ": connection lost while running 'sleep'"),
+      std::string::npos)
+      << e;
   EXPECT_NE(e.find("not retried"), std::string::npos) << e;
 
   // The next call reconnects (to a new sshd on the same port).
@@ -449,8 +456,9 @@ TEST_F(SshTransportTest, ProxyJumpExplicitAndFromConfig) {
   }
   fs::path cfg = dir_ / "ssh_config";
   write_text(cfg, read_text(env_["GRADER_SSH_CONFIG"]) + "\nHost behind\n  HostName 127.0.0.1\n  Port " +
-                std::to_string(port_) + "\n  User root\n  IdentityFile " + env_["GRADER_SSH_KEY"] +
-                "\n  UserKnownHostsFile " + env_["GRADER_SSH_KNOWN_HOSTS"] + "\n  ProxyJump gradertest\n");
+                      std::to_string(port_) + "\n  User root\n  IdentityFile " + env_["GRADER_SSH_KEY"] +
+                      "\n  UserKnownHostsFile " + env_["GRADER_SSH_KNOWN_HOSTS"] +
+                      "\n  ProxyJump gradertest\n");
   SshTarget behind = SshTarget::parse("behind", cfg);
   ASSERT_TRUE(behind.proxy_jump);
   EXPECT_EQ(*behind.proxy_jump, "gradertest");

@@ -51,9 +51,9 @@ inline std::string sh(const std::string& command) {
 
 inline const std::vector<std::string>& cluster_ssh_names() {
   static const std::vector<std::string> names = {
-      "GRADER_SSH_HOST",       "GRADER_SSH_PORT",         "GRADER_SSH_USER",         "GRADER_SSH_KEY",
-      "GRADER_SSH_KNOWN_HOSTS", "GRADER_SSH_CONFIG",      "GRADER_SSH_ALIAS",        "GRADER_SSH_2FA_ALIAS",
-      "GRADER_SSH_2FA_PORT",   "GRADER_SSH_OTP_ASKPASS", "GRADER_SSH_OTP_COUNTER"};
+      "GRADER_SSH_HOST",        "GRADER_SSH_PORT",        "GRADER_SSH_USER",       "GRADER_SSH_KEY",
+      "GRADER_SSH_KNOWN_HOSTS", "GRADER_SSH_CONFIG",      "GRADER_SSH_ALIAS",      "GRADER_SSH_2FA_ALIAS",
+      "GRADER_SSH_2FA_PORT",    "GRADER_SSH_OTP_ASKPASS", "GRADER_SSH_OTP_COUNTER"};
   return names;
 }
 
@@ -92,7 +92,8 @@ inline std::string cluster_sshd_missing(const std::map<std::string, std::string>
   if (env.empty()) return std::string(kStartCluster) + " (no GRADER_SSH_* settings found)";
   for (const char* port : {"GRADER_SSH_PORT", "GRADER_SSH_2FA_PORT"}) {
     if (!port_answers(std::stoi(env.at(port)))) {
-      return std::string(kStartCluster) + " (nothing listens on 127.0.0.1:" + env.at(port) + ", " + port + ")";
+      return std::string(kStartCluster) + " (nothing listens on 127.0.0.1:" + env.at(port) + ", " + port +
+             ")";
     }
   }
   return "";
@@ -165,7 +166,8 @@ inline std::filesystem::path config_with_private_control_path(const std::map<std
 
 // The ControlPath `ssh -G` gives an alias under a config.
 inline std::string configured_control_path(const std::filesystem::path& config, const std::string& alias) {
-  std::string cp = sh("ssh -F " + config.string() + " -G " + alias + " | awk '$1 == \"controlpath\" {print $2}'");
+  std::string cp =
+      sh("ssh -F " + config.string() + " -G " + alias + " | awk '$1 == \"controlpath\" {print $2}'");
   return cp.substr(0, cp.find('\n'));
 }
 
@@ -182,24 +184,25 @@ class ControlMaster {
   // True once the master is up; error() says why not.
   bool open() {
     const std::filesystem::path err = path_.string() + ".err";
-    const int rc = std::system(("SSH_ASKPASS=" + env_.at("GRADER_SSH_OTP_ASKPASS") +
-                                " SSH_ASKPASS_REQUIRE=force ssh -F " + env_.at("GRADER_SSH_CONFIG") +
-                                " -M -N -f -o BatchMode=no -o ControlPersist=300 -o ControlPath=" + path_.string() +
-                                " " + alias_ + " </dev/null >/dev/null 2>" + err.string())
-                                   .c_str());
+    const int rc =
+        std::system(("SSH_ASKPASS=" + env_.at("GRADER_SSH_OTP_ASKPASS") +
+                     " SSH_ASKPASS_REQUIRE=force ssh -F " + env_.at("GRADER_SSH_CONFIG") +
+                     " -M -N -f -o BatchMode=no -o ControlPersist=300 -o ControlPath=" + path_.string() +
+                     " " + alias_ + " </dev/null >/dev/null 2>" + err.string())
+                        .c_str());
     error_ = read_text(err);
     return rc == 0;
   }
   // The master's pid, from `ssh -O check` ("Master running (pid=N)"), or 0.
   int pid() const {
-    const std::string out = sh("ssh -F " + env_.at("GRADER_SSH_CONFIG") + " -o ControlPath=" + path_.string() +
-                               " -O check " + alias_ + " 2>&1");
+    const std::string out = sh("ssh -F " + env_.at("GRADER_SSH_CONFIG") +
+                               " -o ControlPath=" + path_.string() + " -O check " + alias_ + " 2>&1");
     const std::size_t at = out.find("pid=");
     return at == std::string::npos ? 0 : std::atoi(out.c_str() + at + 4);
   }
   void close() {
-    std::system(("ssh -F " + env_.at("GRADER_SSH_CONFIG") + " -o ControlPath=" + path_.string() + " -O exit " +
-                 alias_ + " >/dev/null 2>&1")
+    std::system(("ssh -F " + env_.at("GRADER_SSH_CONFIG") + " -o ControlPath=" + path_.string() +
+                 " -O exit " + alias_ + " >/dev/null 2>&1")
                     .c_str());
   }
   const std::filesystem::path& path() const { return path_; }

@@ -4,14 +4,13 @@
 // transport's test calls these on its own connection. Test-only; header-only; gtest assertions.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "grader/run/transport.h"
 #include "tests/support/ssh_cluster.h"
@@ -47,19 +46,22 @@ inline void expect_exit_codes_and_signals_kept_apart(Transport& t) {
 
   RunResult missing = t.run(remote_request({"no-such-command-xyz"}));
   EXPECT_EQ(missing.status, RunStatus::RunnerError);
-  EXPECT_NE(missing.message.find("command not found: no-such-command-xyz"), std::string::npos) << missing.message;
+  EXPECT_NE(missing.message.find("command not found: no-such-command-xyz"), std::string::npos)
+      << missing.message;
 }
 
 inline void expect_argv_env_workdir_and_stdin_exact(Transport& t, const std::filesystem::path& dir) {
-  RunRequest r = remote_request({"sh", "-c", "pwd; printf '[%s]' \"$@\"; echo; env | sort; cat", "sh",
-                          "a b", "it's", "$(id)", "*", ""});
+  RunRequest r = remote_request({"sh", "-c", "pwd; printf '[%s]' \"$@\"; echo; env | sort; cat", "sh", "a b",
+                                 "it's", "$(id)", "*", ""});
   r.workdir = dir;
   r.env = {{"PATH", "/usr/bin:/bin"}, {"ODD", "x y;'\"$z"}};
   r.stdin_data = std::string("line1\nline2\n");
   RunResult res = t.run(r);
   ASSERT_EQ(res.status, RunStatus::Ok) << res.message << res.err.data;
-  EXPECT_EQ(res.out.data, dir.string() + "\n[a b][it's][$(id)][*][]\nODD=x y;'\"$z\nPATH=/usr/bin:/bin\n"
-                              "PWD=" + dir.string() + "\nline1\nline2\n");
+  EXPECT_EQ(res.out.data, dir.string() +
+                              "\n[a b][it's][$(id)][*][]\nODD=x y;'\"$z\nPATH=/usr/bin:/bin\n"
+                              "PWD=" +
+                              dir.string() + "\nline1\nline2\n");
   EXPECT_EQ(res.err.data, "");
 
   RunRequest nowhere = remote_request({"true"});
@@ -102,7 +104,8 @@ inline void expect_output_capped_like_the_local_executor(Transport& t) {
   EXPECT_EQ(y.status, RunStatus::OutputLimit);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10);
   // Killed: at most a zombie is left (this machine's init does not reap orphans).
-  RunResult gone = t.run(remote_request({"sh", "-c", "ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == \"yes\"'"}));
+  RunResult gone =
+      t.run(remote_request({"sh", "-c", "ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == \"yes\"'"}));
   EXPECT_EQ(gone.out.data, "");
 }
 
@@ -110,8 +113,8 @@ inline void expect_timeout_kills_the_remote_process_tree(Transport& t) {
   // A child in the background and a grandchild: all in the remote process group. The sleeps
   // carry this process's pid: the other SSH client's test may run the same case at once.
   const std::string mark = "301." + std::to_string(::getpid());
-  RunRequest r = remote_request(
-      {"sh", "-c", "sleep " + mark + " & sh -c 'sleep " + mark + "' & sleep " + mark}, 1);
+  RunRequest r =
+      remote_request({"sh", "-c", "sleep " + mark + " & sh -c 'sleep " + mark + "' & sleep " + mark}, 1);
   auto t0 = std::chrono::steady_clock::now();
   RunResult res = t.run(r);
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -145,8 +148,8 @@ inline void expect_upload_read_write_remove_round_trip(Transport& t, const std::
   EXPECT_EQ(t.read_file(remote + "/link", 100), binary);
   EXPECT_EQ(t.read_file(remote + "/absent", 100), std::nullopt);
 
-  RunRequest check = remote_request({"sh", "-c",
-                              "stat -c '%a %n' run.sh 'with space.txt'; readlink link; ./run.sh"});
+  RunRequest check =
+      remote_request({"sh", "-c", "stat -c '%a %n' run.sh 'with space.txt'; readlink link; ./run.sh"});
   check.workdir = remote;
   RunResult st = t.run(check);
   EXPECT_EQ(st.out.data, "750 run.sh\n640 with space.txt\nsub dir/deeper/bytes.bin\nran\n") << st.err.data;
@@ -174,7 +177,9 @@ inline void expect_upload_read_write_remove_round_trip(Transport& t, const std::
   EXPECT_EQ(out.size, 7u);
   EXPECT_TRUE(out.truncated);
   EXPECT_FALSE(t.collect_file(remote, "escape", 100).exists) << "a symlink out of the workdir is read";
-  EXPECT_FALSE(t.collect_file(remote, "../" + std::filesystem::path(remote).filename().string() + "/escape", 100).exists);
+  EXPECT_FALSE(
+      t.collect_file(remote, "../" + std::filesystem::path(remote).filename().string() + "/escape", 100)
+          .exists);
   EXPECT_FALSE(t.collect_file(remote, "missing", 100).exists);
 
   t.remove_tree(remote);

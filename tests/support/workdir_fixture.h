@@ -3,6 +3,7 @@
 // executor tests. Test-only; header-only.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <cerrno>
@@ -13,8 +14,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "grader/run/executor.h"
 

@@ -29,7 +29,8 @@ TEST(ArrayScript, OneMemoryLimitPerArrayAndTheLongestTime) {
   a.memory_bytes = (100ull << 20) + 1;
   EXPECT_EQ(array_shape(a).mem_mb, 165u);
   EXPECT_NE(array_shape(a), array_shape(b));
-  EXPECT_EQ(array_sbatch_flags({{&a, ""}}, 2), (std::vector<std::string>{"--ntasks=1", "--time=2", "--mem=165M"}));
+  EXPECT_EQ(array_sbatch_flags({{&a, ""}}, 2),
+            (std::vector<std::string>{"--ntasks=1", "--time=2", "--mem=165M"}));
 }
 
 TEST(ArrayScript, RunsEachCommandQuotedInItsOwnCase) {
@@ -39,8 +40,10 @@ TEST(ArrayScript, RunsEachCommandQuotedInItsOwnCase) {
   std::string s = array_script({{&a, ""}, {&b, "/scratch/grader-x/1.in"}}, "/scratch/grader-x", 2);
   EXPECT_EQ(s.rfind("#!/bin/bash\n", 0), 0u);
   EXPECT_NE(s.find("d='/scratch/grader-x'\n"), std::string::npos);
-  EXPECT_NE(s.find("0)\n  cd -- '/scratch/grader-abc/ws' 2>/dev/null || { echo nodir >\"$d/0.status\"; exit 125; }\n"),
-            std::string::npos);
+  EXPECT_NE(
+      s.find(
+          "0)\n  cd -- '/scratch/grader-abc/ws' 2>/dev/null || { echo nodir >\"$d/0.status\"; exit 125; }\n"),
+      std::string::npos);
   EXPECT_NE(s.find("timeout -k 2.000 10.000 env -- 'GREETING=a b' 'PATH=/usr/bin' 'python3' 'hello.py' "
                    "'it'\\''s $HOME' </dev/null\n"),
             std::string::npos)

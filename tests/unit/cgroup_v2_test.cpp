@@ -4,6 +4,7 @@
 // `mount -t cgroup2` offers only hugetlb.)
 #include "runners/sandbox/cgroup_v2.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -11,8 +12,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "runners/sandbox/cgroup_files.h"
 
@@ -27,7 +26,9 @@ std::string slurp(const fs::path& p) {
   s << in.rdbuf();
   return s.str();
 }
-void put(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+void put(const fs::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
 
 class CgroupV2Test : public ::testing::Test {
  protected:
@@ -136,9 +137,9 @@ TEST_F(CgroupV2Test, BusyOwnGroupMovesTheGraderToALeaf) {
 }
 
 TEST_F(CgroupV2Test, DetectNeedsMemoryAndPidsInTheUnifiedHierarchy) {
-  const std::string mountinfo =
-      "30 25 0:26 / " + root_.string() + " rw,nosuid shared:4 - cgroup2 cgroup2 rw\n"
-      "31 25 0:27 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n";
+  const std::string mountinfo = "30 25 0:26 / " + root_.string() +
+                                " rw,nosuid shared:4 - cgroup2 cgroup2 rw\n"
+                                "31 25 0:27 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n";
   const std::string self = "0::/user.slice/grader\n";
   std::string why;
   auto host = CgroupV2Host::detect(mountinfo, self, why);
@@ -150,9 +151,9 @@ TEST_F(CgroupV2Test, DetectNeedsMemoryAndPidsInTheUnifiedHierarchy) {
   EXPECT_NE(why.find("no memory and pids"), std::string::npos) << why;
 
   why.clear();
-  EXPECT_EQ(CgroupV2Host::detect("31 25 0:27 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
-                                 self, why),
-            nullptr);
+  EXPECT_EQ(
+      CgroupV2Host::detect("31 25 0:27 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n", self, why),
+      nullptr);
   EXPECT_EQ(why, "no cgroup v2 hierarchy is mounted");
 }
 

@@ -65,7 +65,8 @@ TEST(ExitCodeCheck, Exit137IsACodeNotASignal) {
 }
 
 TEST(ContainsCheck, MatchesSubstring) {
-  EXPECT_EQ(eval(text(Stream::Stdout, MatchKind::Contains, "llo W"), ok_run("Hello World\n")).status, CheckStatus::Passed);
+  EXPECT_EQ(eval(text(Stream::Stdout, MatchKind::Contains, "llo W"), ok_run("Hello World\n")).status,
+            CheckStatus::Passed);
   auto r = eval(text(Stream::Stdout, MatchKind::Contains, "Bye"), ok_run("Hello World\n"));
   EXPECT_EQ(r.status, CheckStatus::Failed);
   EXPECT_NE(r.message.find("'Hello World'"), std::string::npos) << r.message;
@@ -150,7 +151,8 @@ TEST(NumberCheck, CaptureThatIsNotANumberFails) {
 }
 
 TEST(HiddenCheck, MessageNeverShowsExpectedValue) {
-  auto c = make(OutputCheck{Stream::Stdout, "", NumberMatch{R"(= (\d+))", 627121885, std::nullopt, std::nullopt}});
+  auto c =
+      make(OutputCheck{Stream::Stdout, "", NumberMatch{R"(= (\d+))", 627121885, std::nullopt, std::nullopt}});
   auto r = eval(c, ok_run("= 385"), /*hidden=*/true);
   EXPECT_EQ(r.status, CheckStatus::Failed);
   EXPECT_EQ(r.message.find("627121885"), std::string::npos) << r.message;
@@ -190,8 +192,10 @@ TEST(BoundCheck, CpuTimeMinimumAndPeakMemory) {
   run.cpu_s = 0.1;
   run.max_rss_kb = 300 * 1024;
   EXPECT_EQ(eval(make(BoundCheck{Metric::CpuTime, 0.5, std::nullopt}), run).status, CheckStatus::Failed);
-  EXPECT_EQ(eval(make(BoundCheck{Metric::PeakMemory, std::nullopt, 200.0 * 1024 * 1024}), run).status, CheckStatus::Failed);
-  EXPECT_EQ(eval(make(BoundCheck{Metric::PeakMemory, std::nullopt, 400.0 * 1024 * 1024}), run).status, CheckStatus::Passed);
+  EXPECT_EQ(eval(make(BoundCheck{Metric::PeakMemory, std::nullopt, 200.0 * 1024 * 1024}), run).status,
+            CheckStatus::Failed);
+  EXPECT_EQ(eval(make(BoundCheck{Metric::PeakMemory, std::nullopt, 400.0 * 1024 * 1024}), run).status,
+            CheckStatus::Passed);
 }
 
 TEST(BoundCheck, TimedOutRunFailsWallBound) {

@@ -30,7 +30,9 @@ std::string error_of(const std::string& text) {
 }
 
 // kHead plus one check with the lines given; the check table starts on line 5, its keys on 6.
-std::string with_check(const std::string& lines) { return kHead + "[[check]]\n" + lines; }
+std::string with_check(const std::string& lines) {
+  return kHead + "[[check]]\n" + lines;
+}
 
 template <typename T>
 const T& kind_of(const CheckSpec& check) {
@@ -250,8 +252,7 @@ TEST(RubricLoader, RubricLoadsMatcherWrittenAsInlineTable) {
 }
 
 TEST(RubricLoader, RubricLoadsMatcherWrittenAsSubtable) {
-  Rubric r =
-      parse_rubric(with_check("id = \"a\"\n[check.stdout]\ncontains = \"Hello\"\n"), "r.toml");
+  Rubric r = parse_rubric(with_check("id = \"a\"\n[check.stdout]\ncontains = \"Hello\"\n"), "r.toml");
   EXPECT_EQ(text_match(r.checks[0]).pattern, "Hello");
 }
 
@@ -263,8 +264,7 @@ TEST(RubricLoader, RubricLoadsStderrCheck) {
 
 TEST(RubricLoader, RubricLoadsNumberMatchWithAbsoluteTolerance) {
   Rubric r = parse_rubric(
-      with_check("id = \"n\"\nstderr.number = { regex = 't=(\\d+)', value = 3, abs_tol = 1 }\n"),
-      "r.toml");
+      with_check("id = \"n\"\nstderr.number = { regex = 't=(\\d+)', value = 3, abs_tol = 1 }\n"), "r.toml");
   const auto& number = std::get<NumberMatch>(kind_of<OutputCheck>(r.checks[0]).match);
   EXPECT_EQ(number.value, 3.0);
   EXPECT_EQ(number.abs_tol, 1.0);
@@ -272,8 +272,8 @@ TEST(RubricLoader, RubricLoadsNumberMatchWithAbsoluteTolerance) {
 }
 
 TEST(RubricLoader, RubricLoadsFileMatcher) {
-  Rubric r = parse_rubric(
-      with_check("id = \"f\"\nfile = { path = \"out/result.txt\", regex = '^42$' }\n"), "r.toml");
+  Rubric r = parse_rubric(with_check("id = \"f\"\nfile = { path = \"out/result.txt\", regex = '^42$' }\n"),
+                          "r.toml");
   const OutputCheck& output = kind_of<OutputCheck>(r.checks[0]);
   EXPECT_EQ(output.stream, Stream::File);
   EXPECT_EQ(output.path, "out/result.txt");
@@ -281,14 +281,14 @@ TEST(RubricLoader, RubricLoadsFileMatcher) {
 }
 
 TEST(RubricLoader, RubricLoadsFileExistsCheck) {
-  Rubric r = parse_rubric(with_check("id = \"f\"\nfile = { path = \"plot.png\", exists = true }\n"),
-                          "r.toml");
+  Rubric r =
+      parse_rubric(with_check("id = \"f\"\nfile = { path = \"plot.png\", exists = true }\n"), "r.toml");
   EXPECT_EQ(kind_of<FileExistsCheck>(r.checks[0]).path, "plot.png");
 }
 
 TEST(RubricLoader, RubricLoadsWallTimeBoundInSeconds) {
-  Rubric r = parse_rubric(with_check("id = \"t\"\nwall_time = { min = \"500ms\", max = \"2m\" }\n"),
-                          "r.toml");
+  Rubric r =
+      parse_rubric(with_check("id = \"t\"\nwall_time = { min = \"500ms\", max = \"2m\" }\n"), "r.toml");
   const BoundCheck& bound = kind_of<BoundCheck>(r.checks[0]);
   EXPECT_EQ(bound.metric, Metric::WallTime);
   EXPECT_EQ(bound.min, 0.5);
@@ -304,8 +304,8 @@ TEST(RubricLoader, RubricLoadsCpuTimeBoundWithOnlyMax) {
 }
 
 TEST(RubricLoader, RubricLoadsPeakMemoryBoundInBytes) {
-  Rubric r = parse_rubric(
-      with_check("id = \"m\"\npeak_memory = { min = \"1K\", max = \"256M\" }\n"), "r.toml");
+  Rubric r =
+      parse_rubric(with_check("id = \"m\"\npeak_memory = { min = \"1K\", max = \"256M\" }\n"), "r.toml");
   const BoundCheck& bound = kind_of<BoundCheck>(r.checks[0]);
   EXPECT_EQ(bound.metric, Metric::PeakMemory);
   EXPECT_EQ(bound.min, 1024.0);
@@ -333,8 +333,8 @@ points = 0
 }
 
 TEST(RubricLoader, RubricAcceptsPartialOnLines) {
-  Rubric r = parse_rubric(
-      with_check("id = \"table\"\nstdout.lines = \"1\\n2\\n\"\npartial = true\n"), "r.toml");
+  Rubric r =
+      parse_rubric(with_check("id = \"table\"\nstdout.lines = \"1\\n2\\n\"\npartial = true\n"), "r.toml");
   EXPECT_TRUE(r.checks[0].partial);
 }
 
@@ -344,10 +344,10 @@ TEST(RubricLoader, RubricAcceptsPartialFalseOnAnyKind) {
 }
 
 TEST(RubricLoader, RubricKeepsTitleHintAndHidden) {
-  Rubric r = parse_rubric(
-      with_check("id = \"ok\"\nexit_code = 0\ntitle = \"Exits cleanly\"\nhint = \"Return 0\"\n"
-                 "hidden = true\n"),
-      "r.toml");
+  Rubric r =
+      parse_rubric(with_check("id = \"ok\"\nexit_code = 0\ntitle = \"Exits cleanly\"\nhint = \"Return 0\"\n"
+                              "hidden = true\n"),
+                   "r.toml");
   EXPECT_EQ(r.checks[0].title, "Exits cleanly");
   EXPECT_EQ(r.checks[0].hint, "Return 0");
   EXPECT_TRUE(r.checks[0].hidden);
@@ -422,8 +422,8 @@ TEST(RubricLoader, RubricRecordsPositionsOfRunsAndChecks) {
 }
 
 TEST(RubricLoader, LoadRubricReadsFile) {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("rubric_loader_test_" + std::to_string(::getpid()) + ".toml");
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("rubric_loader_test_" + std::to_string(::getpid()) + ".toml");
   {
     std::ofstream out(path);
     out << with_check("id = \"ok\"\nexit_code = 0\n");
@@ -467,8 +467,7 @@ TEST(RubricLoader, LoadRubricReportsUnreadableFile) {
     load_rubric("/nonexistent/rubric.toml");
     FAIL() << "loaded a file that does not exist";
   } catch (const RubricError& e) {
-    EXPECT_STREQ(e.what(),
-                 "/nonexistent/rubric.toml:0:0: cannot read rubric: No such file or directory");
+    EXPECT_STREQ(e.what(), "/nonexistent/rubric.toml:0:0: cannot read rubric: No such file or directory");
   }
 }
 
@@ -513,8 +512,7 @@ TEST(RubricErrors, RubricRejectsUnknownStdoutKey) {
 }
 
 TEST(RubricErrors, RubricRejectsUnknownNumberKey) {
-  EXPECT_EQ(error_of(with_check(
-                "id = \"pi\"\nstdout.number = { regex = '(x)', value = 1, rel_tl = 0.1 }\n")),
+  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.number = { regex = '(x)', value = 1, rel_tl = 0.1 }\n")),
             "r.toml:7:45: unknown key 'rel_tl' in check 'pi'; did you mean 'rel_tol'?");
 }
 
@@ -562,9 +560,10 @@ TEST(RubricErrors, RubricRejectsEmptyCommand) {
 }
 
 TEST(RubricValid, JobscriptRunHasNoCommand) {
-  Rubric r = parse_rubric("exercise = \"job\"\n[[run]]\nid = \"job\"\njobscript = \"job.sh\"\n"
-                          "timeout = \"10m\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n",
-                          "r.toml");
+  Rubric r = parse_rubric(
+      "exercise = \"job\"\n[[run]]\nid = \"job\"\njobscript = \"job.sh\"\n"
+      "timeout = \"10m\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n",
+      "r.toml");
   ASSERT_EQ(r.runs.size(), 1u);
   EXPECT_EQ(r.runs[0].jobscript, "job.sh");
   EXPECT_TRUE(r.runs[0].command.empty());
@@ -583,9 +582,10 @@ TEST(RubricErrors, RubricRejectsJobscriptOutsideWorkspace) {
 }
 
 TEST(RubricValid, RequireIsolationAndRunner) {
-  Rubric r = parse_rubric("exercise = \"x\"\nrequire_isolation = [\"net\", \"pid\"]\nrequire_runner = \"local\"\n" +
-                              kHead.substr(kHead.find("[[run]]")) + "[[check]]\nid = \"ok\"\nexit_code = 0\n",
-                          "r.toml");
+  Rubric r =
+      parse_rubric("exercise = \"x\"\nrequire_isolation = [\"net\", \"pid\"]\nrequire_runner = \"local\"\n" +
+                       kHead.substr(kHead.find("[[run]]")) + "[[check]]\nid = \"ok\"\nexit_code = 0\n",
+                   "r.toml");
   EXPECT_EQ(r.require_isolation, (std::vector<std::string>{"net", "pid"}));
   EXPECT_EQ(r.require_runner, "local");
 }
@@ -597,9 +597,8 @@ TEST(RubricErrors, RubricRejectsUnknownIsolationControl) {
 }
 
 TEST(RubricErrors, RubricRejectsMissingCommand) {
-  EXPECT_EQ(
-      error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\n"),
-      "r.toml:2:1: run 'main' has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
+  EXPECT_EQ(error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\n"),
+            "r.toml:2:1: run 'main' has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
             "(or jobscript = \"job.sh\" for a Slurm job)");
 }
 
@@ -653,16 +652,14 @@ TEST(RubricErrors, RubricRejectsInvalidRegex) {
 }
 
 TEST(RubricErrors, RubricRejectsInvalidNumberRegex) {
-  EXPECT_EQ(
-      error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = ([0-9.+', value = 3 }\n")),
-      "r.toml:7:27: invalid regex for 'regex' in check 'pi': missing ]: [0-9.+");
+  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = ([0-9.+', value = 3 }\n")),
+            "r.toml:7:27: invalid regex for 'regex' in check 'pi': missing ]: [0-9.+");
 }
 
 TEST(RubricErrors, RubricRejectsNumberRegexWithoutGroup) {
-  EXPECT_EQ(
-      error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = [0-9.]+', value = 3 }\n")),
-      "r.toml:7:27: regex in 'number' in check 'pi' has no capturing group; put ( ) around "
-      "the number, e.g. 'pi = ([-0-9.eE+]+)'");
+  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = [0-9.]+', value = 3 }\n")),
+            "r.toml:7:27: regex in 'number' in check 'pi' has no capturing group; put ( ) around "
+            "the number, e.g. 'pi = ([-0-9.eE+]+)'");
 }
 
 TEST(RubricErrors, RubricRejectsNumberWithoutValue) {
@@ -671,9 +668,9 @@ TEST(RubricErrors, RubricRejectsNumberWithoutValue) {
 }
 
 TEST(RubricErrors, RubricRejectsNegativeTolerance) {
-  EXPECT_EQ(error_of(with_check(
-                "id = \"pi\"\nstdout.number = { regex = '(.*)', value = 3, rel_tol = -0.1 }\n")),
-            "r.toml:7:56: key 'rel_tol' in check 'pi' must be 0 or more, not -0.1");
+  EXPECT_EQ(
+      error_of(with_check("id = \"pi\"\nstdout.number = { regex = '(.*)', value = 3, rel_tol = -0.1 }\n")),
+      "r.toml:7:56: key 'rel_tol' in check 'pi' must be 0 or more, not -0.1");
 }
 
 TEST(RubricErrors, RubricRejectsMissingRunWithSuggestion) {
@@ -807,15 +804,17 @@ TEST(RubricErrors, RubricRejectsOutputAsString) {
 }
 
 TEST(RubricErrors, RubricRejectsPartialWithoutLines) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
-            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
-            "'regex'");
+  EXPECT_EQ(
+      error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
+      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
+      "'regex'");
 }
 
 TEST(RubricErrors, RubricRejectsPartialOnExitCode) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
-            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
-            "'exit_code'");
+  EXPECT_EQ(
+      error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
+      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
+      "'exit_code'");
 }
 
 TEST(RubricErrors, RubricRejectsAbsolutePath) {
@@ -887,8 +886,7 @@ TEST(RubricErrors, RubricRejectsMissingExercise) {
 }
 
 TEST(RubricErrors, RubricRejectsMissingRuns) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n"),
-            "r.toml:1:1: rubric has no [[run]]; add at least one");
+  EXPECT_EQ(error_of("exercise = \"hello\"\n"), "r.toml:1:1: rubric has no [[run]]; add at least one");
 }
 
 TEST(RubricErrors, RubricRejectsRunWrittenAsTable) {
@@ -937,9 +935,9 @@ TEST(RubricErrors, RubricRejectsExistsFalse) {
 }
 
 TEST(RubricErrors, RubricRejectsExistsWithMatcher) {
-  EXPECT_EQ(error_of(with_check(
-                "id = \"x\"\nfile = { path = \"a.txt\", exists = true, contains = \"a\" }\n")),
-            "r.toml:7:41: key 'file' in check 'x' has both 'exists' and 'contains'; give one");
+  EXPECT_EQ(
+      error_of(with_check("id = \"x\"\nfile = { path = \"a.txt\", exists = true, contains = \"a\" }\n")),
+      "r.toml:7:41: key 'file' in check 'x' has both 'exists' and 'contains'; give one");
 }
 
 TEST(RubricErrors, RubricRejectsFileWithoutPath) {
@@ -985,10 +983,12 @@ id = "directives"
 )";
 
 TEST(RubricJobscript, LoadsWithProfileDefaultsAndNoRun) {
-  Rubric r = parse_rubric(kJobHead + R"(jobscript = { file = "job.sh", profile = "snowy", require = ["account", "time"], max_time = "10m", cores = 2, account = true, cluster = true, gpu = true, module_before_python = true, python_modules = true, runs = "mmmult.py", srun_for_parallel = true, no_home_paths = true, max_memory = "4G", partition = 'core' }
+  Rubric r = parse_rubric(
+      kJobHead +
+          R"(jobscript = { file = "job.sh", profile = "snowy", require = ["account", "time"], max_time = "10m", cores = 2, account = true, cluster = true, gpu = true, module_before_python = true, python_modules = true, runs = "mmmult.py", srun_for_parallel = true, no_home_paths = true, max_memory = "4G", partition = 'core' }
 partial = true
 )",
-                          "r.toml");
+      "r.toml");
   const CheckSpec& c = r.checks.front();
   EXPECT_EQ(c.run, "");
   EXPECT_TRUE(c.partial);
@@ -1010,7 +1010,8 @@ partial = true
 
 TEST(RubricJobscript, RejectsRun) {
   EXPECT_EQ(error_of(kJobHead + "run = \"job\"\njobscript = { file = \"job.sh\" }\n"),
-            "r.toml:10:7: check 'directives' is a jobscript check: it reads the file from the submission as handed in, "
+            "r.toml:10:7: check 'directives' is a jobscript check: it reads the file from the submission as "
+            "handed in, "
             "before any run, so it takes no 'run'");
 }
 
@@ -1021,27 +1022,33 @@ TEST(RubricJobscript, RejectsUnknownKeyWithSuggestion) {
 
 TEST(RubricJobscript, RequireTakesLongOptionNames) {
   EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"t\"] }\n"),
-            "r.toml:10:43: 't' in 'require' in check 'directives' is not an sbatch option; write 'time', sbatch's long "
+            "r.toml:10:43: 't' in 'require' in check 'directives' is not an sbatch option; write 'time', "
+            "sbatch's long "
             "name of -t");
   EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"--account\"] }\n"),
-            "r.toml:10:43: '--account' in 'require' in check 'directives' is not an sbatch option; write 'account', "
+            "r.toml:10:43: '--account' in 'require' in check 'directives' is not an sbatch option; write "
+            "'account', "
             "without the dashes");
   EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"acount\"] }\n"),
-            "r.toml:10:43: 'acount' in 'require' in check 'directives' is not an sbatch option; did you mean 'account'?");
+            "r.toml:10:43: 'acount' in 'require' in check 'directives' is not an sbatch option; did you mean "
+            "'account'?");
 }
 
 TEST(RubricJobscript, TrueNeedsAProfile) {
   EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", account = true }\n"),
-            "r.toml:10:42: 'account = true' in check 'directives' takes its account pattern from a cluster profile; add "
+            "r.toml:10:42: 'account = true' in check 'directives' takes its account pattern from a cluster "
+            "profile; add "
             "profile = \"NAME\" or give the value");
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackham\", max_time = true }\n"),
-            "r.toml:10:64: 'max_time = true' in check 'directives': cluster profile 'rackham' has no maximum "
-            "walltime; give the value");
+  EXPECT_EQ(
+      error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackham\", max_time = true }\n"),
+      "r.toml:10:64: 'max_time = true' in check 'directives': cluster profile 'rackham' has no maximum "
+      "walltime; give the value");
 }
 
 TEST(RubricJobscript, UnknownProfileSuggests) {
   EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackam\" }\n"),
-            "r.toml:10:42: cluster profile for 'profile' in check 'directives': no cluster profile 'rackam'; did you "
+            "r.toml:10:42: cluster profile for 'profile' in check 'directives': no cluster profile 'rackam'; "
+            "did you "
             "mean 'rackham'?");
 }
 
@@ -1049,7 +1056,8 @@ TEST(RubricJobscript, NeedsFileAndRelativePath) {
   EXPECT_EQ(error_of(kJobHead + "jobscript = { cores = 2 }\n"),
             "r.toml:10:13: key 'jobscript' in check 'directives' has no 'file'; add e.g. file = \"job.sh\"");
   EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"/etc/job.sh\" }\n"),
-            "r.toml:10:22: path '/etc/job.sh' for 'file' in check 'directives' must be relative to the workspace, not "
+            "r.toml:10:22: path '/etc/job.sh' for 'file' in check 'directives' must be relative to the "
+            "workspace, not "
             "absolute");
 }
 

@@ -1,8 +1,10 @@
 // Scoring: needs, totals, hidden runs; and the report formats built from a scored report.
+#include "grader/grading/scoring.h"
+
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
-#include "grader/grading/scoring.h"
 #include "grader/report/formats.h"
 #include "grader/util/text.h"
 

@@ -2,10 +2,10 @@
 // and the pure mapping from a job's final state to a run's verdict.
 #include "runners/slurm/slurm_parse.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace grader::slurm {
 namespace {
@@ -133,8 +133,8 @@ TEST(SlurmParse, MemoryAndExitCodes) {
 }
 
 TEST(SlurmParse, TerminalAndPendingStates) {
-  for (const char* s : {"COMPLETED", "FAILED", "TIMEOUT", "OUT_OF_MEMORY", "CANCELLED by 0", "NODE_FAIL", "PREEMPTED",
-                        "BOOT_FAIL", "DEADLINE"})
+  for (const char* s : {"COMPLETED", "FAILED", "TIMEOUT", "OUT_OF_MEMORY", "CANCELLED by 0", "NODE_FAIL",
+                        "PREEMPTED", "BOOT_FAIL", "DEADLINE"})
     EXPECT_TRUE(is_terminal_state(s)) << s;
   for (const char* s : {"PENDING", "RUNNING", "COMPLETING", "REQUEUED", "SUSPENDED", "CONFIGURING"})
     EXPECT_FALSE(is_terminal_state(s)) << s;
@@ -180,7 +180,8 @@ TEST(SlurmVerdict, OutOfMemoryIsTheMemoryLimit) {
 TEST(SlurmVerdict, OverMemoryKillBannerIsTheMemoryLimit) {
   // The test cluster has no cgroups: jobacct_gather kills the job, sacct says FAILED 0:9.
   std::string banner =
-      "slurmstepd-localhost: error: StepId=13.batch exceeded memory limit (436195328 > 52428800), being killed\n";
+      "slurmstepd-localhost: error: StepId=13.batch exceeded memory limit (436195328 > 52428800), being "
+      "killed\n";
   EXPECT_EQ(map_final_state("FAILED", "0:9", "", banner).status, RunStatus::MemoryLimit);
   EXPECT_EQ(map_final_state("FAILED", "0:9", "", "").status, RunStatus::Signaled);
 }
@@ -201,7 +202,8 @@ TEST(SlurmVerdict, InfrastructureEndsAreRunnerErrors) {
     EXPECT_NE(v.message.find(c.says), std::string::npos) << c.state << ": " << v.message;
   }
   // Not the learner's fault, said plainly.
-  EXPECT_NE(map_final_state("NODE_FAIL", "0:0").message.find("not the submission's fault"), std::string::npos);
+  EXPECT_NE(map_final_state("NODE_FAIL", "0:0").message.find("not the submission's fault"),
+            std::string::npos);
 }
 
 TEST(SlurmVerdict, FailedWithoutCodeIsARunnerError) {

@@ -2,16 +2,16 @@
 // way the real tools do (formats as in tests/unit/data/slurm_*), so the tracker's rounds, its
 // one-query-per-round rule, deadlines and scheduler faults can be checked without a cluster.
 // Faults the test cluster cannot produce (NODE_FAIL, PREEMPTED) are scripted here.
-#include <algorithm>
-#include "runners/slurm/job_tracker.h"
+#include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include <gtest/gtest.h>
+#include "runners/slurm/job_tracker.h"
 
 namespace grader::slurm {
 namespace {
@@ -71,7 +71,8 @@ class FakeScheduler {
         const std::string& s = j.states[std::min(j.step, j.states.size() - 1)];
         ++j.step;
         out << id << "|" << s << "|" << (s == "PENDING" ? j.reason : "None")
-            << "|main|naiss2024-22-107|5:00|1795500935|1795500936|1795500937|cpu=1,mem=2000M,node=1,billing=1|"
+            << "|main|naiss2024-22-107|5:00|1795500935|1795500936|1795500937|cpu=1,mem=2000M,node=1,billing="
+               "1|"
                "gradertest|\n";
       }
     } else {
@@ -84,7 +85,8 @@ class FakeScheduler {
                "1795500935|1795500936|1795500937|None\n";
         if (j.batch_row)
           out << id << ".batch|" << (s == "COMPLETED" ? "COMPLETED" : "CANCELLED") << "|" << j.final_exit
-              << "|1|00:00.021|11416K|cpu=1,mem=2000M,node=1||naiss2024-22-107|gradertest||1795500936|1795500936|"
+              << "|1|00:00.021|11416K|cpu=1,mem=2000M,node=1||naiss2024-22-107|gradertest||1795500936|"
+                 "1795500936|"
                  "1795500937|\n";
       }
     }
@@ -133,8 +135,8 @@ TEST(JobTracker, ManyJobsOneQueueQueryPerRound) {
   for (int i = 1; i <= n; ++i)
     threads.emplace_back([&, i] {
       auto oc = tracker.wait(std::to_string(i), Clock::now() + 60s);
-      if (oc.kind == JobOutcome::Kind::Finished && oc.state == "COMPLETED" && oc.exit_code == "0:0" && oc.started &&
-          !oc.acct.empty())
+      if (oc.kind == JobOutcome::Kind::Finished && oc.state == "COMPLETED" && oc.exit_code == "0:0" &&
+          oc.started && !oc.acct.empty())
         ++ok;
     });
   for (auto& t : threads) t.join();

@@ -1,7 +1,7 @@
 // Text helpers: line splitting, whitespace, UTF-8 repair, suggestions.
-#include <gtest/gtest.h>
-
 #include "grader/util/text.h"
+
+#include <gtest/gtest.h>
 
 using namespace grader;
 
@@ -14,7 +14,9 @@ TEST(Text, SplitLinesHandlesFinalNewlineAndCrLf) {
   EXPECT_TRUE(split_lines("").empty());
 }
 
-TEST(Text, NormalizeSpaceCollapsesRuns) { EXPECT_EQ(normalize_space("  a \t b  c \n"), "a b c"); }
+TEST(Text, NormalizeSpaceCollapsesRuns) {
+  EXPECT_EQ(normalize_space("  a \t b  c \n"), "a b c");
+}
 
 TEST(Text, SanitizeUtf8EscapesInvalidBytesAndNul) {
   std::string raw("ok \xff\xfe end\0x", 11);
@@ -27,9 +29,9 @@ TEST(Text, SanitizeUtf8KeepsValidMultibyte) {
 }
 
 TEST(Text, SanitizeUtf8RejectsOverlongAndSurrogates) {
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // UTF-16 surrogate
-  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // truncated sequence
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // UTF-16 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));      // truncated sequence
   EXPECT_EQ(sanitize_utf8("\xe2\x82"), "\\xE2\\x82");
 }
 

@@ -39,7 +39,9 @@ TEST(Units, ParseDurationAllowsSpacesAroundUnit) {
   EXPECT_DOUBLE_EQ(*parse_duration("1.25 s"), 1.25);
 }
 
-TEST(Units, ParseDurationAcceptsZero) { EXPECT_EQ(parse_duration("0s"), 0.0); }
+TEST(Units, ParseDurationAcceptsZero) {
+  EXPECT_EQ(parse_duration("0s"), 0.0);
+}
 
 TEST(Units, ParseDurationRejectsEmpty) {
   EXPECT_EQ(parse_duration(""), std::nullopt);
@@ -51,7 +53,9 @@ TEST(Units, ParseDurationRejectsNegative) {
   EXPECT_EQ(parse_duration("-0.5"), std::nullopt);
 }
 
-TEST(Units, ParseDurationRejectsSign) { EXPECT_EQ(parse_duration("+1s"), std::nullopt); }
+TEST(Units, ParseDurationRejectsSign) {
+  EXPECT_EQ(parse_duration("+1s"), std::nullopt);
+}
 
 TEST(Units, ParseDurationRejectsUnknownUnit) {
   EXPECT_EQ(parse_duration("10 parsecs"), std::nullopt);
@@ -123,14 +127,18 @@ TEST(Units, ParseSizeRejectsOverflow) {
   EXPECT_EQ(parse_size("16777216.5T"), std::nullopt);
 }
 
-TEST(Units, ParseSizeRejectsEmpty) { EXPECT_EQ(parse_size(""), std::nullopt); }
+TEST(Units, ParseSizeRejectsEmpty) {
+  EXPECT_EQ(parse_size(""), std::nullopt);
+}
 
 TEST(Units, ParseSizeRejectsUnitWithoutNumber) {
   EXPECT_EQ(parse_size("M"), std::nullopt);
   EXPECT_EQ(parse_size("GiB"), std::nullopt);
 }
 
-TEST(Units, ParseSizeRejectsNegative) { EXPECT_EQ(parse_size("-1M"), std::nullopt); }
+TEST(Units, ParseSizeRejectsNegative) {
+  EXPECT_EQ(parse_size("-1M"), std::nullopt);
+}
 
 TEST(Units, ParseSizeRejectsUnknownUnit) {
   EXPECT_EQ(parse_size("10 parsecs"), std::nullopt);
@@ -150,11 +158,17 @@ TEST(Units, FormatDurationPicksReadableUnit) {
   EXPECT_EQ(format_duration(7200), "7200 s");
 }
 
-TEST(Units, FormatDurationShowsZero) { EXPECT_EQ(format_duration(0), "0 s"); }
+TEST(Units, FormatDurationShowsZero) {
+  EXPECT_EQ(format_duration(0), "0 s");
+}
 
-TEST(Units, FormatDurationRoundsUpToNextUnit) { EXPECT_EQ(format_duration(0.9996), "1 s"); }
+TEST(Units, FormatDurationRoundsUpToNextUnit) {
+  EXPECT_EQ(format_duration(0.9996), "1 s");
+}
 
-TEST(Units, FormatDurationShowsNegative) { EXPECT_EQ(format_duration(-0.5), "-500 ms"); }
+TEST(Units, FormatDurationShowsNegative) {
+  EXPECT_EQ(format_duration(-0.5), "-500 ms");
+}
 
 TEST(Units, FormatSizePicksBinaryUnit) {
   EXPECT_EQ(format_size(512 * 1024), "512 KiB");
@@ -164,7 +178,9 @@ TEST(Units, FormatSizePicksBinaryUnit) {
   EXPECT_EQ(format_size(0), "0 B");
 }
 
-TEST(Units, FormatSizeRoundsUpToNextUnit) { EXPECT_EQ(format_size(1048575), "1 MiB"); }
+TEST(Units, FormatSizeRoundsUpToNextUnit) {
+  EXPECT_EQ(format_size(1048575), "1 MiB");
+}
 
 TEST(Units, FormatSizeShowsLargestValue) {
   EXPECT_EQ(format_size(18446744073709551615ull), "16 EiB");

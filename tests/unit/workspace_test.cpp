@@ -1,13 +1,13 @@
 // Staging a submission: a faithful private copy, and a clear refusal for what could escape.
+#include "grader/workspace/workspace.h"
+
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include "grader/workspace/workspace.h"
 
 using namespace grader;
 namespace fs = std::filesystem;
@@ -67,7 +67,8 @@ TEST(Workspace, RefusesSymlinkToEtcShadow) {
   TempDir sub;
   fs::create_symlink("/etc/shadow", sub.path / "secret");
   EXPECT_EQ(refusal(sub.path),
-            "'secret' is a symlink to the absolute path '/etc/shadow'; only relative links inside the submission are allowed");
+            "'secret' is a symlink to the absolute path '/etc/shadow'; only relative links inside the "
+            "submission are allowed");
 }
 
 TEST(Workspace, RefusesRelativeSymlinkLeavingSubmission) {
