@@ -9,6 +9,7 @@
 #include <set>
 
 #include "grader/jobscript/parser.h"
+#include "grader/util/slurm_time.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 
@@ -26,12 +27,6 @@ namespace {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep = ", ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
 }
 
 bool full_match(const std::string& text, const std::string& pattern) {
@@ -196,8 +191,8 @@ void Evaluator::required(const std::string& option) {
 }
 
 void Evaluator::max_time(std::int64_t max_s) {
-  js::TimeLimit max{max_s, false};
-  std::string allowed = js::describe_time(max);
+  SlurmTime max{static_cast<double>(max_s), false};
+  std::string allowed = describe_slurm_time(max);
   const js::Directive* d = script_.find("time");
   if (!d) {
     add("max_time", false,
@@ -205,19 +200,19 @@ void Evaluator::max_time(std::int64_t max_s) {
             near_miss("time"));
     return;
   }
-  auto t = js::parse_time(d->value);
+  auto t = parse_slurm_time(d->value);
   if (!t) {
     add("max_time", false,
         at(*d) + ": '" + d->value + "' is not a Slurm time (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S)");
     return;
   }
-  js::TimeLimit granted{t->minutes() * 60, t->unlimited};
+  SlurmTime granted{static_cast<double>(t->minutes() * 60), t->unlimited};
   if (t->unlimited || granted.seconds > max_s) {
     add("max_time", false,
-        at(*d) + " asks for " + js::describe_time(granted) + ", more than the allowed " + allowed);
+        at(*d) + " asks for " + describe_slurm_time(granted) + ", more than the allowed " + allowed);
     return;
   }
-  add("max_time", true, at(*d) + " asks for " + js::describe_time(granted) + " (at most " + allowed + ")");
+  add("max_time", true, at(*d) + " asks for " + describe_slurm_time(granted) + " (at most " + allowed + ")");
 }
 
 void Evaluator::cores(std::int64_t want) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "grader/jobscript/parser.h"
+#include "grader/util/slurm_time.h"
 #include "grader/util/text.h"
 
 namespace grader {
@@ -52,12 +53,6 @@ const std::vector<std::string> kSshKeys = {"host", "user", "port", "env_prefix"}
 const std::vector<std::string> kGpuSyntaxes = {
     "gres",          "gres-typed",          "gpus",          "gpus-typed", "gpus-constraint",
     "gpus-per-node", "gpus-per-node-typed", "gpus-per-task", "partition"};
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 class Reader {
  public:
@@ -154,12 +149,12 @@ ClusterProfile Reader::load(const toml::table& root) {
              "course account '" + a + "' does not match account_pattern");
   }
   if (auto t = str(root, "max_walltime", top)) {
-    auto limit = jobscript::parse_time(*t);
+    auto limit = parse_slurm_time(*t);
     if (!limit || limit->unlimited)
       fail(root.get("max_walltime")->source(),
            "key 'max_walltime' must be a Slurm time like \"10-00:00:00\", not '" + *t + "'");
     p.max_walltime = *t;
-    p.max_walltime_s = limit->seconds;
+    p.max_walltime_s = static_cast<std::int64_t>(limit->seconds);
   }
   p.default_partition = str(root, "default_partition", top);
   p.partitions = strings(root, "partitions", top);

@@ -306,7 +306,7 @@ void check_values(const std::vector<Directive>& directives, std::vector<Issue>& 
     };
     const std::string& o = d.option;
     if (o == "time" || o == "time-min") {
-      if (!parse_time(d.value))
+      if (!parse_slurm_time(d.value))
         bad("'" + d.value + "' is not a Slurm time (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S)");
     } else if (o == "ntasks" || o == "cpus-per-task" || o == "ntasks-per-node") {
       auto n = to_int(d.value);
@@ -712,72 +712,6 @@ void add_commands(int line, const std::vector<Token>& tokens, std::vector<Comman
 
 // ---------------------------------------------------------------------------------------------
 // Values
-
-std::optional<TimeLimit> parse_time(std::string_view text) {
-  std::string_view s = trim_view(text);
-  TimeLimit t;
-  std::string l = lower(s);
-  if (l == "unlimited" || l == "infinite") {
-    t.unlimited = true;
-    return t;
-  }
-  if (s.empty()) return std::nullopt;
-  std::int64_t days = 0;
-  bool has_days = false;
-  if (auto dash = s.find('-'); dash != std::string_view::npos) {
-    auto d = to_int(s.substr(0, dash));
-    if (!d) return std::nullopt;
-    days = *d;
-    has_days = true;
-    s = s.substr(dash + 1);
-  }
-  std::vector<std::int64_t> parts;
-  std::size_t begin = 0;
-  while (true) {
-    auto colon = s.find(':', begin);
-    auto part =
-        to_int(s.substr(begin, colon == std::string_view::npos ? std::string_view::npos : colon - begin));
-    if (!part) return std::nullopt;
-    parts.push_back(*part);
-    if (colon == std::string_view::npos) break;
-    begin = colon + 1;
-  }
-  if (parts.size() > 3) return std::nullopt;
-  std::int64_t h = 0, m = 0, sec = 0;
-  if (has_days) {  // D-H, D-H:M, D-H:M:S
-    h = parts[0];
-    if (parts.size() > 1) m = parts[1];
-    if (parts.size() > 2) sec = parts[2];
-  } else if (parts.size() == 1) {  // M
-    m = parts[0];
-  } else if (parts.size() == 2) {  // M:S
-    m = parts[0];
-    sec = parts[1];
-  } else {  // H:M:S
-    h = parts[0];
-    m = parts[1];
-    sec = parts[2];
-  }
-  t.seconds = ((days * 24 + h) * 60 + m) * 60 + sec;
-  return t;
-}
-
-std::string describe_time(const TimeLimit& t) {
-  if (t.unlimited) return "no time limit";
-  std::int64_t s = t.seconds;
-  std::int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60, sec = s % 60;
-  std::string out;
-  auto add = [&](std::int64_t v, const char* unit) {
-    if (v == 0) return;
-    if (!out.empty()) out += ' ';
-    out += std::to_string(v) + " " + unit;
-  };
-  add(d, d == 1 ? "day" : "days");
-  add(h, "h");
-  add(m, "min");
-  add(sec, "s");
-  return out.empty() ? "0 min" : out;
-}
 
 std::optional<std::uint64_t> parse_memory(std::string_view text) {
   std::string_view s = trim_view(text);

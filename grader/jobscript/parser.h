@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "grader/util/slurm_time.h"
+
 namespace grader::jobscript {
 
 // One option given to sbatch in an effective `#SBATCH` line.
@@ -81,18 +83,8 @@ struct Command {
   std::string value;
 };
 
-// How much a Slurm time value asks for; nullopt when malformed. "UNLIMITED"/"INFINITE" give
-// unlimited = true. Formats: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S. Slurm grants whole minutes
-// (seconds round up); `minutes()` is what it grants.
-struct TimeLimit {
-  std::int64_t seconds = 0;
-  bool unlimited = false;
-  std::int64_t minutes() const { return (seconds + 59) / 60; }
-};
-std::optional<TimeLimit> parse_time(std::string_view text);
-
-// "30 min", "1 h 30 min", "2 days", "45 s": a granted limit for messages.
-std::string describe_time(const TimeLimit& t);
+// Slurm time values (-t): grader/util/slurm_time.h.
+using TimeLimit = SlurmTime;
 
 // --mem / --mem-per-cpu: a number with an optional K, M, G or T (default M, binary units), in
 // bytes; 0 means "all the memory of the node". nullopt when malformed.

@@ -85,15 +85,6 @@ std::string type_name(const toml::node& node) {
   return "nothing";
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
 std::string number_text(double v) {
   std::ostringstream out;
   out << v;

@@ -14,6 +14,37 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
+std::string_view trim_end(std::string_view s) {
+  auto e = s.find_last_not_of(" \t\r\n\f\v");
+  return e == std::string_view::npos ? std::string_view{} : s.substr(0, e + 1);
+}
+
+std::string first_line(std::string_view s) {
+  s = s.substr(0, s.find('\n'));
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string last_line(std::string_view s) {
+  s = trim_end(s);
+  auto nl = s.rfind('\n');
+  return std::string(nl == std::string_view::npos ? s : s.substr(nl + 1));
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string close = closest_match(word, candidates);
+  return close.empty() ? std::string() : "; did you mean '" + close + "'?";
+}
+
 std::vector<std::string_view> split_lines(std::string_view s) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;

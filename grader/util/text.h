@@ -9,6 +9,19 @@
 namespace grader {
 
 std::string_view trim(std::string_view s);
+// `s` without trailing whitespace (newlines, CR, spaces, tabs): a tool's output as one message.
+std::string_view trim_end(std::string_view s);
+
+// The first line of `s` (without its '\n'); `s` itself when it has no newline.
+std::string first_line(std::string_view s);
+// The last line of `s` that is not blank after trim_end (a tool's final "error: ..." line).
+std::string last_line(std::string_view s);
+
+// The items with `separator` between them: "a, b, c".
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+
+// "; did you mean 'x'?" when one of `candidates` is a likely typo of `word`; else empty.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 // Lines without their terminators; a final line without '\n' counts, a trailing '\n' does not
 // add an empty line. "\r\n" is treated as "\n".

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "grader/util/text.h"
 #include "grader/util/units.h"
 #include "runners/openssh/ssh_process.h"
 #include "runners/ssh/remote_command.h"
@@ -44,12 +45,6 @@ std::string config_value(const std::string& v) {
   std::string out = "\"";
   for (char c : v) out += c == '%' ? std::string("%%") : std::string(1, c);
   return out + "\"";
-}
-
-std::string first_line(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  std::size_t nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
 }
 
 // `ssh -G`'s ControlPath for the target, or nullopt when it has none.
@@ -147,7 +142,7 @@ void OpenSshTransport::ensure_master() {
   SshCall c = call_program(ssh_argv({"-O", "check"}), options_.command_timeout_s);
   if (c.exit_code != 0)
     no_master(c.timed_out ? "no answer within " + format_duration(options_.command_timeout_s)
-                          : first_line(c.err));
+                          : last_line(c.err));
   master_checked_ = true;
 }
 
@@ -173,7 +168,7 @@ OpenSshTransport::Small OpenSshTransport::exec(const std::string& command, const
   if (c.exit_code == kSshFailed || c.exit_code < 0) {
     master_checked_ = false;
     ensure_master();
-    throw TransportError(target_.url() + ": ssh failed running '" + command + "': " + first_line(c.err));
+    throw TransportError(target_.url() + ": ssh failed running '" + command + "': " + last_line(c.err));
   }
   return {c.exit_code, std::move(c.out), std::move(c.err)};
 }
@@ -237,7 +232,7 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
       master_checked_ = false;
       ensure_master();  // throws when the master is gone
       throw TransportError(target_.url() + ": ssh failed " + what + " (exit " + std::to_string(code) +
-                           "): " + first_line(streams.unmarked_stderr()));
+                           "): " + last_line(streams.unmarked_stderr()));
     }
     throw TransportError(target_.url() + ": " + what +
                          ": the connection ended without the command's status (ssh exit " +
@@ -301,13 +296,13 @@ void OpenSshTransport::upload(const fs::path& local_dir, const std::string& remo
   SshCall tar =
       call_program({"tar", "-C", local_dir.string(), "-cf", "-", "."}, 300, nullptr, std::uint64_t{4} << 30);
   if (tar.exit_code != 0) {
-    throw TransportError("cannot upload " + local_dir.string() + ": tar failed: " + first_line(tar.err));
+    throw TransportError("cannot upload " + local_dir.string() + ": tar failed: " + last_line(tar.err));
   }
   std::lock_guard<std::mutex> lock(mutex_);
   Small r = exec("tar -C " + shell_quote(remote_dir) + " -xpf - --no-same-owner --no-overwrite-dir", &tar.out,
                  1024 * 1024, std::max(300.0, options_.command_timeout_s));
   if (r.code != 0)
-    throw TransportError(target_.url() + ": cannot upload into " + remote_dir + ": " + first_line(r.err));
+    throw TransportError(target_.url() + ": cannot upload into " + remote_dir + ": " + last_line(r.err));
 }
 
 std::optional<std::string> OpenSshTransport::read_file(const std::string& path, std::uint64_t max_bytes) {
@@ -316,7 +311,7 @@ std::optional<std::string> OpenSshTransport::read_file(const std::string& path, 
                      "; fi; exec head -c " + std::to_string(max_bytes) + " -- " + shell_quote(path),
                  nullptr, max_bytes + 1);
   if (r.code == kAbsent) return std::nullopt;
-  if (r.code != 0) throw TransportError(target_.url() + ": cannot read " + path + ": " + first_line(r.err));
+  if (r.code != 0) throw TransportError(target_.url() + ": cannot read " + path + ": " + last_line(r.err));
   return std::move(r.out);
 }
 
@@ -326,7 +321,7 @@ void OpenSshTransport::write_file(const std::string& path, const std::string& co
   Small r = exec("cat > " + tmp + " && mv -f -- " + tmp + " " + shell_quote(path) + " || { s=$?; rm -f -- " +
                      tmp + "; exit $s; }",
                  &content);
-  if (r.code != 0) throw TransportError(target_.url() + ": cannot write " + path + ": " + first_line(r.err));
+  if (r.code != 0) throw TransportError(target_.url() + ": cannot write " + path + ": " + last_line(r.err));
 }
 
 void OpenSshTransport::remove_tree(const std::string& path) {
@@ -336,7 +331,7 @@ void OpenSshTransport::remove_tree(const std::string& path) {
   std::lock_guard<std::mutex> lock(mutex_);
   Small r = exec("rm -rf -- " + shell_quote(path), nullptr, 1024 * 1024,
                  std::max(60.0, options_.command_timeout_s));
-  if (r.code != 0) throw TransportError(target_.url() + ": cannot remove " + path + ": " + first_line(r.err));
+  if (r.code != 0) throw TransportError(target_.url() + ": cannot remove " + path + ": " + last_line(r.err));
 }
 
 }  // namespace grader

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <set>
 
+#include "grader/util/text.h"
+
 namespace grader::slurm {
 
 namespace {
@@ -17,22 +19,9 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-std::string join_ids(const std::vector<std::string>& ids) {
-  std::string s;
-  for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
-  return s;
-}
-
-std::string first_line(const std::string& text) {
-  auto nl = text.find('\n');
-  std::string line = text.substr(0, nl);
-  return line.empty() ? text : line;
-}
-
 std::string describe_failure(const std::string& what, const CommandOutput& r) {
   if (!r.ran) return what + " could not be run: " + r.error;
-  std::string err = r.err;
-  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+  std::string err(trim_end(r.err));
   return what + " failed (exit " + std::to_string(r.exit_code) + ")" + (err.empty() ? "" : ": " + err);
 }
 
@@ -197,7 +186,7 @@ void JobTracker::poll_round(std::unique_lock<std::mutex>& lock) {
     if (!job->done && job->phase == Job::Phase::Queued) queued.push_back(id);
   if (!queued.empty()) {
     lock.unlock();
-    CommandOutput r = run_({"squeue", "-h", "-r", "-t", "all", "-j", join_ids(queued), "-O", squeue_format()},
+    CommandOutput r = run_({"squeue", "-h", "-r", "-t", "all", "-j", join(queued, ","), "-O", squeue_format()},
                            opt_.query_timeout_s);
     lock.lock();
     ++stats_.rounds;
@@ -284,7 +273,7 @@ void JobTracker::poll_round(std::unique_lock<std::mutex>& lock) {
   if (settling.empty()) return;
   lock.unlock();
   CommandOutput r =
-      run_({"sacct", "-n", "-P", "-j", join_ids(settling), "-o", sacct_format()}, opt_.query_timeout_s);
+      run_({"sacct", "-n", "-P", "-j", join(settling, ","), "-o", sacct_format()}, opt_.query_timeout_s);
   lock.lock();
   ++stats_.sacct_queries;
   std::map<std::string, std::vector<AcctRow>> by_job;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "grader/util/text.h"
 #include "grader/util/units.h"
 #include "runners/ssh/remote_command.h"
 
@@ -22,10 +23,9 @@ std::string file_tag(const std::string& id) {
   return s.empty() ? "run" : s;
 }
 
-std::string first_line(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  // sbatch's message is its last "error:" line; keep every line, they are short.
-  return text;
+// sbatch's whole message, trailing newlines off: its last "error:" line matters, and they are short.
+std::string sbatch_message(std::string_view text) {
+  return std::string(trim_end(text));
 }
 
 // sacct's Timelimit form, [D-]HH:MM:SS, whichever tool printed it.
@@ -113,7 +113,7 @@ std::string SlurmExecutor::make_job_dir() {
   while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
   if (!r.ran || r.exit_code != 0 || r.out.empty())
     throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
-                         (r.ran ? first_line(r.err) : r.error));
+                         (r.ran ? sbatch_message(r.err) : r.error));
   return r.out;
 }
 
@@ -266,18 +266,18 @@ RunResult SlurmExecutor::run(const RunRequest& req) {
     res.err.total_bytes = sb.err.size();
     if (infrastructure_error(sb)) {
       res.status = RunStatus::RunnerError;
-      res.message = "could not submit the job: " + (sb.ran ? first_line(sb.err) : sb.error);
+      res.message = "could not submit the job: " + (sb.ran ? sbatch_message(sb.err) : sb.error);
     } else {
       // The cluster refused what the learner wrote: a bad directive, account, partition, limit.
       res.status = RunStatus::NonzeroExit;
       res.exit_code = sb.exit_code;
-      res.message = "sbatch refused the jobscript: " + first_line(sb.err);
+      res.message = "sbatch refused the jobscript: " + sbatch_message(sb.err);
     }
     return res;
   }
   auto job_id = slurm::parse_sbatch_parsable(sb.out);
   if (!job_id) {
-    res.message = "sbatch printed no job id: " + first_line(sb.out + sb.err);
+    res.message = "sbatch printed no job id: " + sbatch_message(sb.out + sb.err);
     return res;
   }
 
@@ -460,10 +460,10 @@ void SlurmExecutor::submit_array(Batch& b) {
     if (!sb.ran || sb.exit_code != 0) {
       // The array is the grader's own script and flags: whatever sbatch refuses is not a learner's.
       return fail("could not submit the job array for " + std::to_string(n) +
-                  " command runs: " + (sb.ran ? first_line(sb.err) : sb.error));
+                  " command runs: " + (sb.ran ? sbatch_message(sb.err) : sb.error));
     }
     auto id = slurm::parse_sbatch_parsable(sb.out);
-    if (!id) return fail("sbatch printed no job id for the job array: " + first_line(sb.out + sb.err));
+    if (!id) return fail("sbatch printed no job id for the job array: " + sbatch_message(sb.out + sb.err));
     b.job_id = *id;
   } catch (const std::exception& e) {
     fail(std::string("could not submit the job array: ") + e.what());

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "grader/util/slurm_time.h"
 #include "grader/util/text.h"
 
 namespace grader::slurm {
@@ -123,27 +124,9 @@ std::vector<AcctRow> parse_sacct(std::string_view out) {
 }
 
 std::optional<double> parse_slurm_duration(std::string_view text) {
-  text = trim(text);
-  if (text.empty()) return std::nullopt;
-  double days = 0;
-  if (auto dash = text.find('-'); dash != std::string_view::npos) {
-    auto d = parse_number(text.substr(0, dash));
-    if (!d) return std::nullopt;
-    days = *d;
-    text = text.substr(dash + 1);
-  }
-  auto parts = split(text, ':');
-  if (parts.empty() || parts.size() > 3) return std::nullopt;
-  double total = 0;
-  for (const auto& p : parts) {
-    auto v = parse_number(p);
-    if (!v || *v < 0) return std::nullopt;
-    total = total * 60 + *v;
-  }
-  // "D-HH" (no colon) and "D-HH:MM" count from hours; "MM:SS" and "HH:MM:SS" as written.
-  if (days > 0 && parts.size() == 1) total *= 3600;
-  if (days > 0 && parts.size() == 2) total *= 60;
-  return days * 86400 + total;
+  auto t = parse_slurm_time(text);
+  if (!t || t->unlimited) return std::nullopt;
+  return t->seconds;
 }
 
 std::optional<std::uint64_t> parse_slurm_memory_kb(std::string_view text) {

@@ -56,8 +56,8 @@ std::optional<std::string> parse_sbatch_parsable(std::string_view out);
 std::vector<QueueRow> parse_squeue(std::string_view out);
 std::vector<AcctRow> parse_sacct(std::string_view out);
 
-// "[DD-[HH:]]MM:SS[.fff]" (Elapsed, TotalCPU, Timelimit) -> seconds; nullopt for
-// UNLIMITED, Partition_Limit, empty or malformed text.
+// Elapsed, TotalCPU, Timelimit -> seconds, read by grader/util/slurm_time.h's one parser;
+// nullopt for UNLIMITED, Partition_Limit, empty or malformed text.
 std::optional<double> parse_slurm_duration(std::string_view text);
 // MaxRSS "3276K", "310M", "2G", "1024" (bytes: sacct prints no suffix for < 1K), -> KiB.
 std::optional<std::uint64_t> parse_slurm_memory_kb(std::string_view text);

@@ -144,29 +144,6 @@ TEST(JobscriptDirectives, ReservationTypoKeepsTheExtraEquals) {
 // ---------------------------------------------------------------------------------------------
 // Values
 
-TEST(JobscriptTime, AllSlurmFormats) {
-  EXPECT_EQ(parse_time("10")->seconds, 600);
-  EXPECT_EQ(parse_time("10:30")->seconds, 630);
-  EXPECT_EQ(parse_time("1:00:00")->seconds, 3600);
-  EXPECT_EQ(parse_time("2-3")->seconds, 2 * 86400 + 3 * 3600);
-  EXPECT_EQ(parse_time("2-3:04")->seconds, 2 * 86400 + 3 * 3600 + 4 * 60);
-  EXPECT_EQ(parse_time("1-00:00:30")->seconds, 86400 + 30);
-  EXPECT_TRUE(parse_time("UNLIMITED")->unlimited);
-  EXPECT_TRUE(parse_time("infinite")->unlimited);
-  EXPECT_FALSE(parse_time("ten"));
-  EXPECT_FALSE(parse_time("1:2:3:4"));
-  EXPECT_FALSE(parse_time(""));
-  EXPECT_FALSE(parse_time("10m"));
-}
-
-TEST(JobscriptTime, SlurmGrantsWholeMinutes) {
-  EXPECT_EQ(parse_time("10:30")->minutes(), 11);
-  EXPECT_EQ(parse_time("0:30")->minutes(), 1);
-  EXPECT_EQ(describe_time({1800, false}), "30 min");
-  EXPECT_EQ(describe_time({5400, false}), "1 h 30 min");
-  EXPECT_EQ(describe_time({2 * 86400, false}), "2 days");
-}
-
 TEST(JobscriptMemory, UnitsDefaultToMegabytes) {
   EXPECT_EQ(*parse_memory("500"), 500ull << 20);
   EXPECT_EQ(*parse_memory("4G"), 4ull << 30);

@@ -54,3 +54,26 @@ TEST(Text, ExcerptCutsAndSaysHowMuch) {
   EXPECT_NE(e.find("900 more bytes"), std::string::npos);
   EXPECT_EQ(excerpt("short", 100), "short");
 }
+
+TEST(Text, TrimEndTakesTrailingWhitespaceOnly) {
+  EXPECT_EQ(trim_end("  error: x \r\n\n"), "  error: x");
+  EXPECT_EQ(trim_end("\n\n"), "");
+}
+
+TEST(Text, FirstAndLastLine) {
+  EXPECT_EQ(first_line("one\r\ntwo\n"), "one");
+  EXPECT_EQ(first_line("only"), "only");
+  EXPECT_EQ(last_line("warning: a\nerror: b\n\n"), "error: b");
+  EXPECT_EQ(last_line("only\n"), "only");
+}
+
+TEST(Text, JoinPutsTheSeparatorBetween) {
+  EXPECT_EQ(join({"a", "b", "c"}), "a, b, c");
+  EXPECT_EQ(join({"a", "", "c"}, ","), "a,,c");
+  EXPECT_EQ(join({}), "");
+}
+
+TEST(Text, DidYouMeanOnlyForLikelyTypos) {
+  EXPECT_EQ(did_you_mean("regx", {"regex", "exact"}), "; did you mean 'regex'?");
+  EXPECT_EQ(did_you_mean("zzzzzz", {"regex", "exact"}), "");
+}
