@@ -1,7 +1,7 @@
 // Executor selection; see executor_factory.h.
 #include "runners/executor_factory.h"
 
-#include "grader/repo/repo.h"
+#include "grader/util/usage_error.h"
 #include "runners/process/process_executor.h"
 #include "runners/sandbox/sandbox_executor.h"
 

@@ -7,7 +7,7 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/grading/grade.h"
-#include "grader/repo/repo.h"
+#include "grader/util/usage_error.h"
 #include "grader/util/text.h"
 #include "runners/executor_factory.h"
 #include "runners/local/local_transport.h"

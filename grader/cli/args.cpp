@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "grader/repo/repo.h"
+#include "grader/util/usage_error.h"
 #include "grader/util/text.h"
 
 namespace grader::cli {

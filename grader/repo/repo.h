@@ -8,13 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace grader {
+#include "grader/util/usage_error.h"
 
-// A usage error: bad argument, exercise not found. The CLI exits 2 with its message.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace grader {
 
 struct Exercise {
   std::string id;
