@@ -46,6 +46,19 @@ std::string render(const Report& report, const std::string& format, Audience aud
   return render_text(report, audience, color);
 }
 
+// A path that is not there, or a plain file, is a typo on the command line, not a learner's work to
+// grade 0/N. A symbolic link is left to staging, which refuses one that leads out as a graded
+// refusal.
+void require_submission_dir(const std::filesystem::path& submission) {
+  std::error_code ec;
+  auto st = std::filesystem::symlink_status(submission, ec);
+  if (!std::filesystem::exists(st))
+    throw UsageError("grader check: submission " + submission.string() + " does not exist");
+  if (!std::filesystem::is_directory(st) && !std::filesystem::is_symlink(st))
+    throw UsageError("grader check: submission " + submission.string() +
+                     " is not a directory (give the directory that holds the files)");
+}
+
 }  // namespace
 
 int check_command(const std::vector<std::string>& argv) {
@@ -73,11 +86,12 @@ int check_command(const std::vector<std::string>& argv) {
   Exercise exercise = resolve_exercise(args.positional[0], repo);
   Rubric rubric = load_rubric(exercise.rubric);
   if (args.value("--runner")) block_interrupts();
+  std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";
+  require_submission_dir(submission);
   Runner runner =
       make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
 
-  std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";
   GradeOptions options;
   options.stage.provided = provided_dir(exercise);
   options.submission_name = args.value("--name").value_or("");

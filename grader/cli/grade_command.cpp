@@ -15,6 +15,7 @@
 #include "grader/grading/grade.h"
 #include "grader/repo/repo.h"
 #include "grader/report/atomic_write.h"
+#include "grader/report/class_report.h"
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
 #include "grader/util/text.h"
@@ -70,82 +71,125 @@ std::string file_name(const std::string& name) {
   return s;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string html_escape(const std::string& raw) {
-  std::string s = sanitize_utf8(raw), out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
+int parse_jobs(const Args& args) {
+  auto j = args.value("--jobs");
+  if (!j) return 1;
+  try {
+    std::size_t used = 0;
+    int jobs = std::stoi(*j, &used);
+    if (used != j->size() || jobs < 1 || jobs > 1024) throw std::invalid_argument(*j);
+    return jobs;
+  } catch (const std::exception&) {
+    throw UsageError("grader grade: --jobs must be a whole number from 1 to 1024, not '" + *j + "'");
   }
-  return out;
 }
 
-std::string status_of(const Report& r) {
-  if (r.runner_failed()) return "runner_error";
-  if (!r.submission_error.empty()) return "submission_error";
-  return "graded";
+std::optional<fs::path> repo_root(const Args& args) {
+  auto r = args.value("--repo");
+  if (!r) return find_repo_root(fs::current_path());
+  auto repo = find_repo_root(*r);
+  if (!repo) throw UsageError("grader grade: --repo " + *r + " has no rubrics/ and exercises/ directories");
+  return repo;
 }
 
-struct Graded {
-  std::string name;  // the directory name
-  std::string file;  // its report's file name
-  Report report;
+// The submission directories of `subs`, sorted; hidden ones and the report directory (when --out
+// lies inside SUBMISSIONS_DIR, a second run must not grade the reports as a learner) are not.
+std::vector<std::string> submission_names(const fs::path& subs, const fs::path& out_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(subs, ec)) throw UsageError("grader grade: " + subs.string() + " is not a directory");
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(subs)) {
+    std::string n = e.path().filename().string();
+    if (n.empty() || n[0] == '.' || !e.is_directory()) continue;
+    if (fs::equivalent(e.path(), out_dir, ec)) {
+      std::cerr << "grader grade: skipping " << e.path().string() << ": it is the --out directory\n";
+      continue;
+    }
+    names.push_back(n);
+  }
+  std::sort(names.begin(), names.end());
+  if (names.empty()) throw UsageError("grader grade: " + subs.string() + " has no submission directories");
+  return names;
+}
+
+void print_graded(const GradedSubmission& g) {
+  std::cout << g.name << ": " << fmt(g.report.score) << "/" << fmt(g.report.max_score)
+            << (g.report.runner_failed() ? " (runner error)"
+                : g.report.passed        ? ""
+                                         : " (not full marks)")
+            << "\n"
+            << std::flush;
+}
+
+// What every submission's grading shares.
+struct ClassJob {
+  const Rubric& rubric;
+  fs::path subs;
+  fs::path out_dir;
+  Executor& commands;
+  GradeOptions base;
+  Audience audience;
 };
 
-std::string gradebook_csv(const Rubric& rubric, const std::vector<Graded>& all) {
-  std::string out = "submission,score,max_score,passed,status";
-  for (const auto& c : rubric.checks) out += "," + csv_field(c.id);
-  out += "\n";
-  for (const auto& g : all) {
-    const Report& r = g.report;
-    out += csv_field(g.name) + "," + fmt(r.score) + "," + fmt(r.max_score) + "," +
-           (r.passed ? "true" : "false") + "," + status_of(r);
-    for (const auto& c : rubric.checks) {
-      auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const auto& x) { return x.id == c.id; });
-      out += "," + (it == r.checks.end() ? std::string() : fmt(it->points));
+// Grades every named submission, `jobs` at a time, writing each report as soon as it is done.
+std::vector<GradedSubmission> grade_all(const ClassJob& job, const std::vector<std::string>& names,
+                                        int jobs) {
+  std::vector<GradedSubmission> all(names.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex print_mu;
+  std::string write_error;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < names.size(); i = next++) {
+      GradedSubmission& g = all[i];
+      g.name = names[i];
+      g.file = file_name(names[i]) + ".json";
+      GradeOptions o = job.base;
+      o.submission_name = names[i];
+      g.report = grade_submission(job.rubric, job.subs / names[i], job.commands, o);
+      std::string err;
+      try {
+        atomic_write(job.out_dir / g.file, render_json(g.report, job.audience));
+      } catch (const std::exception& e) {
+        err = e.what();
+      }
+      std::lock_guard<std::mutex> lock(print_mu);
+      if (!err.empty() && write_error.empty()) write_error = err;
+      print_graded(g);
     }
-    out += "\n";
-  }
-  return out;
+  };
+  std::vector<std::thread> threads;
+  int n_threads = std::min<int>(jobs, static_cast<int>(names.size()));
+  for (int t = 0; t < n_threads; ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  if (!write_error.empty()) throw std::runtime_error("cannot write a report: " + write_error);
+  return all;
 }
 
-std::string index_html(const Rubric& rubric, const std::vector<Graded>& all) {
-  std::string t = rubric.exercise;
-  std::ostringstream o;
-  o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << html_escape(t)
-    << " — class overview</title>\n<style>body{font-family:sans-serif}table{border-collapse:collapse}"
-       "td,th{border:1px solid #999;padding:2px 6px}.ok{background:#dfd}.no{background:#fdd}"
-       ".err{background:#fe9}</style></head>\n<body>\n<h1>"
-    << html_escape(t) << ": " << html_escape(rubric.title) << "</h1>\n<p>" << all.size()
-    << " submissions.</p>\n<table>\n<tr><th>submission</th><th>score</th><th>status</th>";
-  for (const auto& c : rubric.checks) o << "<th>" << html_escape(c.id) << "</th>";
-  o << "</tr>\n";
+// The class's summary line and exit code.
+int summarise(const std::vector<GradedSubmission>& all, const std::string& out_dir) {
+  std::size_t full = 0, failed = 0;
   for (const auto& g : all) {
-    const Report& r = g.report;
-    std::string status = status_of(r);
-    std::string cls = status == "runner_error" ? "err" : r.passed ? "ok" : "no";
-    o << "<tr class=\"" << cls << "\"><td><a href=\"" << html_escape(g.file) << "\">" << html_escape(g.name)
-      << "</a></td><td>" << fmt(r.score) << " / " << fmt(r.max_score) << "</td><td>" << status << "</td>";
-    for (const auto& c : rubric.checks) {
-      auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const auto& x) { return x.id == c.id; });
-      o << "<td>" << (it == r.checks.end() ? "" : fmt(it->points) + " " + to_string(it->status)) << "</td>";
-    }
-    o << "</tr>\n";
+    if (g.report.runner_failed())
+      failed++;
+    else if (g.report.passed)
+      full++;
   }
-  o << "</table>\n</body></html>\n";
-  return o.str();
+  std::cout << all.size() << " graded: " << full << " full marks, " << (all.size() - full - failed)
+            << " not, " << failed << " runner errors; reports in " << out_dir << "\n";
+  if (failed) return kRunnerFailed;
+  return full < all.size() ? kNotFull : kFullMarks;
+}
+
+void print_batch_stats(const Runner& runner, bool arrays) {
+  if (!runner.batch) return;
+  auto st = runner.batch->stats();
+  std::cout << "slurm: " << st.rounds << " poll rounds, " << st.squeue_queries << " squeue, "
+            << st.sacct_queries << " sacct, " << st.scancel_commands << " scancel; at most "
+            << st.max_jobs_per_query << " jobs in one query\n";
+  if (!arrays) return;
+  auto as = runner.batch->array_stats();
+  std::cout << "slurm: " << as.tasks << " command runs in " << as.arrays << " job arrays (at most "
+            << as.largest << " tasks in one)\n";
 }
 
 }  // namespace
@@ -162,38 +206,12 @@ int grade_command(const std::vector<std::string>& argv) {
     throw UsageError("grader grade: expected EXERCISE SUBMISSIONS_DIR (see grader grade --help)");
   auto out_dir = args.value("--out");
   if (!out_dir) throw UsageError("grader grade: --out DIR is required (see grader grade --help)");
-  int jobs = 1;
-  if (auto j = args.value("--jobs")) {
-    try {
-      std::size_t used = 0;
-      jobs = std::stoi(*j, &used);
-      if (used != j->size() || jobs < 1 || jobs > 1024) throw std::invalid_argument(*j);
-    } catch (const std::exception&) {
-      throw UsageError("grader grade: --jobs must be a whole number from 1 to 1024, not '" + *j + "'");
-    }
-  }
-  std::optional<fs::path> repo;
-  if (auto r = args.value("--repo")) {
-    repo = find_repo_root(*r);
-    if (!repo) throw UsageError("grader grade: --repo " + *r + " has no rubrics/ and exercises/ directories");
-  } else {
-    repo = find_repo_root(fs::current_path());
-  }
-  Exercise exercise = resolve_exercise(args.positional[0], repo);
+  int jobs = parse_jobs(args);
+  Exercise exercise = resolve_exercise(args.positional[0], repo_root(args));
   Rubric rubric = load_rubric(exercise.rubric);
-
   fs::path subs = args.positional[1];
-  std::error_code ec;
-  if (!fs::is_directory(subs, ec)) throw UsageError("grader grade: " + subs.string() + " is not a directory");
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(subs)) {
-    std::string n = e.path().filename().string();
-    if (n.empty() || n[0] == '.' || !e.is_directory()) continue;
-    names.push_back(n);
-  }
-  std::sort(names.begin(), names.end());
-  if (names.empty()) throw UsageError("grader grade: " + subs.string() + " has no submission directories");
   fs::create_directories(*out_dir);
+  std::vector<std::string> names = submission_names(subs, *out_dir);
 
   if (args.flag("--array") && !args.value("--runner"))
     throw UsageError(
@@ -216,68 +234,12 @@ int grade_command(const std::vector<std::string>& argv) {
   base.stage.provided = provided_dir(exercise);
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
 
-  std::vector<Graded> all(names.size());
-  std::atomic<std::size_t> next{0};
-  std::mutex print_mu;
-  std::string write_error;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < names.size(); i = next++) {
-      Graded& g = all[i];
-      g.name = names[i];
-      g.file = file_name(names[i]) + ".json";
-      GradeOptions o = base;
-      o.submission_name = names[i];
-      g.report = grade_submission(rubric, subs / names[i], *commands, o);
-      std::string err;
-      try {
-        atomic_write(fs::path(*out_dir) / g.file, render_json(g.report, audience));
-      } catch (const std::exception& e) {
-        err = e.what();
-      }
-      std::lock_guard<std::mutex> lock(print_mu);
-      if (!err.empty() && write_error.empty()) write_error = err;
-      std::cout << names[i] << ": " << fmt(g.report.score) << "/" << fmt(g.report.max_score)
-                << (g.report.runner_failed() ? " (runner error)"
-                    : g.report.passed        ? ""
-                                             : " (not full marks)")
-                << "\n"
-                << std::flush;
-    }
-  };
-  std::vector<std::thread> threads;
-  int n_threads = std::min<int>(jobs, static_cast<int>(names.size()));
-  for (int t = 0; t < n_threads; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-  if (!write_error.empty()) throw std::runtime_error("cannot write a report: " + write_error);
-
-  atomic_write(fs::path(*out_dir) / "gradebook.csv", gradebook_csv(rubric, all));
-  atomic_write(fs::path(*out_dir) / "index.html", index_html(rubric, all));
-
-  int code = kFullMarks;
-  std::size_t full = 0, failed = 0;
-  for (const auto& g : all) {
-    if (g.report.runner_failed())
-      failed++;
-    else if (g.report.passed)
-      full++;
-  }
-  if (failed)
-    code = kRunnerFailed;
-  else if (full < all.size())
-    code = kNotFull;
-  std::cout << all.size() << " graded: " << full << " full marks, " << (all.size() - full - failed)
-            << " not, " << failed << " runner errors; reports in " << *out_dir << "\n";
-  if (runner.batch) {
-    auto st = runner.batch->stats();
-    std::cout << "slurm: " << st.rounds << " poll rounds, " << st.squeue_queries << " squeue, "
-              << st.sacct_queries << " sacct, " << st.scancel_commands << " scancel; at most "
-              << st.max_jobs_per_query << " jobs in one query\n";
-    if (args.flag("--array")) {
-      auto as = runner.batch->array_stats();
-      std::cout << "slurm: " << as.tasks << " command runs in " << as.arrays << " job arrays (at most "
-                << as.largest << " tasks in one)\n";
-    }
-  }
+  ClassJob job{rubric, subs, *out_dir, *commands, base, audience};
+  std::vector<GradedSubmission> all = grade_all(job, names, jobs);
+  atomic_write(fs::path(*out_dir) / "gradebook.csv", render_gradebook_csv(rubric, all));
+  atomic_write(fs::path(*out_dir) / "index.html", render_class_html(rubric, all));
+  int code = summarise(all, *out_dir);
+  print_batch_stats(runner, args.flag("--array"));
   return code;
 }
 

@@ -16,6 +16,7 @@
 #include "grader/report/atomic_write.h"
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
+#include "grader/util/text.h"
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
@@ -94,6 +95,92 @@ std::string first_failure(const Report& r) {
   return "";
 }
 
+// --exercise ID[,ID...]: every id must be one the repository has, or a typo would validate nothing
+// and pass.
+std::set<std::string> selected_ids(const Args& args, const std::vector<Exercise>& exercises) {
+  std::set<std::string> only;
+  auto e = args.value("--exercise");
+  if (!e) return only;
+  std::vector<std::string> known;
+  for (const auto& ex : exercises) known.push_back(ex.id);
+  std::stringstream ss(*e);
+  for (std::string id; std::getline(ss, id, ',');) {
+    if (std::find(known.begin(), known.end(), id) == known.end())
+      throw UsageError("grader validate: no exercise '" + id + "'" + did_you_mean(id, known) +
+                       " (known: " + join(known) + ")");
+    only.insert(id);
+  }
+  return only;
+}
+
+// What every exercise's validation shares.
+struct Context {
+  fs::path repo;
+  Executor& executor;
+  GradeOptions base;
+};
+
+void validate_solution(Validation& v, const Context& cx, const Exercise& ex, const Rubric& rubric) {
+  fs::path solution = ex.dir / "solution";
+  if (!fs::is_directory(solution)) {
+    v.item("solution", false, "no reference solution at " + fs::relative(solution, cx.repo).string());
+    return;
+  }
+  GradeOptions o = cx.base;
+  o.submission_name = "solution";
+  Report r = grade_submission(rubric, solution, cx.executor, o);
+  if (r.runner_failed())
+    v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
+  else if (r.passed)
+    v.item("solution", true, "scores full marks (" + pts(r.score) + "/" + pts(r.max_score) + ")");
+  else
+    v.item("solution", false,
+           "scores " + pts(r.score) + "/" + pts(r.max_score) + ", not full marks; " + first_failure(r));
+}
+
+void validate_fixture(Validation& v, const Context& cx, const Rubric& rubric, const Fixture& f) {
+  GradeOptions o = cx.base;
+  o.submission_name = f.name;
+  o.stage.exclude.insert(kFixtureExpectFile);
+  Report r = grade_submission(rubric, f.dir, cx.executor, o);
+  std::string id = "fixture " + f.name;
+  if (r.runner_failed()) {
+    v.item(id, false, "runner failed: " + first_failure(r), kRunnerFailed);
+    return;
+  }
+  std::string mismatch = describe_mismatch(r, f);
+  if (mismatch.empty())
+    v.item(id, true,
+           "scores " + pts(r.score) + "/" + pts(r.max_score) + " as declared" +
+               (f.description.empty() ? "" : " (" + f.description + ")"));
+  else
+    v.item(id, false, mismatch);
+}
+
+Validation validate_exercise(Context& cx, const Exercise& ex, bool color) {
+  Validation v;
+  v.color = color;
+  v.as_report.exercise = "validate";
+  v.as_report.submission = ex.id;
+  cx.base.stage.provided = provided_dir(ex);
+  std::optional<Rubric> rubric;
+  try {
+    rubric = load_rubric(ex.rubric);
+    v.item("rubric", true,
+           fs::relative(ex.rubric, cx.repo).string() + " loads (" + pts(rubric->max_score()) + " points)");
+  } catch (const RubricError& e) {
+    v.item("rubric", false, e.what(), kUsage);
+  }
+  if (!rubric) return v;
+  validate_solution(v, cx, ex, *rubric);
+  try {
+    for (const auto& f : load_fixtures(ex.dir)) validate_fixture(v, cx, *rubric, f);
+  } catch (const RubricError& e) {
+    v.item("fixtures", false, e.what(), kUsage);
+  }
+  return v;
+}
+
 }  // namespace
 
 int validate_command(const std::vector<std::string>& argv) {
@@ -111,84 +198,27 @@ int validate_command(const std::vector<std::string>& argv) {
     throw UsageError(
         "grader validate: no exercise repository (a directory with rubrics/ and exercises/) at or above " +
         start);
+  auto exercises = list_exercises(*repo);
+  if (exercises.empty())
+    throw UsageError("grader validate: " + (*repo / "rubrics").string() + " holds no rubric");
+  std::set<std::string> only = selected_ids(args, exercises);
 
-  std::set<std::string> only;
-  if (auto e = args.value("--exercise")) {
-    std::stringstream ss(*e);
-    for (std::string id; std::getline(ss, id, ',');) only.insert(id);
-  }
   if (args.value("--runner")) block_interrupts();
   Runner runner =
       make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
-  Executor* executor = runner.executor.get();
-  GradeOptions base;
-  base.base_env = runner.base_env;
-  base.runner_name = args.value("--runner").value_or("");
-  base.batch_executor = runner.batch.get();
+  Context cx{*repo, *runner.executor, {}};
+  cx.base.base_env = runner.base_env;
+  cx.base.runner_name = args.value("--runner").value_or("");
+  cx.base.batch_executor = runner.batch.get();
 
   bool color = use_color(args.value("--color"));
   std::vector<Report> junit;
   int worst = kFullMarks;
-  auto exercises = list_exercises(*repo);
-  if (exercises.empty())
-    throw UsageError("grader validate: " + (*repo / "rubrics").string() + " holds no rubric");
   for (const auto& ex : exercises) {
     if (!only.empty() && !only.count(ex.id)) continue;
     std::cout << ex.id << "\n";
-    Validation v;
-    v.color = color;
-    v.as_report.exercise = "validate";
-    v.as_report.submission = ex.id;
-
-    base.stage.provided = provided_dir(ex);
-    std::optional<Rubric> rubric;
-    try {
-      rubric = load_rubric(ex.rubric);
-      v.item("rubric", true,
-             fs::relative(ex.rubric, *repo).string() + " loads (" + pts(rubric->max_score()) + " points)");
-    } catch (const RubricError& e) {
-      v.item("rubric", false, e.what(), kUsage);
-    }
-    if (rubric) {
-      fs::path solution = ex.dir / "solution";
-      if (!fs::is_directory(solution)) {
-        v.item("solution", false, "no reference solution at " + fs::relative(solution, *repo).string());
-      } else {
-        GradeOptions o = base;
-        o.submission_name = "solution";
-        Report r = grade_submission(*rubric, solution, *executor, o);
-        if (r.runner_failed())
-          v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
-        else if (r.passed)
-          v.item("solution", true, "scores full marks (" + pts(r.score) + "/" + pts(r.max_score) + ")");
-        else
-          v.item("solution", false,
-                 "scores " + pts(r.score) + "/" + pts(r.max_score) + ", not full marks; " + first_failure(r));
-      }
-      try {
-        for (const auto& f : load_fixtures(ex.dir)) {
-          GradeOptions o = base;
-          o.submission_name = f.name;
-          o.stage.exclude.insert(kFixtureExpectFile);
-          Report r = grade_submission(*rubric, f.dir, *executor, o);
-          std::string id = "fixture " + f.name;
-          if (r.runner_failed()) {
-            v.item(id, false, "runner failed: " + first_failure(r), kRunnerFailed);
-            continue;
-          }
-          std::string mismatch = describe_mismatch(r, f);
-          if (mismatch.empty())
-            v.item(id, true,
-                   "scores " + pts(r.score) + "/" + pts(r.max_score) + " as declared" +
-                       (f.description.empty() ? "" : " (" + f.description + ")"));
-          else
-            v.item(id, false, mismatch);
-        }
-      } catch (const RubricError& e) {
-        v.item("fixtures", false, e.what(), kUsage);
-      }
-    }
+    Validation v = validate_exercise(cx, ex, color);
     worst = std::max(worst, v.worst);
     junit.push_back(std::move(v.as_report));
   }

@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstring>
 
-#include "grader/checks/check_result.h"
 #include "grader/run/executor.h"
 
 namespace grader {
@@ -46,16 +45,6 @@ bool shows_memory_exhaustion(const RunRequest& request, const RunResult& result)
   for (const char* text : {"MemoryError", "Cannot allocate memory", "std::bad_alloc"})
     if (err.find(text) != std::string::npos) return true;
   return result.signal == SIGKILL || result.signal == SIGSEGV || result.signal == SIGABRT;
-}
-
-std::string to_string(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::Passed: return "passed";
-    case CheckStatus::Failed: return "failed";
-    case CheckStatus::Skipped: return "skipped";
-    case CheckStatus::Error: return "error";
-  }
-  return "error";
 }
 
 }  // namespace grader

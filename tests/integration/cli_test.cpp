@@ -274,3 +274,49 @@ TEST(Cli, SubmissionDirectoryIsNotModified) {
   EXPECT_TRUE(fs::exists(repo.sub() / "main.py"));
   EXPECT_FALSE(fs::exists(repo.sub() / "made.txt"));
 }
+
+// Issue 15: a typo in an exercise id must not validate nothing and pass.
+TEST(Cli, ValidateUnknownExerciseIsAUsageErrorNamingTheKnownIds) {
+  auto r = run_grader({"validate", kRepo.string(), "--exercise", "python-scirpt", "--color", "never"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.out.find("all valid"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("no exercise 'python-scirpt'; did you mean 'python-script'?"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("batch-script"), std::string::npos) << "the known ids are listed: " << r.err;
+  auto mixed = run_grader({"validate", kRepo.string(), "--exercise", "python-script,nosuch"});
+  EXPECT_EQ(mixed.exit_code, 2) << "one unknown id among known ones is still refused: " << mixed.out;
+}
+
+// Issue 15: a submission path that is not there, or is a file, is a usage error, not a 0/8 report.
+TEST(Cli, CheckOfAMissingOrPlainFileSubmissionIsAUsageError) {
+  ScratchDir scratch;
+  auto file = scratch.write("hello.py", "print('hi')\n");
+  for (const fs::path& p : {scratch.path / "nonexistent", file}) {
+    auto r = run_grader({"check", kExercise.string(), p.string(), "--format", "json"});
+    EXPECT_EQ(r.exit_code, 2) << p << r.out << r.err;
+    EXPECT_TRUE(r.out.empty()) << "no report: " << r.out;
+    EXPECT_NE(r.err.find(p.string()), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  }
+}
+
+// Issue 15: --out inside SUBMISSIONS_DIR is not graded as a learner on the second run.
+TEST(Cli, GradeSkipsItsOwnOutputDirectoryInsideTheClass) {
+  MiniRepo repo(kEchoRubric, {});
+  repo.write("class/alice/main.py", "pass\n");
+  fs::path out = repo.path / "class" / "reports";
+  for (int round = 0; round < 2; ++round) {
+    auto r = run_grader(
+        {"grade", "ex", (repo.path / "class").string(), "--out", out.string(), "--executor", "process"},
+        repo.path);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("1 graded"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("reports:"), std::string::npos) << "reports/ graded as a learner: " << r.out;
+    if (round == 1) {
+      EXPECT_NE(r.err.find("skipping"), std::string::npos) << "said once: " << r.err;
+    }
+  }
+  EXPECT_FALSE(fs::exists(out / "reports.json"));
+  auto csv = slurp(out / "gradebook.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2) << csv;
+}
