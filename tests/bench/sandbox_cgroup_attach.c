@@ -1,8 +1,8 @@
 // Measures what moving a process into cgroup v1 groups costs (docs/performance.md "## Sandbox"):
 // a fresh child into cgroup.procs and into tasks, two migrations back to back, and a fork from a
 // thread that already sits in the groups (no migration at all). As root on a v1 host:
-//   gcc -O2 tests/bench/sandbox_cgroup_attach.c -o /tmp/cg -lpthread
-//   /tmp/cg /sys/fs/cgroup/memory$(grep :memory: /proc/self/cgroup | cut -d: -f3)
+//   cmake --build build --target sandbox_cgroup_attach
+//   build/tests/bench/sandbox_cgroup_attach /sys/fs/cgroup/memory$(grep :memory: /proc/self/cgroup | cut -d: -f3)
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>

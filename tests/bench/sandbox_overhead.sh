@@ -11,13 +11,13 @@ build=${2:-build}
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 cmake --build "$build" -j2 --target sandbox_bench >/dev/null
 echo "== python3 -c pass"
-"$build/sandbox_bench" "$rounds" python3 -c pass
+"$build/tests/bench/sandbox_bench" "$rounds" python3 -c pass
 echo
 echo "== /bin/true"
-"$build/sandbox_bench" "$rounds" /bin/true
+"$build/tests/bench/sandbox_bench" "$rounds" /bin/true
 echo
 echo "== python3 -c pass, fallback (GRADER_SANDBOX_DISABLE=cgroup)"
-GRADER_SANDBOX_DISABLE=cgroup "$build/sandbox_bench" "$rounds" python3 -c pass
+GRADER_SANDBOX_DISABLE=cgroup "$build/tests/bench/sandbox_bench" "$rounds" python3 -c pass
 echo
 echo "== python3 -c pass, a fresh cgroup per run instead of the pool (GRADER_SANDBOX_DISABLE=cgroup_pool)"
-GRADER_SANDBOX_DISABLE=cgroup_pool "$build/sandbox_bench" "$rounds" python3 -c pass
+GRADER_SANDBOX_DISABLE=cgroup_pool "$build/tests/bench/sandbox_bench" "$rounds" python3 -c pass

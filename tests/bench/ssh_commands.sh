@@ -10,23 +10,19 @@
 set -euo pipefail
 N=${1:-100}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${2:-$ROOT/build-ssh}
+BUILD=${2:-$ROOT/build}
 eval "$("$ROOT/ci/cluster" env)"
 "$ROOT/ci/cluster" status >/dev/null || { echo "start the test cluster: ci/cluster start" >&2; exit 1; }
-[[ -f $BUILD/libgrader_runners.a ]] || { echo "build grader_runners in $BUILD first" >&2; exit 1; }
+cmake --build "$BUILD" -j2 --target ssh_bench >/dev/null
 
 TMP=$(mktemp -d)
 trap 'ssh -F "$GRADER_SSH_CONFIG" -o ControlPath="$TMP/cm" -O exit "$GRADER_SSH_ALIAS" >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
 
-# The driver links the project's own libraries (no CMake target: the bench is not a test).
-g++ -std=c++20 -O2 -I"$ROOT" "$ROOT/tests/bench/ssh_bench.cpp" \
-  "$BUILD/libgrader_runners.a" "$BUILD/libgrader_core.a" \
-  -lssh -lre2 -lboost_filesystem -lseccomp -pthread -o "$TMP/ssh_bench"
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-"$TMP/ssh_bench" "$GRADER_SSH_ALIAS" "$GRADER_SSH_CONFIG" "$N" >"$TMP/libssh.txt"
+"$BUILD/tests/bench/ssh_bench" "$GRADER_SSH_ALIAS" "$GRADER_SSH_CONFIG" "$N" >"$TMP/libssh.txt"
 
 for ((i = 0; i < N; i++)); do
   t0=$(now); ssh -F "$GRADER_SSH_CONFIG" "$GRADER_SSH_ALIAS" true </dev/null; t1=$(now)
@@ -40,7 +36,7 @@ for ((i = 0; i < N; i++)); do
   echo "$t1 - $t0" | bc -l
 done >"$TMP/cm.txt"
 
-"$TMP/ssh_bench" "$GRADER_SSH_ALIAS" "$GRADER_SSH_CONFIG" "$N" "$TMP/cm" >"$TMP/openssh.txt"
+"$BUILD/tests/bench/ssh_bench" "$GRADER_SSH_ALIAS" "$GRADER_SSH_CONFIG" "$N" "$TMP/cm" >"$TMP/openssh.txt"
 
 lib=$(median <"$TMP/libssh.txt"); fresh=$(median <"$TMP/fresh.txt"); cm=$(median <"$TMP/cm.txt")
 ossh=$(median <"$TMP/openssh.txt")
