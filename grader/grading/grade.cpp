@@ -31,6 +31,17 @@ std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& r
   return {paths.begin(), paths.end()};
 }
 
+// "{{workdir}}" in a run's environment is the workspace as that run sees it (a remote copy for a
+// cluster; the sandbox shows it as /work and rewrites the path on the way in).
+std::string expand_workdir(std::string value, const fs::path& workdir) {
+  static const std::string kWorkdir = "{{workdir}}";
+  for (auto pos = value.find(kWorkdir); pos != std::string::npos; pos = value.find(kWorkdir, pos)) {
+    value.replace(pos, kWorkdir.size(), workdir.string());
+    pos += workdir.string().size();
+  }
+  return value;
+}
+
 RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspace& ws,
                         const fs::path& workdir, const GradeOptions& options, std::string& problem) {
   RunRequest req;
@@ -41,7 +52,7 @@ RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspac
   req.env = options.base_env;
   req.env["HOME"] = workdir.string();
   req.env["PYTHONDONTWRITEBYTECODE"] = "1";
-  for (const auto& [k, v] : run.env) req.env[k] = v;
+  for (const auto& [k, v] : run.env) req.env[k] = expand_workdir(v, workdir);
   req.timeout_s = run.timeout_s;
   req.memory_bytes = run.memory_bytes;
   req.output_limit = run.output_limit;

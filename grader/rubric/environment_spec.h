@@ -1,0 +1,37 @@
+// The environment check kinds of a rubric: a virtual environment probed with its own interpreter
+// (`environment = {...}`) and a pip requirements file (`requirements = {...}`). docs/rubrics.md,
+// "Environments".
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace grader {
+
+// A venv (or conda prefix) that a run built. The loader adds hidden probe runs for it: the env's
+// own interpreter runs a small script the grader ships (grader/checks/environment_probe.h), and,
+// for `not_in_base`, the base interpreter does too; the check reads their JSON.
+struct EnvironmentCheck {
+  std::string path;                          // the env's prefix, as the run's shell writes it
+  std::optional<std::string> under;          // the env must really lie inside this directory
+  std::optional<bool> system_site_packages;  // pyvenv.cfg include-system-site-packages
+  std::optional<std::string> python;         // RE2, full match against the env's X.Y.Z
+  std::optional<std::string> home;           // pyvenv.cfg home, exactly ({{stdout:RUN}} allowed)
+  std::map<std::string, std::string> packages;  // import name -> version ("" any): inside the env
+  std::vector<std::string> visible;             // import names importable from the env, from anywhere
+  std::vector<std::string> not_in_base;         // import names the base interpreter must not find
+  std::string base_setup;  // shell lines before the base interpreter runs ("module load python/3.11.2")
+  std::string probe_run;   // set by the loader: the env's probe
+  std::string base_run;    // set by the loader when not_in_base is given: the base probe
+};
+
+// A pip requirements file a run wrote (read back from the workspace).
+struct RequirementsCheck {
+  std::string file;                   // workspace-relative
+  bool pinned = false;                // every requirement is NAME==VERSION
+  std::vector<std::string> contains;  // NAME==VERSION lines it must hold (names compared per PEP 503)
+};
+
+}  // namespace grader
