@@ -62,15 +62,6 @@ std::string fmt(double v) {
   return o.str();
 }
 
-// A submission's name as a file name: what is not [A-Za-z0-9._-] becomes '_'; never hidden.
-std::string file_name(const std::string& name) {
-  std::string s;
-  for (char c : name)
-    s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
-  if (s.empty() || s[0] == '.') s = "_" + s;
-  return s;
-}
-
 int parse_jobs(const Args& args) {
   auto j = args.value("--jobs");
   if (!j) return 1;
@@ -135,6 +126,7 @@ struct ClassJob {
 std::vector<GradedSubmission> grade_all(const ClassJob& job, const std::vector<std::string>& names,
                                         int jobs) {
   std::vector<GradedSubmission> all(names.size());
+  std::vector<std::string> files = report_file_names(names);
   std::atomic<std::size_t> next{0};
   std::mutex print_mu;
   std::string write_error;
@@ -142,7 +134,7 @@ std::vector<GradedSubmission> grade_all(const ClassJob& job, const std::vector<s
     for (std::size_t i = next++; i < names.size(); i = next++) {
       GradedSubmission& g = all[i];
       g.name = names[i];
-      g.file = file_name(names[i]) + ".json";
+      g.file = files[i];
       GradeOptions o = job.base;
       o.submission_name = names[i];
       g.report = grade_submission(job.rubric, job.subs / names[i], job.commands, o);

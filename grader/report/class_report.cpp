@@ -2,7 +2,12 @@
 #include "grader/report/class_report.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <map>
 #include <sstream>
+#include <string_view>
 
 #include "grader/util/text.h"
 
@@ -16,11 +21,25 @@ std::string fmt(double v) {
   return o.str();
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+bool is_plain(const std::string& name) {
+  if (name.empty() || name[0] == '.') return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return false;
+  return true;
+}
+
+// FNV-1a, 32 bits shown: enough to keep a class's names apart, and stable across runs.
+std::string short_hash(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(h ^ (h >> 32)));
+  return buf;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 std::string html_escape(const std::string& raw) {
@@ -60,6 +79,34 @@ std::string html_row(const Rubric& rubric, const GradedSubmission& g) {
 
 }  // namespace
 
+std::vector<std::string> report_file_names(const std::vector<std::string>& names) {
+  std::map<std::string, int> folded;
+  for (const auto& n : names)
+    if (is_plain(n)) folded[lower(n)]++;
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    if (is_plain(n) && folded[lower(n)] == 1) {
+      out.push_back(n + ".json");
+      continue;
+    }
+    std::string s;
+    for (char c : n)
+      s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+    if (s.empty() || s[0] == '.') s = "_" + s;
+    out.push_back(s + "~" + short_hash(n) + ".json");
+  }
+  return out;
+}
+
+std::string csv_cell(const std::string& text) {
+  std::string s = text;
+  if (!s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos) s = "'" + s;
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string class_status(const Report& r) {
   if (r.runner_failed()) return "runner_error";
   if (!r.submission_error.empty()) return "submission_error";
@@ -68,11 +115,11 @@ std::string class_status(const Report& r) {
 
 std::string render_gradebook_csv(const Rubric& rubric, const std::vector<GradedSubmission>& all) {
   std::string out = "submission,score,max_score,passed,status";
-  for (const auto& c : rubric.checks) out += "," + csv_field(c.id);
+  for (const auto& c : rubric.checks) out += "," + csv_cell(c.id);
   out += "\n";
   for (const auto& g : all) {
     const Report& r = g.report;
-    out += csv_field(g.name) + "," + fmt(r.score) + "," + fmt(r.max_score) + "," +
+    out += csv_cell(g.name) + "," + fmt(r.score) + "," + fmt(r.max_score) + "," +
            (r.passed ? "true" : "false") + "," + class_status(r);
     for (const auto& c : rubric.checks) {
       const CheckResult* x = find_check(r, c.id);

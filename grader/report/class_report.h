@@ -17,6 +17,18 @@ struct GradedSubmission {
   Report report;
 };
 
+// The report file name of each submission ("alice.json"), unique across the class and the same on
+// every run: a name that is not plain ([A-Za-z0-9._-], not starting with '.') has its other bytes
+// shown as '_' and a short hash of the whole name after a '~' ("a_b~1f0c2e9a.json" for "a b"),
+// which no plain name can spell; plain names that differ only in case (they would meet on a
+// case-insensitive disk) get the hash too.
+std::vector<std::string> report_file_names(const std::vector<std::string>& names);
+
+// A CSV cell: quoted when it holds a comma, quote or line break; a text cell that a spreadsheet
+// would run as a formula (it starts with '=', '+', '-', '@', tab or CR) gets a leading "'",
+// as OWASP advises against CSV injection.
+std::string csv_cell(const std::string& text);
+
 // "graded", "submission_error" or "runner_error": the gradebook's status column.
 std::string class_status(const Report& report);
 
