@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "grader/util/text.h"
 #include "tests/support/cli_runner.h"
@@ -319,4 +320,27 @@ TEST(Cli, GradeSkipsItsOwnOutputDirectoryInsideTheClass) {
   EXPECT_FALSE(fs::exists(out / "reports.json"));
   auto csv = slurp(out / "gradebook.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2) << csv;
+}
+
+// Issue 13: "a b" and "a_b" used to share a_b.json, one report silently overwritten.
+TEST(Cli, GradeKeepsEveryReportWhenNamesWouldMeet) {
+  MiniRepo repo(kEchoRubric, {});
+  for (const char* name : {"a b", "a_b", "=HYPERLINK(\"http:x\",\"y\")"})
+    repo.write(std::string("class/") + name + "/main.py", "pass\n");
+  fs::path out = repo.path / "reports";
+  auto r = run_grader(
+      {"grade", "ex", (repo.path / "class").string(), "--out", out.string(), "--executor", "process"},
+      repo.path);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::set<std::string> submissions;
+  int reports = 0;
+  for (const auto& e : fs::directory_iterator(out)) {
+    if (e.path().extension() != ".json") continue;
+    ++reports;
+    submissions.insert(parse_report(slurp(e.path()))["submission"].get<std::string>());
+  }
+  EXPECT_EQ(reports, 3);
+  EXPECT_EQ(submissions.size(), 3u) << "each report is a different learner's";
+  auto csv = slurp(out / "gradebook.csv");
+  EXPECT_NE(csv.find("\"'=HYPERLINK("), std::string::npos) << "the name is text, not a formula: " << csv;
 }
