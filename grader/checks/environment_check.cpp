@@ -65,7 +65,8 @@ void judge_layout(const EnvironmentCheck& c, const json& a, const RunResults& ru
   }
   auto cfg_value = [&](const char* key) { return cfg.is_object() ? str(cfg, key) : std::string(); };
   if (c.system_site_packages) {
-    std::string want = *c.system_site_packages ? "true" : "false", got = cfg_value("include-system-site-packages");
+    std::string want = *c.system_site_packages ? "true" : "false",
+                got = cfg_value("include-system-site-packages");
     out.push_back(req("system_site_packages", got == want,
                       "pyvenv.cfg has include-system-site-packages = " + (got.empty() ? "(nothing)" : got) +
                           (got == want ? "" : ", not " + want)));
@@ -78,8 +79,9 @@ void judge_layout(const EnvironmentCheck& c, const json& a, const RunResults& ru
   if (c.home) {
     std::string want = *c.home, missing;
     if (!substitute_placeholders(want, runs, false, missing)) {
-      out.push_back(req("home", false, "cannot tell which Python it should be made from: run '" + missing +
-                                           "' did not succeed"));
+      out.push_back(
+          req("home", false,
+              "cannot tell which Python it should be made from: run '" + missing + "' did not succeed"));
     } else {
       std::string got = cfg_value("home");
       out.push_back(req("home", got == want,
@@ -124,10 +126,11 @@ void judge_base(const EnvironmentCheck& c, const RunResults& runs, std::vector<R
     }
     json p = b->value("packages", json::object()).value(name, json::object());
     bool ok = p.contains("error");
-    out.push_back(req("not_in_base", ok,
-                      ok ? base + " does not import " + name + ": it went into the environment only"
-                         : base + " imports " + name + " from " + str(p, "file") +
-                               ": it was installed outside the environment (pip --user, or before activating)"));
+    out.push_back(
+        req("not_in_base", ok,
+            ok ? base + " does not import " + name + ": it went into the environment only"
+               : base + " imports " + name + " from " + str(p, "file") +
+                     ": it was installed outside the environment (pip --user, or before activating)"));
   }
 }
 
@@ -192,7 +195,8 @@ std::vector<Requirement> evaluate_requirements(const RequirementsCheck& c, std::
                                        : c.file + ": not pinned with ==: " + join(unpinned)));
   for (const auto& want : c.contains) {
     auto eq = want.find("==");
-    std::string key = normalize_distribution_name(want.substr(0, eq)) + (eq == std::string::npos ? "" : want.substr(eq));
+    std::string key =
+        normalize_distribution_name(want.substr(0, eq)) + (eq == std::string::npos ? "" : want.substr(eq));
     bool ok = std::find(pins.begin(), pins.end(), key) != pins.end();
     out.push_back(req(want, ok, c.file + (ok ? " lists " : " does not list ") + want));
   }

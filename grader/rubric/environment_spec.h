@@ -34,4 +34,18 @@ struct RequirementsCheck {
   std::vector<std::string> contains;  // NAME==VERSION lines it must hold (names compared per PEP 503)
 };
 
+// A conda environment file (environment.yml) and, optionally, the script that creates it, read as
+// handed in. The loader fills the cluster's values from the profile (`profile = "bianca"`).
+struct CondaEnvCheck {
+  std::string file;                    // environment.yml, workspace-relative
+  std::optional<std::string> script;   // create-env.sh, workspace-relative
+  std::optional<std::string> python;   // the series Python must be pinned to: "3.12"
+  std::vector<std::string> packages;   // must be listed among the dependencies
+  bool no_pip = false;                 // no `pip:` section (a cluster without internet)
+  std::string profile_name;            // for messages: "bianca"
+  std::vector<std::string> channels;   // the channels the cluster mirrors; empty: any
+  std::string conda_module;            // the module create-env.sh must load ("conda"); empty: none
+  std::string project_dir;             // RE2: where environments belong ("/proj/[^/]+/.*")
+};
+
 }  // namespace grader
