@@ -268,3 +268,17 @@ TEST(TextReport, SubmissionAndRunnerErrorsAreStated) {
   EXPECT_TRUE(contains(out, "\nsubmission refused: link.py points out of the submission\n")) << out;
   EXPECT_TRUE(contains(out, "\nrunner error: ssh: connection refused\n")) << out;
 }
+
+TEST(TextReport, FractionalPointsAreShownNotRounded) {
+  Report r = sample();
+  r.checks = {check("part", CheckStatus::Failed, 1.5, 3, "half"),
+              check("big", CheckStatus::Failed, 37.5, 50, "most"),
+              check("third", CheckStatus::Failed, 1.0 / 3.0, 1, "a third")};
+  r.score = 37.5;
+  r.max_score = 50;
+  std::string out = render_text(r, Audience::Learner, false);
+  EXPECT_TRUE(contains(line_with(out, "half"), " 1.5/3 ")) << out;
+  EXPECT_TRUE(contains(line_with(out, "most"), " 37.5/50 ")) << out;
+  EXPECT_TRUE(contains(line_with(out, "a third"), " 0.33/1 ")) << out;
+  EXPECT_TRUE(contains(out, "Score: 37.5/50\n")) << out;
+}
