@@ -333,3 +333,12 @@ TEST(JunitReport, DetailIsNotWritten) {
   std::string xml = render_junit({mixed()}, "hello");
   EXPECT_EQ(xml.find("DETAIL"), std::string::npos);
 }
+
+TEST(JunitReport, NoncharactersXmlCannotCarryBecomeReplacementCharacters) {
+  // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: a learner printing one must not
+  // make the CI's JUnit file unreadable.
+  Report r = report("hal", {check("a", CheckStatus::Failed, "x\xEF\xBF\xBEy\xEF\xBF\xBFz")});
+  Element root = parse(render_junit({r}, "hello"));
+  EXPECT_EQ(root.all("testsuite")[0]->all("testcase")[0]->all("failure")[0]->text,
+            "x\xEF\xBF\xBDy\xEF\xBF\xBDz");
+}
