@@ -151,6 +151,11 @@ TEST(Args, ValueOptionAtTheEndWithoutItsValueIsAnError) {
   EXPECT_EQ(usage_error({"hello", "--format"}), "grader check: option '--format' needs a value");
 }
 
+TEST(Args, FlagGivenAValueIsAnErrorThatSaysSo) {
+  std::string msg = usage_error({"--teacher=yes"});
+  EXPECT_EQ(msg, "grader check: option '--teacher' takes no value") << msg;
+}
+
 TEST(Args, RepeatedValueOptionKeepsTheLast) {
   Args a = parse({"--format", "json", "--format=text", "--format", "junit"});
   EXPECT_EQ(a.value("--format"), "junit");
