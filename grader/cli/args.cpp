@@ -42,7 +42,9 @@ Args parse_args(const std::string& command, const std::vector<std::string>& argv
         value = argv[++i];
       }
       args.values[name] = value;
-    } else if (spec.flags.count(name) && !has_inline) {
+    } else if (spec.flags.count(name)) {
+      // Its own message: as an unknown option it would suggest itself ("did you mean '--teacher'?").
+      if (has_inline) throw UsageError(command + ": option '" + name + "' takes no value");
       args.flags.insert(name);
     } else {
       std::vector<std::string> known(spec.with_value.begin(), spec.with_value.end());

@@ -8,12 +8,20 @@ namespace grader {
 
 namespace {
 
-// XML 1.0 cannot carry most control characters even escaped; they become U+FFFD.
+// XML 1.0 cannot carry most control characters even escaped, nor the noncharacters U+FFFE and
+// U+FFFF (valid UTF-8 all the same); they become U+FFFD.
 std::string xml_escape(std::string_view raw) {
   std::string s = sanitize_utf8(raw);
   std::string out;
   out.reserve(s.size());
-  for (unsigned char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+        (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xBE) {
+      out += "\xEF\xBF\xBD";
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

@@ -1,5 +1,4 @@
 // The report for a person at a terminal; see formats.h.
-#include <cmath>
 #include <cstdio>
 
 #include "grader/report/formats.h"
@@ -21,13 +20,14 @@ struct Palette {
   std::string bold(const std::string& s) const { return paint("1", s); }
 };
 
+// Two decimals at most, trailing zeros dropped: 3, 1.5, 0.33, 37.5 (not "38", as "%.2g" gave).
 std::string points(double v) {
   char buf[32];
-  if (std::fabs(v - std::round(v)) < 1e-9)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.2g", v);
-  return buf;
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string s = buf;
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
 }
 
 std::string indent_lines(std::string_view text, const std::string& prefix) {

@@ -1,0 +1,206 @@
+// The class files (grader/report/class_report.cpp): gradebook.csv's columns, RFC 4180 quoting of
+// commas, quotes and newlines, an empty cell for a check a report lacks, the status column; and
+// index.html, which escapes every name and links each learner's report file.
+#include "grader/report/class_report.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace grader;
+
+namespace {
+
+Rubric rubric(std::vector<std::string> check_ids) {
+  Rubric r;
+  r.exercise = "hello";
+  r.title = "Run a Python script";
+  for (auto& id : check_ids) {
+    CheckSpec c;
+    c.id = std::move(id);
+    r.checks.push_back(std::move(c));
+  }
+  return r;
+}
+
+CheckResult check(std::string id, CheckStatus status, double points) {
+  CheckResult c;
+  c.id = std::move(id);
+  c.status = status;
+  c.points = points;
+  c.max_points = 2;
+  return c;
+}
+
+GradedSubmission graded(std::string name, double score, std::vector<CheckResult> checks) {
+  GradedSubmission g;
+  g.file = name + ".json";
+  g.name = std::move(name);
+  g.report.exercise = "hello";
+  g.report.submission = g.name;
+  g.report.score = score;
+  g.report.max_score = 4;
+  g.report.passed = score == 4;
+  g.report.checks = std::move(checks);
+  return g;
+}
+
+std::vector<std::string> lines(const std::string& csv) {
+  std::vector<std::string> out;
+  std::size_t b = 0;
+  for (auto nl = csv.find('\n'); nl != std::string::npos; nl = csv.find('\n', b)) {
+    out.push_back(csv.substr(b, nl - b));
+    b = nl + 1;
+  }
+  EXPECT_EQ(b, csv.size()) << "the CSV must end with a newline";
+  return out;
+}
+
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST(Gradebook, HeaderHasFixedColumnsThenOnePerRubricCheck) {
+  auto l = lines(render_gradebook_csv(rubric({"greets", "pi"}), {}));
+  ASSERT_EQ(l.size(), 1u);
+  EXPECT_EQ(l[0], "submission,score,max_score,passed,status,greets,pi");
+}
+
+TEST(Gradebook, OneRowPerSubmissionWithPointsPerCheck) {
+  std::vector<GradedSubmission> all = {
+      graded("alice", 4, {check("greets", CheckStatus::Passed, 2), check("pi", CheckStatus::Passed, 2)}),
+      graded("bob", 2.5, {check("greets", CheckStatus::Passed, 2), check("pi", CheckStatus::Failed, 0.5)}),
+  };
+  auto l = lines(render_gradebook_csv(rubric({"greets", "pi"}), all));
+  ASSERT_EQ(l.size(), 3u);
+  EXPECT_EQ(l[1], "alice,4,4,true,graded,2,2");
+  EXPECT_EQ(l[2], "bob,2.5,4,false,graded,2,0.5");
+}
+
+TEST(Gradebook, ColumnsFollowTheRubricNotTheReport) {
+  std::vector<GradedSubmission> all = {
+      graded("alice", 3, {check("pi", CheckStatus::Passed, 2), check("greets", CheckStatus::Failed, 1)})};
+  auto l = lines(render_gradebook_csv(rubric({"greets", "pi"}), all));
+  EXPECT_EQ(l[1], "alice,3,4,false,graded,1,2");
+}
+
+TEST(Gradebook, MissingCheckGivesAnEmptyCell) {
+  std::vector<GradedSubmission> all = {graded("alice", 2, {check("pi", CheckStatus::Passed, 2)})};
+  auto l = lines(render_gradebook_csv(rubric({"greets", "pi", "fast"}), all));
+  EXPECT_EQ(l[1], "alice,2,4,false,graded,,2,");
+}
+
+TEST(Gradebook, ZeroPointsIsNotAnEmptyCell) {
+  std::vector<GradedSubmission> all = {graded("alice", 0, {check("pi", CheckStatus::Failed, 0)})};
+  auto l = lines(render_gradebook_csv(rubric({"pi"}), all));
+  EXPECT_EQ(l[1], "alice,0,4,false,graded,0");
+}
+
+TEST(Gradebook, CommasQuotesAndNewlinesAreQuoted) {
+  std::vector<GradedSubmission> all = {graded("doe, jane", 0, {}), graded("say \"hi\"", 0, {}),
+                                       graded("two\nlines", 0, {}), graded("cr\rhere", 0, {})};
+  std::string csv = render_gradebook_csv(rubric({"a,b"}), all);
+  EXPECT_TRUE(contains(csv, "status,\"a,b\"\n")) << csv;
+  EXPECT_TRUE(contains(csv, "\n\"doe, jane\",0,4,false,graded,\n")) << csv;
+  EXPECT_TRUE(contains(csv, "\n\"say \"\"hi\"\"\",0,4,false,graded,\n")) << csv;
+  EXPECT_TRUE(contains(csv, "\n\"two\nlines\",0,4,false,graded,\n")) << csv;
+  EXPECT_TRUE(contains(csv, "\n\"cr\rhere\",0,4,false,graded,\n")) << csv;
+}
+
+TEST(Gradebook, PlainNamesAreNotQuoted) {
+  std::vector<GradedSubmission> all = {graded("alice_01-x.y", 0, {})};
+  auto l = lines(render_gradebook_csv(rubric({}), all));
+  EXPECT_EQ(l[1], "alice_01-x.y,0,4,false,graded");
+}
+
+TEST(Gradebook, StatusColumnSaysWhyGradingDidNotGoAsPlanned) {
+  GradedSubmission refused = graded("refused", 0, {});
+  refused.report.submission_error = "symlink out of the submission";
+  GradedSubmission broken = graded("broken", 0, {});
+  broken.report.runner_error = "sandbox could not be set up";
+  GradedSubmission run_failed = graded("run_failed", 0, {});
+  RunSummary s;
+  s.result.status = RunStatus::RunnerError;
+  run_failed.report.runs.push_back(s);
+  GradedSubmission both = graded("both", 0, {});
+  both.report.submission_error = "refused";
+  both.report.runner_error = "unreachable";
+  auto l = lines(render_gradebook_csv(rubric({}), {refused, broken, run_failed, both}));
+  ASSERT_EQ(l.size(), 5u);
+  EXPECT_EQ(l[1], "refused,0,4,false,submission_error");
+  EXPECT_EQ(l[2], "broken,0,4,false,runner_error");
+  EXPECT_EQ(l[3], "run_failed,0,4,false,runner_error");
+  EXPECT_EQ(l[4], "both,0,4,false,runner_error");
+}
+
+TEST(Gradebook, ClassStatusOfACleanReportIsGraded) {
+  Report r;
+  RunSummary s;
+  s.result.status = RunStatus::NonzeroExit;  // the learner's failure, not ours
+  r.runs.push_back(s);
+  EXPECT_EQ(class_status(r), "graded");
+}
+
+TEST(ClassHtml, LinksEachReportFileWithItsName) {
+  std::vector<GradedSubmission> all = {graded("alice", 4, {}), graded("bob", 1, {})};
+  std::string html = render_class_html(rubric({"greets"}), all);
+  EXPECT_TRUE(contains(html, "<a href=\"alice.json\">alice</a>")) << html;
+  EXPECT_TRUE(contains(html, "<a href=\"bob.json\">bob</a>")) << html;
+  EXPECT_TRUE(contains(html, "<p>2 submissions.</p>")) << html;
+}
+
+TEST(ClassHtml, EscapesNamesTitlesAndCheckIds) {
+  Rubric r = rubric({"<i>pi</i>"});
+  r.exercise = "ex&<1>";
+  r.title = "\"Quotes\" & 'apostrophes'";
+  GradedSubmission g = graded("<script>alert(1)</script>", 0, {});
+  g.file = "a\"onmouseover=\"x.json";
+  std::string html = render_class_html(r, {g});
+  EXPECT_FALSE(contains(html, "<script>")) << html;
+  EXPECT_FALSE(contains(html, "<i>")) << html;
+  EXPECT_FALSE(contains(html, "\"onmouseover")) << html;
+  EXPECT_TRUE(contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;</a>")) << html;
+  EXPECT_TRUE(contains(html, "<a href=\"a&quot;onmouseover=&quot;x.json\">")) << html;
+  EXPECT_TRUE(contains(html, "<th>&lt;i&gt;pi&lt;/i&gt;</th>")) << html;
+  EXPECT_TRUE(contains(html, "<title>ex&amp;&lt;1&gt; — class overview</title>")) << html;
+  EXPECT_TRUE(contains(html, "<h1>ex&amp;&lt;1&gt;: &quot;Quotes&quot; &amp; &#39;apostrophes&#39;</h1>"))
+      << html;
+}
+
+TEST(ClassHtml, InvalidUtf8InANameIsShownAsHexBytes) {
+  std::string html = render_class_html(rubric({}), {graded(std::string("bad\xff", 4), 0, {})});
+  EXPECT_TRUE(contains(html, ">bad\\xFF</a>")) << html;
+  EXPECT_FALSE(contains(html, "\xff")) << html;
+}
+
+TEST(ClassHtml, RowShowsScoreStatusAndPerCheckCells) {
+  Rubric r = rubric({"greets", "pi", "fast"});
+  GradedSubmission g =
+      graded("bob", 2.5, {check("greets", CheckStatus::Passed, 2), check("pi", CheckStatus::Failed, 0.5)});
+  std::string html = render_class_html(r, {g});
+  EXPECT_TRUE(contains(html,
+                       "<tr class=\"no\"><td><a href=\"bob.json\">bob</a></td><td>2.5 / 4</td><td>graded</td>"
+                       "<td>2 passed</td><td>0.5 failed</td><td></td></tr>\n"))
+      << html;
+}
+
+TEST(ClassHtml, RowClassMarksFullMarksAndRunnerErrors) {
+  GradedSubmission full = graded("full", 4, {});
+  GradedSubmission broken = graded("broken", 0, {});
+  broken.report.runner_error = "unreachable";
+  std::string html = render_class_html(rubric({}), {full, broken});
+  EXPECT_TRUE(contains(html, "<tr class=\"ok\"><td><a href=\"full.json\">")) << html;
+  EXPECT_TRUE(contains(html, "<tr class=\"err\"><td><a href=\"broken.json\">")) << html;
+  EXPECT_TRUE(contains(html, "<td>runner_error</td>")) << html;
+}
+
+TEST(ClassHtml, IsACompleteDocument) {
+  std::string html = render_class_html(rubric({}), {});
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>\n", 0), 0u);
+  EXPECT_TRUE(contains(html, "<meta charset=\"utf-8\">"));
+  EXPECT_TRUE(html.size() > 15 && html.substr(html.size() - 15) == "</body></html>\n") << html;
+  EXPECT_TRUE(contains(html, "<p>0 submissions.</p>"));
+}
