@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -203,4 +205,53 @@ TEST(ClassHtml, IsACompleteDocument) {
   EXPECT_TRUE(contains(html, "<meta charset=\"utf-8\">"));
   EXPECT_TRUE(html.size() > 15 && html.substr(html.size() - 15) == "</body></html>\n") << html;
   EXPECT_TRUE(contains(html, "<p>0 submissions.</p>"));
+}
+
+// Issue 13: two submissions must never share a report file.
+TEST(ClassReport, ReportFileNamesNeverMeet) {
+  std::vector<std::string> names = {"a b",
+                                    "a_b",
+                                    "a/b",
+                                    "a\tb",
+                                    "Alice",
+                                    "alice",
+                                    ".hidden",
+                                    "_hidden",
+                                    "ünï",
+                                    "un_",
+                                    "x~1",
+                                    "",
+                                    "=HYPERLINK(\"http://x\",\"click\")"};
+  auto files = report_file_names(names);
+  ASSERT_EQ(files.size(), names.size());
+  std::set<std::string> folded;
+  for (const auto& f : files) {
+    std::string l = f;
+    for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(folded.insert(l).second) << "two names meet (case-insensitively) at " << f;
+    EXPECT_EQ(f.find('/'), std::string::npos) << f;
+    EXPECT_NE(f[0], '.') << "a report is never a hidden file: " << f;
+    EXPECT_TRUE(f.size() > 5 && f.substr(f.size() - 5) == ".json") << f;
+  }
+  EXPECT_EQ(files[1], "a_b.json") << "a plain name is kept as it is";
+  EXPECT_NE(files[0], "a_b.json");
+}
+
+TEST(ClassReport, ReportFileNamesAreStable) {
+  EXPECT_EQ(report_file_names({"a b", "bob"}), report_file_names({"a b", "bob"}));
+  EXPECT_EQ(report_file_names({"a b"})[0], report_file_names({"zed", "a b"})[1])
+      << "an escaped name does not depend on the rest of the class";
+}
+
+// OWASP CSV injection: a cell a spreadsheet would run as a formula is made text.
+TEST(ClassReport, CsvCellsNeverStartAFormula) {
+  EXPECT_EQ(csv_cell("=1+2"), "'=1+2");
+  EXPECT_EQ(csv_cell("+1"), "'+1");
+  EXPECT_EQ(csv_cell("-1"), "'-1");
+  EXPECT_EQ(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(csv_cell("\tx"), "'\tx");
+  EXPECT_EQ(csv_cell("=HYPERLINK(\"http://x\",\"click\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"");
+  EXPECT_EQ(csv_cell("alice"), "alice");
+  EXPECT_EQ(csv_cell("a,b"), "\"a,b\"");
 }
