@@ -13,6 +13,7 @@
 #include <optional>
 #include <sstream>
 
+#include "runners/process/run_io.h"
 #include "runners/sandbox/cgroup.h"
 #include "runners/sandbox/landlock.h"
 #include "runners/sandbox/sandbox_run.h"
@@ -253,13 +254,7 @@ std::string SandboxExecutor::degraded() const {
 }
 
 RunResult SandboxExecutor::run(const RunRequest& request) {
-  try {
-    return impl_->run(request, false);
-  } catch (const std::exception& e) {
-    return runner_error(request, std::string("internal error: ") + e.what());
-  } catch (...) {
-    return runner_error(request, "internal error");
-  }
+  return runio::run_guarded(request, [&] { return impl_->run(request, false); });
 }
 
 }  // namespace grader

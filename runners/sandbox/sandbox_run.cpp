@@ -1,7 +1,6 @@
 // The steps of a sandboxed run; see sandbox_run.h.
 #include "runners/sandbox/sandbox_run.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -34,27 +33,10 @@ std::string set_up_failure_message(SetupFailure& failure, const RunRequest& req,
 
 }  // namespace
 
+// The checks of every local executor (run_io.h); the run works in the workdir's canonical path.
 void SandboxRun::validate_request() {
-  if (req_.argv.empty() || req_.argv[0].empty()) throw SetupError("empty command");
-  struct sigaction chld {};
-  if (::sigaction(SIGCHLD, nullptr, &chld) == 0 &&
-      (chld.sa_handler == SIG_IGN || (chld.sa_flags & SA_NOCLDWAIT) != 0)) {
-    throw SetupError("the grader ignores SIGCHLD, so it cannot wait for the run");
-  }
-  if (!(req_.timeout_s > 0)) throw SetupError("invalid timeout: " + std::to_string(req_.timeout_s) + " s");
-  std::error_code ec;
-  workdir_ = fs::canonical(fs::absolute(req_.workdir, ec), ec);
-  if (ec || !fs::is_directory(workdir_, ec))
-    throw SetupError("workdir does not exist: " + req_.workdir.string());
-  for (const auto& [key, value] : req_.env) {
-    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos ||
-        value.find('\0') != std::string::npos) {
-      throw SetupError("invalid environment variable: '" + key + "'");
-    }
-  }
-  for (const auto& a : req_.argv) {
-    if (a.find('\0') != std::string::npos) throw SetupError("NUL byte in the command");
-  }
+  fs::path absolute;
+  if (std::string error = check_request(req_, absolute, workdir_); !error.empty()) throw SetupError(error);
   workdir_str_ = workdir_.string();
 }
 
@@ -118,24 +100,12 @@ void SandboxRun::build_landlock_ruleset() {
   }
 }
 
-// The standard streams (ours non-blocking), and the pipes init and the grader talk through.
+// The standard streams (run_io.h), and the pipes init and the grader talk through.
 void SandboxRun::set_up_pipes() {
-  if (!make_pipe(out_read_, out_write_) || !make_pipe(err_read_, err_write_) ||
-      !make_pipe(setup_read_, setup_write_) || !make_pipe(status_read_, status_write_) ||
+  if (std::string error = make_stdio_pipes(req_, stdio_); !error.empty()) throw SetupError(error);
+  if (!make_pipe(setup_read_, setup_write_) || !make_pipe(status_read_, status_write_) ||
       !make_pipe(sync_read_, sync_write_)) {
     throw SetupError("could not create pipes: " + errno_text(errno));
-  }
-  if (req_.stdin_data) {
-    if (!make_pipe(in_read_, in_write_)) throw SetupError("could not create pipes: " + errno_text(errno));
-  } else {
-    in_read_ = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!in_read_.valid() || !lift_above_stdio(in_read_)) {
-      throw SetupError("could not open /dev/null: " + errno_text(errno));
-    }
-  }
-  if (!set_nonblocking(out_read_.get()) || !set_nonblocking(err_read_.get()) ||
-      (in_write_.valid() && !set_nonblocking(in_write_.get()))) {
-    throw SetupError("could not set up pipes: " + errno_text(errno));
   }
 }
 
@@ -163,9 +133,9 @@ ChildPlan SandboxRun::child_plan() const {
   plan.landlock_fd = landlock_.fd;
   plan.environ_begin = c_.environ.first;
   plan.environ_end = c_.environ.second;
-  plan.stdin_fd = in_read_.get();
-  plan.stdout_fd = out_write_.get();
-  plan.stderr_fd = err_write_.get();
+  plan.stdin_fd = stdio_.in_read.get();
+  plan.stdout_fd = stdio_.out_write.get();
+  plan.stderr_fd = stdio_.err_write.get();
   plan.setup_fd = setup_write_.get();
   plan.status_fd = status_write_.get();
   plan.sync_fd = sync_read_.get();
@@ -182,10 +152,8 @@ void SandboxRun::start_init() {
   std::string error;
   init_ = sandbox::start_init(plan, sync_write_.get(), cgroup_.get(), error);
   // The children's ends: closed here, so that EOF means they are gone.
-  for (Fd* fd :
-       {&in_read_, &out_write_, &err_write_, &setup_write_, &status_write_, &sync_read_, &sync_write_}) {
-    fd->reset();
-  }
+  stdio_.close_child_ends();
+  for (Fd* fd : {&setup_write_, &status_write_, &sync_read_, &sync_write_}) fd->reset();
   if (init_ < 0) throw SetupError("could not start the sandbox: " + error);
   spare_.push_back(init_);
 }
@@ -236,15 +204,8 @@ void SandboxRun::wait_for_set_up() {
 void SandboxRun::wait_for_end() {
   start_ = Clock::now();
   cpu_base_ = cgroup_ ? cgroup_->cpu_ns() : 0;
-  pump_.out = Stream{"stdout", std::move(out_read_), &result_.out, req_.output_limit};
-  pump_.err = Stream{"stderr", std::move(err_read_), &result_.err, req_.output_limit};
-  pump_.stdin_fd = std::move(in_write_);
-  pump_.stdin_data = req_.stdin_data ? &*req_.stdin_data : nullptr;
-  if (pump_.stdin_fd.valid() && req_.stdin_data->empty()) pump_.stdin_fd.reset();
-  const double timeout = std::min(req_.timeout_s, kMaxTimeoutS);
-  const auto deadline =
-      start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
-  stop_ = pump_.run(init_, deadline);
+  pump_.connect(stdio_, req_, result_);
+  stop_ = pump_.run(init_, deadline_for(start_, req_.timeout_s));
   result_.wall_s = std::chrono::duration<double>(Clock::now() - start_).count();
 }
 
@@ -270,8 +231,7 @@ void SandboxRun::tear_down() {
 // How the learner's main process ended, its CPU (the cgroup's, or wait4's less init's own) and peak.
 void SandboxRun::account() {
   if (have_report_) {
-    if (WIFEXITED(report_.wait_status)) result_.exit_code = WEXITSTATUS(report_.wait_status);
-    if (WIFSIGNALED(report_.wait_status)) result_.signal = WTERMSIG(report_.wait_status);
+    set_ending(result_, report_.wait_status);
   } else if (stop_ == Stop::Timeout || stop_ == Stop::OutputLimit) {
     result_.signal = SIGKILL;  // we stopped it: its main process died of the namespace's SIGKILL
   }
@@ -301,11 +261,7 @@ void SandboxRun::classify_verdict() {
 // Nothing of the learner is alive: collect from the host path, inside the workdir only.
 void SandboxRun::collect_files() {
   if (probe_only_ || result_.status == RunStatus::RunnerError) return;
-  std::error_code ec;
-  const bool same_root = fs::canonical(workdir_, ec) == workdir_ && !ec;
-  for (const std::string& rel : req_.collect) {
-    result_.files[rel] = same_root ? collect_file(workdir_, rel, req_.output_limit) : CollectedFile{};
-  }
+  runio::collect_files(req_, workdir_, workdir_, result_);
 }
 
 }  // namespace grader::sandbox

@@ -101,7 +101,7 @@ class SandboxRun {
   std::vector<std::filesystem::path> shown_;  // host trees shown read-only
   std::optional<MountPlan> mounts_;
   LandlockRuleset landlock_;
-  runio::Fd in_read_, in_write_, out_read_, out_write_, err_read_, err_write_;
+  runio::StdioPipes stdio_;
   runio::Fd setup_read_, setup_write_, status_read_, status_write_, sync_read_, sync_write_;
   std::unique_ptr<Cgroup> cgroup_;
   std::vector<int> spare_;  // the grader's own children, never swept
