@@ -12,7 +12,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,11 +43,6 @@ namespace {
 namespace bp = boost::process;
 using namespace runio;  // NOLINT: the shared plumbing of local executors
 namespace fs = std::filesystem;
-#ifndef CLOSE_RANGE_CLOEXEC
-constexpr unsigned kCloseRangeCloexec = 1U << 2;
-#else
-constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
-#endif
 
 // Everything the child needs, computed before the fork: between fork and exec the child of a
 // (possibly multi-threaded) grader may only make async-signal-safe system calls, no allocation.
@@ -96,12 +90,9 @@ struct ChildSetup : bp::extend::handler {
       fail("dup2() failed");
     }
     if (::chdir(p.workdir) != 0) fail("chdir() to the workdir failed");
-      // No grader descriptor reaches the learner. Close-on-exec rather than close: Boost's exec
-      // error pipe must stay open until the exec itself.
-#ifdef SYS_close_range
-    if (::syscall(SYS_close_range, 3U, ~0U, kCloseRangeCloexec) != 0)
-#endif
-    {
+    // No grader descriptor reaches the learner. Close-on-exec rather than close: Boost's exec
+    // error pipe must stay open until the exec itself.
+    if (runio::cloexec_above_stdio() != 0) {
       for (int fd = 3; fd < p.max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
     exec.cmd_line = p.argv;
@@ -193,73 +184,63 @@ class Run {
   }
 
   RunResult execute() {
-    if (req_.argv.empty() || req_.argv[0].empty()) return runner_error(req_, "empty command");
-    struct sigaction chld {};
-    if (::sigaction(SIGCHLD, nullptr, &chld) == 0 &&
-        (chld.sa_handler == SIG_IGN || (chld.sa_flags & SA_NOCLDWAIT) != 0)) {
-      // The kernel would reap our children itself: no exit status, no rusage.
-      return runner_error(req_, "the grader ignores SIGCHLD, so it cannot wait for the run");
-    }
-    if (!(req_.timeout_s > 0)) {
-      return runner_error(req_, "invalid timeout: " + std::to_string(req_.timeout_s) + " s");
-    }
-    std::error_code ec;
-    fs::path workdir = fs::absolute(req_.workdir, ec);
-    if (ec || !fs::is_directory(workdir, ec)) {
-      return runner_error(req_, "workdir does not exist: " + req_.workdir.string());
-    }
-    const fs::path root = fs::canonical(workdir, ec);  // what collected paths must stay inside
-    if (ec) return runner_error(req_, "workdir does not exist: " + req_.workdir.string());
-    for (const auto& [key, value] : req_.env) {
-      if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos ||
-          value.find('\0') != std::string::npos) {
-        return runner_error(req_, "invalid environment variable: '" + key + "'");
-      }
-    }
-    auto path_it = req_.env.find("PATH");
-    // execvp's default when PATH is unset.
-    const std::string path_var = path_it != req_.env.end() ? path_it->second : "/bin:/usr/bin";
-    auto exe = resolve_command(req_.argv[0], path_var, workdir);
-    if (!exe && req_.argv[0].find('/') != std::string::npos) {
-      return runner_error(req_, "command not found: " + req_.argv[0]);
-    }
-    if (!exe) {
-      return runner_error(req_, "command not found: " + req_.argv[0] + " (PATH=" + path_var +
-                                    (path_it == req_.env.end() ? ", PATH unset" : "") + ")");
-    }
-
-    // Pipes: the child's ends are dup'ed onto 0/1/2 in the child; ours are non-blocking.
-    Fd in_read, in_write, out_read, out_write, err_read, err_write;
-    if (!make_pipe(out_read, out_write) || !make_pipe(err_read, err_write)) {
-      return runner_error(req_, "could not create pipes: " + errno_text(errno));
-    }
-    if (req_.stdin_data) {
-      if (!make_pipe(in_read, in_write)) {
-        return runner_error(req_, "could not create pipes: " + errno_text(errno));
-      }
-    } else {
-      in_read = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-      if (!in_read.valid() || !lift_above_stdio(in_read)) {
-        return runner_error(req_, "could not open /dev/null: " + errno_text(errno));
-      }
-    }
-    if (!set_nonblocking(out_read.get()) || !set_nonblocking(err_read.get()) ||
-        (in_write.valid() && !set_nonblocking(in_write.get()))) {
-      return runner_error(req_, "could not set up pipes: " + errno_text(errno));
-    }
+    fs::path workdir, root;  // root: what collected paths must stay inside
+    if (std::string error = check_request(req_, workdir, root); !error.empty())
+      return runner_error(req_, error);
+    std::string exe;
+    if (std::string error = resolve(workdir, exe); !error.empty()) return runner_error(req_, error);
+    StdioPipes pipes;
+    if (std::string error = make_stdio_pipes(req_, pipes); !error.empty()) return runner_error(req_, error);
 
     std::vector<std::string> argv_storage = req_.argv;
     std::vector<char*> argv_ptrs;
     for (std::string& a : argv_storage) argv_ptrs.push_back(a.data());
     argv_ptrs.push_back(nullptr);
     const std::string workdir_str = workdir.string();
+    const ChildPlan plan = child_plan(pipes, workdir_str.c_str(), argv_ptrs.data());
 
+    spare_ = reaper::own_children();  // the grader's own children, before the run
+    start_ = Clock::now();
+    Spawned spawned = spawn(exe, req_.argv, req_.env, plan);
+    pipes.close_child_ends();
+    if (spawned.pid <= 0) {
+      return runner_error(req_, "could not start " + req_.argv[0] + ": " + spawned.error);
+    }
+    pid_ = spawned.pid;
+    spare_.push_back(pid_);
+
+    pump_.connect(pipes, req_, result_);
+    Stop stop = wait_loop();
+    finish(stop);
+    // The learner may have removed the workdir, or swapped it for a symlink to elsewhere: then
+    // nothing is collected.
+    collect_files(req_, workdir, root, result_);
+    return std::move(result_);
+  }
+
+ private:
+  // The command as execvp would find it in the request's PATH (its default when unset); the
+  // runner error's message when it cannot be found.
+  std::string resolve(const fs::path& workdir, std::string& exe) const {
+    auto path_it = req_.env.find("PATH");
+    const std::string path_var = path_it != req_.env.end() ? path_it->second : "/bin:/usr/bin";
+    auto found = resolve_command(req_.argv[0], path_var, workdir);
+    if (found) {
+      exe = *found;
+      return "";
+    }
+    if (req_.argv[0].find('/') != std::string::npos) return "command not found: " + req_.argv[0];
+    return "command not found: " + req_.argv[0] + " (PATH=" + path_var +
+           (path_it == req_.env.end() ? ", PATH unset" : "") + ")";
+  }
+
+  ChildPlan child_plan(const StdioPipes& pipes, const char* workdir, char* const* argv) const {
     ChildPlan plan;
-    plan.stdin_fd = in_read.get();
-    plan.stdout_fd = out_write.get();
-    plan.stderr_fd = err_write.get();
-    plan.workdir = workdir_str.c_str();
-    plan.argv = argv_ptrs.data();
+    plan.stdin_fd = pipes.in_read.get();
+    plan.stdout_fd = pipes.out_write.get();
+    plan.stderr_fd = pipes.err_write.get();
+    plan.workdir = workdir;
+    plan.argv = argv;
     plan.grader_pid = ::getpid();
     plan.core = {0, 0};
     plan.fsize = runio::clamped_rlimit(RLIMIT_FSIZE, file_size_limit_);
@@ -271,42 +252,11 @@ class Run {
     if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
       plan.max_fd = static_cast<int>(std::min<rlim_t>(nofile.rlim_cur, 65536));
     }
-
-    spare_ = reaper::own_children();  // the grader's own children, before the run
-    start_ = Clock::now();
-    Spawned spawned = spawn(*exe, req_.argv, req_.env, plan);
-    in_read.reset();
-    out_write.reset();
-    err_write.reset();
-    if (spawned.pid <= 0) {
-      return runner_error(req_, "could not start " + req_.argv[0] + ": " + spawned.error);
-    }
-    pid_ = spawned.pid;
-    spare_.push_back(pid_);
-
-    pump_.out = Stream{"stdout", std::move(out_read), &result_.out, req_.output_limit};
-    pump_.err = Stream{"stderr", std::move(err_read), &result_.err, req_.output_limit};
-    pump_.stdin_fd = std::move(in_write);
-    pump_.stdin_data = req_.stdin_data ? &*req_.stdin_data : nullptr;
-    if (pump_.stdin_fd.valid() && req_.stdin_data->empty()) pump_.stdin_fd.reset();
-
-    Stop stop = wait_loop();
-    finish(stop);
-    // The learner may have removed the workdir, or swapped it for a symlink to elsewhere: then
-    // nothing is collected.
-    const bool same_root = fs::canonical(workdir, ec) == root && !ec;
-    for (const std::string& rel : req_.collect) {
-      result_.files[rel] = same_root ? collect_file(root, rel, req_.output_limit) : CollectedFile{};
-    }
-    return std::move(result_);
+    return plan;
   }
 
- private:
   Stop wait_loop() {
-    const double timeout = std::min(req_.timeout_s, kMaxTimeoutS);
-    const auto deadline =
-        start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
-    Stop stop = pump_.run(pid_, deadline);
+    Stop stop = pump_.run(pid_, deadline_for(start_, req_.timeout_s));
     if (stop == Stop::Internal) internal_error_ = pump_.error;
     return stop;
   }
@@ -329,51 +279,15 @@ class Run {
     if (reaped) {
       result_.cpu_s = reaped->cpu_s + sweep.cpu_s;
       result_.max_rss_kb = reaped->max_rss_kb;
-      if (WIFEXITED(reaped->wait_status)) result_.exit_code = WEXITSTATUS(reaped->wait_status);
-      if (WIFSIGNALED(reaped->wait_status)) result_.signal = WTERMSIG(reaped->wait_status);
+      set_ending(result_, reaped->wait_status);
     }
     classify(stop, reaped.has_value());
-    if (!sweep.complete) {
-      result_.message +=
-          std::string(result_.message.empty() ? "" : "; ") + "some processes it started could not be killed";
-    }
+    if (!sweep.complete) result_.message += std::string(result_.message.empty() ? "" : "; ") + kLeftoversNote;
   }
 
   void classify(Stop stop, bool reaped) {
-    const std::string& err = result_.err.data;
-    auto set = [this](RunStatus s, std::string message) {
-      result_.status = s;
-      result_.message = std::move(message);
-    };
-    const std::string fsize_limit = format_size(file_size_limit_);
-
-    if (stop == Stop::Internal) return set(RunStatus::RunnerError, internal_error_);
-    if (!reaped) return set(RunStatus::RunnerError, "lost track of the child process");
-    if (stop == Stop::Timeout) {
-      return set(RunStatus::Timeout, "killed after the " + format_duration(req_.timeout_s) + " time limit");
-    }
-    // A stream over its cap: found while it ran (and then killed), or in the final drain.
-    for (const Stream* s : {&pump_.out, &pump_.err}) {
-      if (s->over()) {
-        return set(RunStatus::OutputLimit,
-                   std::string(s->name) + " exceeded the " + format_size(req_.output_limit) + " limit");
-      }
-    }
-    if (result_.exit_code == 0) return set(RunStatus::Ok, "");
-    if (result_.signal == SIGXFSZ) {
-      return set(RunStatus::OutputLimit,
-                 how_it_ended(result_) + ": a file exceeded the " + fsize_limit + " file size limit");
-    }
-    if (result_.exit_code && contains(err, "File too large")) {  // CPython ignores SIGXFSZ
-      return set(RunStatus::OutputLimit,
-                 "a file exceeded the " + fsize_limit + " file size limit (" + how_it_ended(result_) + ")");
-    }
-    if (shows_memory_exhaustion(req_, result_)) {
-      return set(RunStatus::MemoryLimit, "ran out of memory under the " + format_size(*req_.memory_bytes) +
-                                             " limit (" + how_it_ended(result_) + ")");
-    }
-    if (result_.exit_code) return set(RunStatus::NonzeroExit, how_it_ended(result_));
-    set(RunStatus::Signaled, how_it_ended(result_));
+    if (judge_stop(req_, stop, internal_error_, reaped, "lost track of the child process", result_)) return;
+    judge_exit(req_, file_size_limit_, shows_memory_exhaustion(req_, result_), result_);
   }
 
   const RunRequest& req_;
@@ -399,14 +313,7 @@ std::vector<std::string> ProcessExecutor::isolation() const {
 
 RunResult ProcessExecutor::run(const RunRequest& request) {
   std::lock_guard<std::mutex> lock(reaper::run_mutex());
-  try {
-    Run run(request, file_size_limit_);
-    return run.execute();
-  } catch (const std::exception& e) {
-    return runner_error(request, std::string("internal error: ") + e.what());
-  } catch (...) {
-    return runner_error(request, "internal error");
-  }
+  return runio::run_guarded(request, [&] { return Run(request, file_size_limit_).execute(); });
 }
 
 }  // namespace grader

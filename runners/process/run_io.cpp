@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <climits>
 #include <system_error>
 
+#include "grader/util/units.h"
 #include "runners/process/child_reaper.h"
 
 namespace grader::runio {
@@ -24,6 +26,11 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 // Polling interval when the kernel has no pidfd_open (Linux < 5.3).
 constexpr int kFallbackPollMs = 10;
+#ifndef CLOSE_RANGE_CLOEXEC
+constexpr unsigned kCloseRangeCloexec = 1U << 2;
+#else
+constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
+#endif
 
 // write() with SIGPIPE held back for this thread: a learner that closes stdin early must give
 // EPIPE here, not kill the grader. The signal the write raised (thread-directed) is consumed.
@@ -48,7 +55,46 @@ ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
   return n;
 }
 
+void set_verdict(RunResult& result, RunStatus status, std::string message) {
+  result.status = status;
+  result.message = std::move(message);
+}
+
 }  // namespace
+
+RunResult run_guarded(const RunRequest& req, const std::function<RunResult()>& run) {
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    return runner_error(req, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return runner_error(req, "internal error");
+  }
+}
+
+std::string check_request(const RunRequest& req, fs::path& workdir, fs::path& root) {
+  if (req.argv.empty() || req.argv[0].empty()) return "empty command";
+  struct sigaction chld {};
+  if (::sigaction(SIGCHLD, nullptr, &chld) == 0 &&
+      (chld.sa_handler == SIG_IGN || (chld.sa_flags & SA_NOCLDWAIT) != 0)) {
+    return "the grader ignores SIGCHLD, so it cannot wait for the run";
+  }
+  if (!(req.timeout_s > 0)) return "invalid timeout: " + std::to_string(req.timeout_s) + " s";
+  std::error_code ec;
+  workdir = fs::absolute(req.workdir, ec);
+  if (!ec) root = fs::canonical(workdir, ec);
+  if (ec || !fs::is_directory(root, ec)) return "workdir does not exist: " + req.workdir.string();
+  for (const auto& [key, value] : req.env) {
+    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos ||
+        value.find('\0') != std::string::npos) {
+      return "invalid environment variable: '" + key + "'";
+    }
+  }
+  for (const auto& a : req.argv) {
+    if (a.find('\0') != std::string::npos) return "NUL byte in the command";
+  }
+  return "";
+}
 
 std::string errno_text(int err) {
   return std::error_code(err, std::system_category()).message();
@@ -91,6 +137,15 @@ void reset_signals_for_exec() {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
+int cloexec_above_stdio() {
+#ifdef SYS_close_range
+  return static_cast<int>(::syscall(SYS_close_range, 3U, ~0U, kCloseRangeCloexec));
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
 // Moves `fd` to 3 or above (keeping close-on-exec), so the child's dup2 onto 0/1/2 can never
 // clobber another of its descriptors, even when the grader runs with a closed stdio slot.
 bool lift_above_stdio(Fd& fd) {
@@ -114,6 +169,31 @@ bool set_nonblocking(int fd) {
   return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
+void StdioPipes::close_child_ends() {
+  in_read.reset();
+  out_write.reset();
+  err_write.reset();
+}
+
+std::string make_stdio_pipes(const RunRequest& req, StdioPipes& p) {
+  if (!make_pipe(p.out_read, p.out_write) || !make_pipe(p.err_read, p.err_write)) {
+    return "could not create pipes: " + errno_text(errno);
+  }
+  if (req.stdin_data) {
+    if (!make_pipe(p.in_read, p.in_write)) return "could not create pipes: " + errno_text(errno);
+  } else {
+    p.in_read = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!p.in_read.valid() || !lift_above_stdio(p.in_read)) {
+      return "could not open /dev/null: " + errno_text(errno);
+    }
+  }
+  if (!set_nonblocking(p.out_read.get()) || !set_nonblocking(p.err_read.get()) ||
+      (p.in_write.valid() && !set_nonblocking(p.in_write.get()))) {
+    return "could not set up pipes: " + errno_text(errno);
+  }
+  return "";
+}
+
 bool Stream::pump(int max_reads) {
   char buf[kReadChunk];
   for (int i = 0; i < max_reads; ++i) {
@@ -135,6 +215,14 @@ void Stream::keep(const char* data, std::size_t n) {
   std::uint64_t room = cap - std::min<std::uint64_t>(cap, captured->data.size());
   captured->data.append(data, static_cast<std::size_t>(std::min<std::uint64_t>(room, n)));
   if (captured->total_bytes > cap) captured->truncated = true;
+}
+
+void Pump::connect(StdioPipes& pipes, const RunRequest& req, RunResult& result) {
+  out = Stream{"stdout", std::move(pipes.out_read), &result.out, req.output_limit};
+  err = Stream{"stderr", std::move(pipes.err_read), &result.err, req.output_limit};
+  stdin_fd = std::move(pipes.in_write);
+  stdin_data = req.stdin_data ? &*req.stdin_data : nullptr;
+  if (stdin_fd.valid() && req.stdin_data->empty()) stdin_fd.reset();
 }
 
 Stop Pump::run(int pid, Clock::time_point deadline) {
@@ -201,8 +289,59 @@ void Pump::drain() {
   if (err.fd.valid()) err.pump(64);
 }
 
+Clock::time_point deadline_for(Clock::time_point start, double timeout_s) {
+  const double timeout = std::min(timeout_s, kMaxTimeoutS);
+  return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
+}
+
+void set_ending(RunResult& result, int wait_status) {
+  if (WIFEXITED(wait_status)) result.exit_code = WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) result.signal = WTERMSIG(wait_status);
+}
+
 bool contains(const std::string& haystack, const char* needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+bool judge_stop(const RunRequest& req, Stop stop, const std::string& internal_error, bool reaped,
+                const char* lost, RunResult& result) {
+  if (stop == Stop::Internal) {
+    set_verdict(result, RunStatus::RunnerError, internal_error);
+  } else if (!reaped) {
+    set_verdict(result, RunStatus::RunnerError, lost);
+  } else if (stop == Stop::Timeout) {
+    set_verdict(result, RunStatus::Timeout,
+                "killed after the " + format_duration(req.timeout_s) + " time limit");
+  } else if (result.out.truncated || result.err.truncated) {
+    // Over its cap: found while it ran (and then killed), or in the final drain.
+    const char* stream = result.out.truncated ? "stdout" : "stderr";
+    set_verdict(result, RunStatus::OutputLimit,
+                std::string(stream) + " exceeded the " + format_size(req.output_limit) + " limit");
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void judge_exit(const RunRequest& req, std::uint64_t file_size_limit, bool out_of_memory, RunResult& result) {
+  const std::string fsize = format_size(file_size_limit);
+  if (result.exit_code == 0) return set_verdict(result, RunStatus::Ok, "");
+  if (result.signal == SIGXFSZ) {
+    return set_verdict(result, RunStatus::OutputLimit,
+                       how_it_ended(result) + ": a file exceeded the " + fsize + " file size limit");
+  }
+  if (result.exit_code && contains(result.err.data, "File too large")) {
+    return set_verdict(result, RunStatus::OutputLimit,
+                       "a file exceeded the " + fsize + " file size limit (" + how_it_ended(result) + ")");
+  }
+  if (out_of_memory) return set_verdict(result, RunStatus::MemoryLimit, memory_message(req, result));
+  if (result.exit_code) return set_verdict(result, RunStatus::NonzeroExit, how_it_ended(result));
+  set_verdict(result, RunStatus::Signaled, how_it_ended(result));
+}
+
+std::string memory_message(const RunRequest& req, const RunResult& result) {
+  return "ran out of memory under the " + format_size(*req.memory_bytes) + " limit (" + how_it_ended(result) +
+         ")";
 }
 
 // Reads one collected file: workspace-relative, resolved inside the workdir only. A symlink may
@@ -237,6 +376,14 @@ CollectedFile collect_file(const fs::path& root, const std::string& rel, std::ui
   file.size = std::max(file.size, read_total);
   file.truncated = file.size > limit;
   return file;
+}
+
+void collect_files(const RunRequest& req, const fs::path& workdir, const fs::path& root, RunResult& result) {
+  std::error_code ec;
+  const bool same_root = fs::canonical(workdir, ec) == root && !ec;
+  for (const std::string& rel : req.collect) {
+    result.files[rel] = same_root ? collect_file(root, rel, req.output_limit) : CollectedFile{};
+  }
 }
 
 }  // namespace grader::runio

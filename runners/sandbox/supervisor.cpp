@@ -22,12 +22,6 @@
 namespace grader::sandbox {
 namespace {
 
-#ifndef CLOSE_RANGE_CLOEXEC
-constexpr unsigned kCloseRangeCloexec = 1U << 2;
-#else
-constexpr unsigned kCloseRangeCloexec = CLOSE_RANGE_CLOEXEC;
-#endif
-
 // Reports a failed step on the setup pipe and exits. Async-signal-safe.
 [[noreturn]] void fail(int setup_fd, const char* what, int err = errno) {
   SetupFailure f;
@@ -109,7 +103,7 @@ void exec_command(const ChildPlan& p) {
     fail(setup, "dup2() of the standard streams");
   }
   // Nothing of the grader's reaches the learner; the setup pipe closes at exec.
-  if (::syscall(SYS_close_range, 3U, ~0U, kCloseRangeCloexec) != 0) {
+  if (runio::cloexec_above_stdio() != 0) {
     fail(setup, "close_range(CLOSE_RANGE_CLOEXEC)");
   }
   if (p.seccomp != nullptr) {

@@ -38,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "grader/rubric/loader.h"
 #include "grader/util/text.h"
 #include "tests/support/cli_runner.h"
 
@@ -70,6 +71,7 @@ struct Expect {
   std::vector<std::string> extra_files;     // made in the submission before grading
   std::optional<double> max_grader_rss_mb;
   bool tty = false;
+  toml::table rubric;  // the attack's values for the corpus's rubric template
 };
 
 std::vector<std::string> strings(const toml::node* node) {
@@ -99,7 +101,8 @@ Expect load_expect(const fs::path& file) {
                                               "must_not_exist",
                                               "extra_files",
                                               "max_grader_rss_mb",
-                                              "tty"};
+                                              "tty",
+                                              "rubric"};
   toml::table t = toml::parse_file(file.string());
   for (const auto& [k, v] : t)
     if (!known.count(std::string(k.str())))
@@ -124,8 +127,44 @@ Expect load_expect(const fs::path& file) {
   e.extra_files = strings(t["extra_files"].node());
   if (auto v = t["max_grader_rss_mb"].value<double>()) e.max_grader_rss_mb = *v;
   e.tty = t["tty"].value_or(false);
+  if (auto* r = t["rubric"].as_table()) e.rubric = *r;
   if (e.run_status.empty()) throw std::runtime_error(file.string() + ": run_status is required");
   return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rubric: one template for the corpus, with each attack's values
+
+// The attack's rubric (README.md): rubric-template.toml, exercise "hostile-ATTACK", the values'
+// run keys over run "main"'s, the template's checks that shared_checks names (default
+// "contained"), then the attack's own. @MARKER@ is left for the cell to fill in.
+std::string make_rubric(const std::string& attack, const toml::table& values) {
+  const fs::path template_path = kCorpus / "rubric-template.toml";
+  toml::table rubric = toml::parse_file(template_path.string());
+  const std::string where = "tests/hostile/attacks/" + attack + "/expect.toml [rubric]";
+  for (const auto& [k, v] : values)
+    if (k.str() != "run" && k.str() != "shared_checks" && k.str() != "check")
+      throw std::runtime_error(where + ": unknown key '" + std::string(k.str()) + "'");
+  rubric.insert_or_assign("exercise", "hostile-" + attack);
+  toml::table& run = *rubric["run"][0].as_table();
+  if (const toml::table* keys = values["run"].as_table())
+    for (const auto& [k, v] : *keys) run.insert_or_assign(k, v);
+  std::vector<std::string> names = {"contained"};
+  if (values["shared_checks"]) names = strings(values["shared_checks"].node());
+  toml::array checks;
+  for (const auto& name : names) {
+    const toml::node* found = nullptr;
+    for (const auto& c : *rubric["check"].as_array())
+      if (c.as_table()->at_path("id").value_or(std::string()) == name) found = &c;
+    if (!found) throw std::runtime_error(where + ": no check '" + name + "' in " + template_path.string());
+    checks.push_back(*found->as_table());
+  }
+  if (const toml::array* own = values["check"].as_array())
+    for (const auto& c : *own) checks.push_back(*c.as_table());
+  rubric.insert_or_assign("check", std::move(checks));
+  std::ostringstream out;
+  out << rubric << "\n";
+  return out.str();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,7 +591,10 @@ TEST_P(Hostile, IsContained) {
   fs::remove(src / "expect.toml");
   fs::copy_file(kCorpus / "lib" / "hostile.py", src / "hostile.py");
   for (const auto& name : expect.extra_files) write_file(src / name, "submitted\n");
-  write_file(rubric, replace_all(slurp(kCorpus / "rubrics" / (cell.attack + ".toml")), "@MARKER@", marker));
+  const std::string rubric_text = replace_all(make_rubric(cell.attack, expect.rubric), "@MARKER@", marker);
+  if (std::getenv("HOSTILE_SHOW"))
+    std::cout << "---- rubric (" << cell.attack << "):\n" << rubric_text << "----\n";
+  write_file(rubric, rubric_text);
   fs::create_directories(out_dir);
   fs::create_directories(other_ws);
   write_file(other_ws / "result.txt", "the other run's result\n", 0600);
@@ -794,5 +836,20 @@ TEST_P(Hostile, IsContained) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, Hostile, ::testing::ValuesIn(cells()), cell_name);
+
+// Every attack's rubric, without running anything: the grader's loader takes it, and it defines
+// every check that expect.toml gives a status for.
+TEST(HostileRubric, EveryAttackHasOneThatDefinesItsExpectedChecks) {
+  for (const auto& attack : attack_names()) {
+    SCOPED_TRACE(attack);
+    const Expect expect = load_expect(kCorpus / "attacks" / attack / "expect.toml");
+    const std::string text = replace_all(make_rubric(attack, expect.rubric), "@MARKER@", "marker");
+    const grader::Rubric rubric = grader::parse_rubric(text, attack + " (from rubric-template.toml)");
+    EXPECT_EQ(rubric.exercise, "hostile-" + attack);
+    std::set<std::string> ids;
+    for (const auto& c : rubric.checks) ids.insert(c.id);
+    for (const auto& [id, statuses] : expect.checks) EXPECT_TRUE(ids.count(id)) << "no check '" << id << "'";
+  }
+}
 
 }  // namespace

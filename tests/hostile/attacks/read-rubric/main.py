@@ -1,6 +1,6 @@
 # Looks for the rubric, to read the expected value of a hidden check and print it: at the path the
 # test gives (as a learner could guess from the course's repository layout), in the corpus's own
-# directory, in any *.toml named on the command line of a visible process (the grader's argv
+# directory (where the attacks' rubric values are), in any *.toml named on the command line of a visible process (the grader's argv
 # holds the rubric path), and under /work and /tmp.
 import glob
 import os
@@ -15,8 +15,8 @@ def candidates():
     paths = [INFO.get("rubric_path", "")]
     repo = INFO.get("repo_dir", "")
     if repo:
-        paths += glob.glob(os.path.join(repo, "tests/hostile/rubrics/*.toml"))
-    paths += glob.glob("/work/*/tests/hostile/rubrics/*.toml")
+        paths += glob.glob(os.path.join(repo, "tests/hostile/attacks/*/expect.toml"))
+    paths += glob.glob("/work/*/tests/hostile/attacks/*/expect.toml")
     paths += glob.glob("/tmp/*/rubrics/*.toml") + glob.glob("/tmp/*/*.toml")
     for pid in pids():
         cmd = read_proc(pid, "cmdline") or b""

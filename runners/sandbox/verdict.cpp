@@ -1,0 +1,57 @@
+// The verdict of a sandboxed run; see verdict.h. The ladder is run_io's, shared with the process
+// executor; what is the sandbox's own: init's death, and the cgroup's memory evidence.
+#include "runners/sandbox/verdict.h"
+
+#include <signal.h>
+
+namespace grader::sandbox {
+namespace {
+
+using runio::contains;
+
+// Whether the main process's end shows the memory limit (see verdict.h).
+bool out_of_memory(const RunRequest& req, const RunEnd& end, const RunResult& result) {
+  if (!req.memory_bytes) return false;
+  const CgroupUsage& usage = end.usage;
+  const bool memory_event = end.has_cgroup && (usage.oom_kill || usage.hit_limit);
+  const bool at_memory_limit =
+      end.has_cgroup && (memory_event || usage.peak_bytes >= *req.memory_bytes / 10 * 9);
+  if (end.has_cgroup && usage.oom_kill) return true;
+  const std::string& err = result.err.data;
+  if ((contains(err, "MemoryError") || contains(err, "Cannot allocate memory") ||
+       contains(err, "std::bad_alloc")) &&
+      (!end.has_cgroup || at_memory_limit)) {
+    // Under RLIMIT_AS (no cgroup) the failed allocation is the limit; under a cgroup only
+    // when the peak reached it.
+    return true;
+  }
+  return end.has_cgroup && result.signal == SIGKILL && memory_event;
+}
+
+// init died before the learner's main process ended: only the OOM killer does that.
+void judge_init_death(const RunRequest& req, const RunEnd& end, RunResult& result) {
+  if (req.memory_bytes && end.usage.oom_kill) {
+    result.signal = SIGKILL;
+    result.status = RunStatus::MemoryLimit;
+    result.message = runio::memory_message(req, result);
+    return;
+  }
+  result.status = RunStatus::RunnerError;
+  result.message = "the sandbox's init ended unexpectedly";
+}
+
+}  // namespace
+
+void classify(const RunRequest& req, const RunEnd& end, RunResult& result) {
+  if (!runio::judge_stop(req, end.stop, end.internal_error, end.reaped, "lost track of the sandbox's init",
+                         result)) {
+    if (end.have_report) {
+      runio::judge_exit(req, end.file_size_limit, out_of_memory(req, end, result), result);
+    } else {
+      judge_init_death(req, end, result);
+    }
+  }
+  if (end.leftovers) result.message += std::string("; ") + runio::kLeftoversNote;
+}
+
+}  // namespace grader::sandbox
