@@ -2,7 +2,8 @@
 // a fresh child into cgroup.procs and into tasks, two migrations back to back, and a fork from a
 // thread that already sits in the groups (no migration at all). As root on a v1 host:
 //   cmake --build build --target sandbox_cgroup_attach
-//   build/tests/bench/sandbox_cgroup_attach /sys/fs/cgroup/memory$(grep :memory: /proc/self/cgroup | cut -d: -f3)
+//   build/tests/bench/sandbox_cgroup_attach /sys/fs/cgroup/memory$(grep :memory: /proc/self/cgroup | cut -d:
+//   -f3)
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -44,7 +45,8 @@ static double attach(pid_t pid, const char* file) {
   for (int i = 0; i < 3; i++) wr(G[i], file, pid);
   return now() - t;
 }
-static void* th(void* a) {
+static void* th(void* unused) {
+  (void)unused;
   // move this thread into the groups (tasks), then clone children from it
   double t = now();
   for (int i = 0; i < 3; i++) wr(G[i], "tasks", syscall(SYS_gettid));
