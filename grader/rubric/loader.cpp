@@ -1,10 +1,9 @@
 // The rubric loader: TOML text in, a checked Rubric out. Every error a teacher can cause is a
 // RubricError naming file:line:col, the key and the table it is in, and where a fix is obvious
-// (a typo, a missing unit) the fix. toml++ stays inside this file.
+// (a typo, a missing unit) the fix. The TOML is read through grader/util/toml_reader.h.
 #include "grader/rubric/loader.h"
 
 #include <re2/re2.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,6 +18,7 @@
 #include "grader/cluster/profile.h"
 #include "grader/jobscript/parser.h"
 #include "grader/util/text.h"
+#include "grader/util/toml_reader.h"
 #include "grader/util/units.h"
 
 namespace grader {
@@ -69,22 +69,6 @@ const std::vector<std::string> kBoundKeys = {"min", "max"};
 constexpr std::string_view kPlaceholderOpen = "{{stdout:";
 constexpr std::string_view kPlaceholderClose = "}}";
 
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
 std::string number_text(double v) {
   std::ostringstream out;
   out << v;
@@ -117,29 +101,6 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
   return "; " + std::string(list_intro) + join(candidates);
 }
 
-struct Entry {
-  const toml::key* key;
-  const toml::node* node;
-};
-
-// toml::table iterates in key order; errors should come in the order the teacher wrote things.
-std::vector<Entry> in_file_order(const toml::table& table) {
-  std::vector<Entry> entries;
-  for (const auto& [key, node] : table) entries.push_back({&key, &node});
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    const toml::source_position& pa = a.key->source().begin;
-    const toml::source_position& pb = b.key->source().begin;
-    return std::pair(pa.line, pa.column) < std::pair(pb.line, pb.column);
-  });
-  return entries;
-}
-
-// A table being read, and how messages name it: "at top level", "in run 'main'".
-struct Scope {
-  const toml::table& table;
-  std::string where;
-};
-
 // What the checks pass still has to resolve once all checks are read.
 struct PendingCheck {
   CheckSpec spec;
@@ -147,61 +108,119 @@ struct PendingCheck {
   std::vector<SourcePos> needs_pos;  // one per spec.needs entry
 };
 
+[[noreturn]] void fail(const SourcePos& at, const std::string& message) {
+  throw RubricError(at, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values with the rubric's own rules on top of the typed getters
+
+std::optional<std::string> get_line(const TomlTable& t, std::string_view key) {
+  std::optional<std::string> text = t.get_string(key);
+  if (text && text->find_first_of("\r\n") != std::string::npos)
+    fail(t.value_pos(key), t.key_name(key) + " must be one line");
+  return text;
+}
+
+std::optional<double> get_number(const TomlTable& t, std::string_view key, bool non_negative) {
+  std::optional<double> value = t.get_number(key);
+  if (!value) return std::nullopt;
+  if (!std::isfinite(*value)) fail(t.value_pos(key), t.key_name(key) + " must be a finite number");
+  if (non_negative && *value < 0)
+    fail(t.value_pos(key), t.key_name(key) + " must be 0 or more, not " + number_text(*value));
+  return value;
+}
+
+std::optional<double> get_duration(const TomlTable& t, std::string_view key) {
+  std::optional<std::string> text = t.get_string(key, "a string like \"10s\"");
+  if (!text) return std::nullopt;
+  std::optional<double> seconds = parse_duration(*text);
+  if (!seconds)
+    fail(t.value_pos(key),
+         "invalid duration '" + *text + "' for " + t.quoted(key) + "; use e.g. \"500ms\", \"10s\", \"1.5m\"");
+  return seconds;
+}
+
+std::optional<std::uint64_t> get_size(const TomlTable& t, std::string_view key) {
+  std::optional<std::string> text = t.get_string(key, "a string like \"512M\"");
+  if (!text) return std::nullopt;
+  std::optional<std::uint64_t> bytes = parse_size(*text);
+  if (!bytes)
+    fail(t.value_pos(key),
+         "invalid size '" + *text + "' for " + t.quoted(key) + "; use e.g. \"512K\", \"512M\", \"1.5G\"");
+  return bytes;
+}
+
+// [[run]] and [[check]]: present, an array, not empty, and made of tables.
+std::vector<TomlTable> get_table_array(const TomlTable& t, std::string_view key, const SourcePos& start) {
+  std::string written = "[[" + std::string(key) + "]]";
+  std::optional<std::vector<TomlTable>> tables = t.get_tables(key, "an array of tables written " + written);
+  if (!tables) fail(start, "rubric has no " + written + "; add at least one");
+  if (tables->empty()) fail(t.value_pos(key), "rubric has no " + written + "; add at least one");
+  return *tables;
+}
+
+// Paths the learner's workspace is read through: relative, and never above the workspace.
+std::string checked_path(const TomlTable& t, std::string_view key, const std::string& path,
+                         const SourcePos& at) {
+  std::string what = "path '" + path + "' for " + t.quoted(key);
+  if (path.empty()) fail(at, "empty path for " + t.quoted(key));
+  if (path.find('\0') != std::string::npos) fail(at, what + " contains a NUL character");
+  if (path.front() == '/') fail(at, what + " must be relative to the workspace, not absolute");
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    std::size_t end = path.find('/', begin);
+    if (end == std::string::npos) end = path.size();
+    if (path.compare(begin, end - begin, "..") == 0)
+      fail(at, what + " must stay inside the workspace; '..' is not allowed");
+    begin = end + 1;
+  }
+  return path;
+}
+
+void compile_regex(const std::string& pattern, std::string_view key, const TomlTable& t, const SourcePos& at,
+                   bool needs_group) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  RE2 re(pattern, options);
+  if (!re.ok()) fail(at, "invalid regex for " + t.quoted(key) + ": " + re.error());
+  if (needs_group && re.NumberOfCapturingGroups() < 1) {
+    fail(at, "regex in 'number' " + t.where() +
+                 " has no capturing group; put ( ) around the number, e.g. "
+                 "'pi = ([-0-9.eE+]+)'");
+  }
+}
+
+// The entries of `t` whose keys are in `keys`, in file order.
+std::vector<TomlEntry> entries_in(const TomlTable& t, const std::vector<std::string>& keys) {
+  std::vector<TomlEntry> out;
+  for (TomlEntry& e : t.entries())
+    if (contains(keys, e.key)) out.push_back(std::move(e));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loader
+
 class Loader {
  public:
   explicit Loader(std::string source) : source_(std::move(source)) {}
 
-  Rubric load(const toml::table& root);
+  Rubric load(const TomlTable& root);
 
  private:
-  SourcePos pos(const toml::source_region& region) const {
-    return {source_, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
-  }
-  SourcePos pos(const toml::node& node) const { return pos(node.source()); }
-  SourcePos key_pos(const Scope& s, std::string_view key) const {
-    auto it = s.table.find(key);
-    return it == s.table.end() ? pos(s.table) : pos(it->first.source());
-  }
   SourcePos start() const { return {source_, 1, 1}; }
 
-  [[noreturn]] static void fail(const SourcePos& at, const std::string& message) {
-    throw RubricError(at, message);
-  }
-  [[noreturn]] void wrong_type(const Scope& s, std::string_view key, const toml::node& node,
-                               std::string_view expected) const {
-    fail(pos(node), "key '" + std::string(key) + "' " + s.where + " must be " + std::string(expected) +
-                        ", not " + type_name(node));
-  }
-
-  void reject_unknown_keys(const Scope& s, const std::vector<std::string>& allowed,
-                           const std::function<std::string(std::string_view)>& hint = {}) const;
-
-  std::optional<std::string> get_string(const Scope& s, std::string_view key) const;
-  std::optional<std::string> get_line(const Scope& s, std::string_view key) const;
-  std::optional<bool> get_bool(const Scope& s, std::string_view key) const;
-  std::optional<double> get_number(const Scope& s, std::string_view key, bool non_negative) const;
-  std::optional<double> get_duration(const Scope& s, std::string_view key) const;
-  std::optional<std::uint64_t> get_size(const Scope& s, std::string_view key) const;
-  std::optional<std::vector<std::pair<std::string, const toml::node*>>> get_strings(
-      const Scope& s, std::string_view key, std::string_view expected) const;
-  const toml::table* get_table(const Scope& s, std::string_view key, std::string_view expected) const;
-  const toml::array& get_table_array(const Scope& s, std::string_view key) const;
-
-  std::string checked_path(const Scope& s, std::string_view key, const std::string& path,
-                           const toml::node& node) const;
-
-  RunSpec load_run(const toml::table& table, std::size_t index);
-  PendingCheck load_check(const toml::table& table, std::size_t index);
-  CheckKind load_kind(const Scope& s, std::string_view kind, const toml::node& node,
+  RunSpec load_run(const TomlTable& table, std::size_t index);
+  PendingCheck load_check(const TomlTable& table, std::size_t index);
+  CheckKind load_kind(const TomlTable& s, std::string_view kind, const TomlValue& value,
                       const std::string& check_id);
-  std::variant<TextMatch, NumberMatch> load_matcher(const Scope& s, std::string_view table_key,
+  std::variant<TextMatch, NumberMatch> load_matcher(const TomlTable& s, std::string_view table_key,
                                                     const std::string& check_id);
-  BoundCheck load_bound(const Scope& s, std::string_view table_key, Metric metric);
-  JobscriptCheck load_jobscript(const Scope& s, const toml::node& node);
-  void check_pattern(const std::string& pattern, bool is_regex, std::string_view key, const Scope& s,
-                     const std::string& check_id, const toml::node& node) const;
-  void compile_regex(const std::string& pattern, std::string_view key, const Scope& s, const toml::node& node,
-                     bool needs_group) const;
+  BoundCheck load_bound(const TomlTable& s, std::string_view table_key, Metric metric);
+  JobscriptCheck load_jobscript(const TomlTable& s, const TomlValue& value);
+  void check_pattern(const std::string& pattern, bool is_regex, std::string_view key, const TomlTable& s,
+                     const std::string& check_id, const SourcePos& at) const;
 
   std::vector<CheckSpec> order_checks(std::vector<PendingCheck> pending) const;
 
@@ -210,281 +229,136 @@ class Loader {
   std::map<std::string, int> run_lines_;
 };
 
-void Loader::reject_unknown_keys(const Scope& s, const std::vector<std::string>& allowed,
-                                 const std::function<std::string(std::string_view)>& hint) const {
-  for (const Entry& e : in_file_order(s.table)) {
-    std::string_view key = e.key->str();
-    if (contains(allowed, key)) continue;
-    std::string extra = hint ? hint(key) : std::string();
-    if (extra.empty()) extra = suggestion(key, allowed, "allowed here: ");
-    fail(pos(e.key->source()), "unknown key '" + std::string(key) + "' " + s.where + extra);
-  }
-}
-
-std::optional<std::string> Loader::get_string(const Scope& s, std::string_view key) const {
-  const toml::node* node = s.table.get(key);
-  if (!node) return std::nullopt;
-  if (!node->is_string()) wrong_type(s, key, *node, "a string");
-  return node->as_string()->get();
-}
-
-std::optional<std::string> Loader::get_line(const Scope& s, std::string_view key) const {
-  std::optional<std::string> text = get_string(s, key);
-  if (text && text->find_first_of("\r\n") != std::string::npos) {
-    fail(pos(*s.table.get(key)), "key '" + std::string(key) + "' " + s.where + " must be one line");
-  }
-  return text;
-}
-
-std::optional<bool> Loader::get_bool(const Scope& s, std::string_view key) const {
-  const toml::node* node = s.table.get(key);
-  if (!node) return std::nullopt;
-  if (!node->is_boolean()) wrong_type(s, key, *node, "true or false");
-  return node->as_boolean()->get();
-}
-
-std::optional<double> Loader::get_number(const Scope& s, std::string_view key, bool non_negative) const {
-  const toml::node* node = s.table.get(key);
-  if (!node) return std::nullopt;
-  double value = 0;
-  if (const auto* i = node->as_integer()) {
-    value = static_cast<double>(i->get());
-  } else if (const auto* f = node->as_floating_point()) {
-    value = f->get();
-  } else {
-    wrong_type(s, key, *node, "a number");
-  }
-  std::string name = "key '" + std::string(key) + "' " + s.where;
-  if (!std::isfinite(value)) fail(pos(*node), name + " must be a finite number");
-  if (non_negative && value < 0) {
-    fail(pos(*node), name + " must be 0 or more, not " + number_text(value));
-  }
-  return value;
-}
-
-std::optional<double> Loader::get_duration(const Scope& s, std::string_view key) const {
-  const toml::node* node = s.table.get(key);
-  if (!node) return std::nullopt;
-  if (!node->is_string()) wrong_type(s, key, *node, "a string like \"10s\"");
-  const std::string& text = node->as_string()->get();
-  std::optional<double> seconds = parse_duration(text);
-  if (!seconds) {
-    fail(pos(*node), "invalid duration '" + text + "' for '" + std::string(key) + "' " + s.where +
-                         "; use e.g. \"500ms\", \"10s\", \"1.5m\"");
-  }
-  return seconds;
-}
-
-std::optional<std::uint64_t> Loader::get_size(const Scope& s, std::string_view key) const {
-  const toml::node* node = s.table.get(key);
-  if (!node) return std::nullopt;
-  if (!node->is_string()) wrong_type(s, key, *node, "a string like \"512M\"");
-  const std::string& text = node->as_string()->get();
-  std::optional<std::uint64_t> bytes = parse_size(text);
-  if (!bytes) {
-    fail(pos(*node), "invalid size '" + text + "' for '" + std::string(key) + "' " + s.where +
-                         "; use e.g. \"512K\", \"512M\", \"1.5G\"");
-  }
-  return bytes;
-}
-
-std::optional<std::vector<std::pair<std::string, const toml::node*>>> Loader::get_strings(
-    const Scope& s, std::string_view key, std::string_view expected) const {
-  const toml::node* node = s.table.get(key);
-  if (!node) return std::nullopt;
-  const toml::array* array = node->as_array();
-  if (!array) wrong_type(s, key, *node, expected);
-  std::vector<std::pair<std::string, const toml::node*>> out;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const toml::node& element = *array->get(i);
-    if (!element.is_string()) {
-      fail(pos(element), "element " + std::to_string(i + 1) + " of '" + std::string(key) + "' " + s.where +
-                             " must be a string, not " + type_name(element));
-    }
-    out.emplace_back(element.as_string()->get(), &element);
-  }
-  return out;
-}
-
-const toml::table* Loader::get_table(const Scope& s, std::string_view key, std::string_view expected) const {
-  const toml::node* node = s.table.get(key);
-  if (!node) return nullptr;
-  if (!node->is_table()) wrong_type(s, key, *node, expected);
-  return node->as_table();
-}
-
-// [[run]] and [[check]]: present, an array, not empty, and made of tables.
-const toml::array& Loader::get_table_array(const Scope& s, std::string_view key) const {
-  std::string written = "[[" + std::string(key) + "]]";
-  const toml::node* node = s.table.get(key);
-  if (!node) fail(start(), "rubric has no " + written + "; add at least one");
-  const toml::array* array = node->as_array();
-  if (!array) wrong_type(s, key, *node, "an array of tables written " + written);
-  if (array->empty()) fail(pos(*node), "rubric has no " + written + "; add at least one");
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const toml::node& element = *array->get(i);
-    if (!element.is_table()) {
-      fail(pos(element), "element " + std::to_string(i + 1) + " of '" + std::string(key) + "' " + s.where +
-                             " must be a table, not " + type_name(element));
-    }
-  }
-  return *array;
-}
-
-// Paths the learner's workspace is read through: relative, and never above the workspace.
-std::string Loader::checked_path(const Scope& s, std::string_view key, const std::string& path,
-                                 const toml::node& node) const {
-  std::string what = "path '" + path + "' for '" + std::string(key) + "' " + s.where;
-  if (path.empty()) fail(pos(node), "empty path for '" + std::string(key) + "' " + s.where);
-  if (path.find('\0') != std::string::npos) fail(pos(node), what + " contains a NUL character");
-  if (path.front() == '/') {
-    fail(pos(node), what + " must be relative to the workspace, not absolute");
-  }
-  std::size_t begin = 0;
-  while (begin <= path.size()) {
-    std::size_t end = path.find('/', begin);
-    if (end == std::string::npos) end = path.size();
-    if (path.compare(begin, end - begin, "..") == 0) {
-      fail(pos(node), what + " must stay inside the workspace; '..' is not allowed");
-    }
-    begin = end + 1;
-  }
-  return path;
-}
-
-RunSpec Loader::load_run(const toml::table& table, std::size_t index) {
+RunSpec Loader::load_run(const TomlTable& table, std::size_t index) {
   RunSpec run;
-  run.pos = pos(table);
-  const toml::node* id_node = table.get("id");
-  std::string label = id_node && id_node->is_string() ? "run '" + id_node->as_string()->get() + "'"
+  run.pos = table.pos();
+  std::optional<TomlValue> id_node = table.get("id");
+  std::string label = id_node && id_node->is_string() ? "run '" + *id_node->as_string() + "'"
                                                       : "run #" + std::to_string(index + 1);
-  Scope s{table, "in " + label};
-  reject_unknown_keys(s, kRunKeys);
+  TomlTable s = table.named("in " + label);
+  s.reject_unknown(kRunKeys);
 
-  std::optional<std::string> id = get_string(s, "id");
+  std::optional<std::string> id = s.get_string("id");
   if (!id) fail(run.pos, label + " has no 'id'; add e.g. id = \"main\"");
   if (!valid_id(*id)) {
-    fail(pos(*id_node), "run id '" + *id +
-                            "' must be lowercase letters, digits, '-' and '_', starting with a "
-                            "letter or digit");
+    fail(id_node->pos(), "run id '" + *id +
+                             "' must be lowercase letters, digits, '-' and '_', starting with a "
+                             "letter or digit");
   }
   if (auto it = run_lines_.find(*id); it != run_lines_.end()) {
-    fail(pos(*id_node), "run id '" + *id + "' is already used at line " + std::to_string(it->second));
+    fail(id_node->pos(), "run id '" + *id + "' is already used at line " + std::to_string(it->second));
   }
   run.id = *id;
   run_lines_[*id] = run.pos.line;
 
-  if (auto jobscript = get_string(s, "jobscript")) {
-    run.jobscript = checked_path(s, "jobscript", *jobscript, *table.get("jobscript"));
-    if (table.get("command")) {
-      fail(pos(*table.get("command")),
+  if (auto jobscript = s.get_string("jobscript")) {
+    run.jobscript = checked_path(s, "jobscript", *jobscript, s.value_pos("jobscript"));
+    if (s.has("command")) {
+      fail(s.value_pos("command"),
            label +
                " has both 'jobscript' and 'command'; a jobscript run is submitted with sbatch, "
                "so give one of them");
     }
   } else {
-    auto command = get_strings(s, "command", "an array of strings like [\"python3\", \"main.py\"]");
+    auto command = s.get_strings("command", "an array of strings like [\"python3\", \"main.py\"]");
     if (!command) {
       fail(run.pos, label +
                         " has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
                         "(or jobscript = \"job.sh\" for a Slurm job)");
     }
     if (command->empty()) {
-      fail(pos(*table.get("command")),
-           "key 'command' " + s.where + " is empty; give at least the program to run");
+      fail(s.value_pos("command"), s.key_name("command") + " is empty; give at least the program to run");
     }
-    if (command->front().first.empty()) {
-      fail(pos(*command->front().second), "the program in 'command' " + s.where + " is empty");
+    if (command->front().value.empty()) {
+      fail(command->front().pos, "the program in 'command' " + s.where() + " is empty");
     }
-    for (auto& [arg, node] : *command) run.command.push_back(arg);
+    for (const TomlString& arg : *command) run.command.push_back(arg.value);
   }
 
   if (auto timeout = get_duration(s, "timeout")) {
-    if (*timeout <= 0) fail(pos(*table.get("timeout")), "key 'timeout' " + s.where + " must be more than 0");
+    if (*timeout <= 0) fail(s.value_pos("timeout"), s.key_name("timeout") + " must be more than 0");
     run.timeout_s = *timeout;
   }
   if (auto memory = get_size(s, "memory")) {
-    if (*memory == 0) fail(pos(*table.get("memory")), "key 'memory' " + s.where + " must be more than 0");
+    if (*memory == 0) fail(s.value_pos("memory"), s.key_name("memory") + " must be more than 0");
     run.memory_bytes = *memory;
   }
   if (auto limit = get_size(s, "output_limit")) {
-    if (*limit == 0) {
-      fail(pos(*table.get("output_limit")), "key 'output_limit' " + s.where + " must be more than 0");
-    }
+    if (*limit == 0) fail(s.value_pos("output_limit"), s.key_name("output_limit") + " must be more than 0");
     run.output_limit = *limit;
   }
 
-  run.stdin_text = get_string(s, "stdin");
-  if (auto file = get_string(s, "stdin_file")) {
-    run.stdin_file = checked_path(s, "stdin_file", *file, *table.get("stdin_file"));
+  run.stdin_text = s.get_string("stdin");
+  if (auto file = s.get_string("stdin_file")) {
+    run.stdin_file = checked_path(s, "stdin_file", *file, s.value_pos("stdin_file"));
   }
   if (run.stdin_text && run.stdin_file) {
     // Point at whichever of the two was written second.
-    SourcePos a = key_pos(s, "stdin");
-    SourcePos b = key_pos(s, "stdin_file");
+    SourcePos a = s.key_pos("stdin");
+    SourcePos b = s.key_pos("stdin_file");
     SourcePos later = std::pair(a.line, a.column) > std::pair(b.line, b.column) ? a : b;
     fail(later, label + " has both 'stdin' and 'stdin_file'; give one");
   }
 
-  if (const toml::table* env = get_table(s, "env", "a table of strings like { OMP_NUM_THREADS = \"4\" }")) {
-    for (const Entry& e : in_file_order(*env)) {
-      std::string name(e.key->str());
-      if (!valid_env_name(name)) {
-        fail(pos(e.key->source()), "environment variable name '" + name + "' " + s.where +
-                                       " is not valid; use letters, digits and '_', not "
-                                       "starting with a digit");
+  if (auto env = s.get_table("env", "a table of strings like { OMP_NUM_THREADS = \"4\" }")) {
+    for (const TomlEntry& e : env->entries()) {
+      if (!valid_env_name(e.key)) {
+        fail(e.key_pos, "environment variable name '" + e.key + "' " + s.where() +
+                            " is not valid; use letters, digits and '_', not "
+                            "starting with a digit");
       }
-      if (!e.node->is_string()) {
-        fail(pos(*e.node), "environment variable '" + name + "' " + s.where +
-                               " must be a string like \"4\", not " + type_name(*e.node));
+      if (!e.value.is_string()) {
+        fail(e.value.pos(), "environment variable '" + e.key + "' " + s.where() +
+                                " must be a string like \"4\", not " + e.value.type_name());
       }
-      run.env[name] = e.node->as_string()->get();
+      run.env[e.key] = *e.value.as_string();
     }
   }
 
-  if (auto collect = get_strings(s, "collect", "an array of paths like [\"out.txt\"]")) {
-    for (auto& [path, node] : *collect) run.collect.push_back(checked_path(s, "collect", path, *node));
+  if (auto collect = s.get_strings("collect", "an array of paths like [\"out.txt\"]")) {
+    for (const TomlString& path : *collect)
+      run.collect.push_back(checked_path(s, "collect", path.value, path.pos));
   }
-  run.hidden = get_bool(s, "hidden").value_or(false);
+  run.hidden = s.get_bool("hidden").value_or(false);
   return run;
 }
 
-PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
+PendingCheck Loader::load_check(const TomlTable& table, std::size_t index) {
   PendingCheck pending;
   CheckSpec& check = pending.spec;
-  check.pos = pos(table);
-  const toml::node* id_node = table.get("id");
-  std::string label = id_node && id_node->is_string() ? "check '" + id_node->as_string()->get() + "'"
+  check.pos = table.pos();
+  std::optional<TomlValue> id_node = table.get("id");
+  std::string label = id_node && id_node->is_string() ? "check '" + *id_node->as_string() + "'"
                                                       : "check #" + std::to_string(index + 1);
-  Scope s{table, "in " + label};
+  TomlTable s = table.named("in " + label);
   // A matcher written straight into the check most likely belongs under stdout.
-  reject_unknown_keys(s, kCheckKeys, [](std::string_view key) -> std::string {
+  s.reject_unknown(kCheckKeys, [](std::string_view key) -> std::string {
     if (contains(kMatcherKeys, key)) return "; did you mean 'stdout." + std::string(key) + "'?";
     if (key == "path" || key == "exists") return "; did you mean 'file." + std::string(key) + "'?";
     return "";
   });
 
-  std::optional<std::string> id = get_string(s, "id");
+  std::optional<std::string> id = s.get_string("id");
   if (!id) fail(check.pos, label + " has no 'id'; add e.g. id = \"prints-result\"");
   if (!valid_id(*id)) {
-    fail(pos(*id_node), "check id '" + *id +
-                            "' must be lowercase letters, digits, '-' and '_', starting with a "
-                            "letter or digit");
+    fail(id_node->pos(), "check id '" + *id +
+                             "' must be lowercase letters, digits, '-' and '_', starting with a "
+                             "letter or digit");
   }
   check.id = *id;
-  pending.id_pos = pos(*id_node);
+  pending.id_pos = id_node->pos();
 
-  if (table.get("jobscript")) {
+  if (s.has("jobscript")) {
     // Static: the check reads the jobscript as handed in, whatever the runs do.
-    if (const toml::node* run = table.get("run")) {
-      fail(pos(*run), label +
-                          " is a jobscript check: it reads the file from the submission as handed "
-                          "in, before any run, so it takes no 'run'");
+    if (s.has("run")) {
+      fail(s.value_pos("run"), label +
+                                   " is a jobscript check: it reads the file from the submission as handed "
+                                   "in, before any run, so it takes no 'run'");
     }
-  } else if (auto run = get_string(s, "run")) {
+  } else if (auto run = s.get_string("run")) {
     if (!contains(run_ids_, *run)) {
-      fail(pos(*table.get("run")), label + " names run '" + *run + "', which does not exist" +
-                                       suggestion(*run, run_ids_, "the runs are: "));
+      fail(s.value_pos("run"), label + " names run '" + *run + "', which does not exist" +
+                                   suggestion(*run, run_ids_, "the runs are: "));
     }
     check.run = *run;
   } else if (run_ids_.size() == 1) {
@@ -496,32 +370,28 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
 
   check.title = get_line(s, "title").value_or(check.id);
   check.points = get_number(s, "points", true).value_or(1.0);
-  check.partial = get_bool(s, "partial").value_or(false);
-  check.hint = get_string(s, "hint");
-  check.hidden = get_bool(s, "hidden").value_or(false);
-  if (auto needs = get_strings(s, "needs", "an array of check ids like [\"compiles\"]")) {
-    for (auto& [need, node] : *needs) {
-      check.needs.push_back(need);
-      pending.needs_pos.push_back(pos(*node));
+  check.partial = s.get_bool("partial").value_or(false);
+  check.hint = s.get_string("hint");
+  check.hidden = s.get_bool("hidden").value_or(false);
+  if (auto needs = s.get_strings("needs", "an array of check ids like [\"compiles\"]")) {
+    for (const TomlString& need : *needs) {
+      check.needs.push_back(need.value);
+      pending.needs_pos.push_back(need.pos);
     }
   }
 
-  std::vector<Entry> kinds;
-  for (const Entry& e : in_file_order(table)) {
-    if (contains(kKindKeys, e.key->str())) kinds.push_back(e);
-  }
+  std::vector<TomlEntry> kinds = entries_in(s, kKindKeys);
   if (kinds.empty()) {
     fail(check.pos, label + " has no kind; give one of " + join(kKindKeys));
   }
   if (kinds.size() > 1) {
-    fail(pos(kinds[1].key->source()), label + " has two kinds, '" + std::string(kinds[0].key->str()) +
-                                          "' and '" + std::string(kinds[1].key->str()) +
-                                          "'; give one per check");
+    fail(kinds[1].key_pos,
+         label + " has two kinds, '" + kinds[0].key + "' and '" + kinds[1].key + "'; give one per check");
   }
-  check.kind = load_kind(s, kinds[0].key->str(), *kinds[0].node, check.id);
+  check.kind = load_kind(s, kinds[0].key, kinds[0].value, check.id);
 
   if (check.partial) {
-    std::string kind(kinds[0].key->str());
+    std::string kind = kinds[0].key;
     if (const auto* output = std::get_if<OutputCheck>(&check.kind)) {
       if (const auto* text = std::get_if<TextMatch>(&output->match)) {
         kind = to_string(text->kind);
@@ -532,58 +402,53 @@ PendingCheck Loader::load_check(const toml::table& table, std::size_t index) {
       kind = "exists";
     }
     if (kind != "lines" && kind != "jobscript") {
-      fail(pos(*table.get("partial")),
-           "key 'partial' " + s.where + " needs a 'lines' matcher or a jobscript check; this check uses '" +
-               kind + "'");
+      fail(s.value_pos("partial"), s.key_name("partial") +
+                                       " needs a 'lines' matcher or a jobscript check; this check uses '" +
+                                       kind + "'");
     }
   }
   return pending;
 }
 
-CheckKind Loader::load_kind(const Scope& s, std::string_view kind, const toml::node& node,
+CheckKind Loader::load_kind(const TomlTable& s, std::string_view kind, const TomlValue& value,
                             const std::string& check_id) {
   if (kind == "exit_code") {
-    const auto* code = node.as_integer();
-    if (!code) wrong_type(s, kind, node, "an integer like 0");
-    if (code->get() < 0 || code->get() > 255) {
-      fail(pos(node),
-           "key 'exit_code' " + s.where + " must be between 0 and 255, not " + std::to_string(code->get()));
+    std::optional<std::int64_t> code = value.as_integer();
+    if (!code) s.wrong_type(kind, value, "an integer like 0");
+    if (*code < 0 || *code > 255) {
+      fail(value.pos(),
+           "key 'exit_code' " + s.where() + " must be between 0 and 255, not " + std::to_string(*code));
     }
-    return ExitCodeCheck{static_cast<int>(code->get())};
+    return ExitCodeCheck{static_cast<int>(*code)};
   }
   if (kind == "stdout" || kind == "stderr") {
     OutputCheck output;
     output.stream = kind == "stdout" ? Stream::Stdout : Stream::Stderr;
     std::string key(kind);
-    get_table(s, kind, "a table like " + key + ".contains = \"...\"");
+    s.get_table(kind, "a table like " + key + ".contains = \"...\"");
     output.match = load_matcher(s, kind, check_id);
     return output;
   }
   if (kind == "file") {
-    const toml::table& table = *get_table(s, kind, "a table like { path = \"out.txt\", exists = true }");
-    Scope f{table, s.where};
-    reject_unknown_keys(f, kFileKeys);
-    std::optional<std::string> path = get_string(f, "path");
-    if (!path) fail(pos(table), "key 'file' " + s.where + " has no 'path'");
-    std::string checked = checked_path(f, "path", *path, *table.get("path"));
-    std::optional<bool> exists = get_bool(f, "exists");
+    TomlTable f = *s.get_table(kind, "a table like { path = \"out.txt\", exists = true }");
+    f.reject_unknown(kFileKeys);
+    std::optional<std::string> path = f.get_string("path");
+    if (!path) fail(f.pos(), "key 'file' " + s.where() + " has no 'path'");
+    std::string checked = checked_path(f, "path", *path, f.value_pos("path"));
+    std::optional<bool> exists = f.get_bool("exists");
     if (exists && !*exists) {
-      fail(pos(*table.get("exists")),
-           "'exists = false' " + s.where + " is not supported; only exists = true");
+      fail(f.value_pos("exists"), "'exists = false' " + s.where() + " is not supported; only exists = true");
     }
-    std::vector<std::string> matchers;
-    for (const Entry& e : in_file_order(table)) {
-      if (contains(kMatcherKeys, e.key->str())) matchers.emplace_back(e.key->str());
-    }
+    std::vector<TomlEntry> matchers = entries_in(f, kMatcherKeys);
     if (exists) {
       if (!matchers.empty()) {
-        fail(key_pos(f, matchers.front()),
-             "key 'file' " + s.where + " has both 'exists' and '" + matchers.front() + "'; give one");
+        fail(matchers.front().key_pos,
+             "key 'file' " + s.where() + " has both 'exists' and '" + matchers.front().key + "'; give one");
       }
       return FileExistsCheck{checked};
     }
     if (matchers.empty()) {
-      fail(pos(table), "key 'file' " + s.where + " needs exists = true or one of " + join(kMatcherKeys));
+      fail(f.pos(), "key 'file' " + s.where() + " needs exists = true or one of " + join(kMatcherKeys));
     }
     OutputCheck output;
     output.stream = Stream::File;
@@ -591,108 +456,84 @@ CheckKind Loader::load_kind(const Scope& s, std::string_view kind, const toml::n
     output.match = load_matcher(s, kind, check_id);
     return output;
   }
-  if (kind == "jobscript") return load_jobscript(s, node);
+  if (kind == "jobscript") return load_jobscript(s, value);
   if (kind == "wall_time") return load_bound(s, kind, Metric::WallTime);
   if (kind == "cpu_time") return load_bound(s, kind, Metric::CpuTime);
   return load_bound(s, kind, Metric::PeakMemory);
 }
 
 // The one matcher in a stdout, stderr or file table.
-std::variant<TextMatch, NumberMatch> Loader::load_matcher(const Scope& s, std::string_view table_key,
+std::variant<TextMatch, NumberMatch> Loader::load_matcher(const TomlTable& s, std::string_view table_key,
                                                           const std::string& check_id) {
-  const toml::table& table = *s.table.get(table_key)->as_table();
-  Scope m{table, s.where};
-  std::string name = "key '" + std::string(table_key) + "' " + s.where;
-  if (table_key != "file") reject_unknown_keys(m, kMatcherKeys);
+  TomlTable m = *s.get_table(table_key);
+  std::string name = s.key_name(table_key);
+  if (table_key != "file") m.reject_unknown(kMatcherKeys);
 
-  std::vector<Entry> matchers;
-  for (const Entry& e : in_file_order(table)) {
-    if (contains(kMatcherKeys, e.key->str())) matchers.push_back(e);
-  }
-  if (matchers.empty()) fail(pos(table), name + " needs one of " + join(kMatcherKeys));
+  std::vector<TomlEntry> matchers = entries_in(m, kMatcherKeys);
+  if (matchers.empty()) fail(m.pos(), name + " needs one of " + join(kMatcherKeys));
   if (matchers.size() > 1) {
-    fail(pos(matchers[1].key->source()), name + " has both '" + std::string(matchers[0].key->str()) +
-                                             "' and '" + std::string(matchers[1].key->str()) + "'; give one");
+    fail(matchers[1].key_pos,
+         name + " has both '" + matchers[0].key + "' and '" + matchers[1].key + "'; give one");
   }
-  std::string_view key = matchers[0].key->str();
-  const toml::node& node = *matchers[0].node;
+  const std::string& key = matchers[0].key;
+  const TomlValue& value = matchers[0].value;
 
   if (key == "number") {
-    const toml::table* number =
-        get_table(m, key, "a table like { regex = 'pi = ([0-9.]+)', value = 3.14159 }");
-    Scope n{*number, s.where};
-    reject_unknown_keys(n, kNumberKeys);
+    TomlTable n = *m.get_table(key, "a table like { regex = 'pi = ([0-9.]+)', value = 3.14159 }");
+    n.reject_unknown(kNumberKeys);
     NumberMatch match;
-    std::optional<std::string> regex = get_string(n, "regex");
-    if (!regex) fail(pos(*number), "key 'number' " + s.where + " has no 'regex'");
-    compile_regex(*regex, "regex", n, *number->get("regex"), true);
+    std::optional<std::string> regex = n.get_string("regex");
+    if (!regex) fail(n.pos(), "key 'number' " + s.where() + " has no 'regex'");
+    compile_regex(*regex, "regex", n, n.value_pos("regex"), true);
     match.regex = *regex;
-    std::optional<double> value = get_number(n, "value", false);
-    if (!value) fail(pos(*number), "key 'number' " + s.where + " has no 'value'");
-    match.value = *value;
+    std::optional<double> number = get_number(n, "value", false);
+    if (!number) fail(n.pos(), "key 'number' " + s.where() + " has no 'value'");
+    match.value = *number;
     match.rel_tol = get_number(n, "rel_tol", true);
     match.abs_tol = get_number(n, "abs_tol", true);
     return match;
   }
 
   TextMatch match;
-  if (!node.is_string()) wrong_type(m, key, node, "a string");
-  match.pattern = node.as_string()->get();
+  if (!value.is_string()) m.wrong_type(key, value, "a string");
+  match.pattern = *value.as_string();
   if (key == "contains") match.kind = MatchKind::Contains;
   if (key == "regex") match.kind = MatchKind::Regex;
   if (key == "exact") match.kind = MatchKind::Exact;
   if (key == "lines") match.kind = MatchKind::Lines;
-  check_pattern(match.pattern, match.kind == MatchKind::Regex, key, m, check_id, node);
+  check_pattern(match.pattern, match.kind == MatchKind::Regex, key, m, check_id, value.pos());
   return match;
 }
 
 // Placeholders must name a run; a regex must compile once they are filled in.
-void Loader::check_pattern(const std::string& pattern, bool is_regex, std::string_view key, const Scope& s,
-                           const std::string& check_id, const toml::node& node) const {
+void Loader::check_pattern(const std::string& pattern, bool is_regex, std::string_view key,
+                           const TomlTable& s, const std::string& check_id, const SourcePos& at) const {
   std::string filled;
-  std::size_t at = 0;
+  std::size_t from = 0;
   while (true) {
-    std::size_t open = pattern.find(kPlaceholderOpen, at);
+    std::size_t open = pattern.find(kPlaceholderOpen, from);
     if (open == std::string::npos) break;
     std::size_t close = pattern.find(kPlaceholderClose, open + kPlaceholderOpen.size());
     if (close == std::string::npos) {
-      fail(pos(node), "unclosed placeholder '{{stdout:' in '" + std::string(key) + "' " + s.where +
-                          "; write {{stdout:RUN}}");
+      fail(at, "unclosed placeholder '{{stdout:' in " + s.quoted(key) + "; write {{stdout:RUN}}");
     }
     std::string run = pattern.substr(open + kPlaceholderOpen.size(), close - open - kPlaceholderOpen.size());
     if (!contains(run_ids_, run)) {
-      fail(pos(node), "check '" + check_id + "' uses '{{stdout:" + run + "}}', but there is no run '" + run +
-                          "'" + suggestion(run, run_ids_, "the runs are: "));
+      fail(at, "check '" + check_id + "' uses '{{stdout:" + run + "}}', but there is no run '" + run + "'" +
+                   suggestion(run, run_ids_, "the runs are: "));
     }
-    filled += pattern.substr(at, open - at) + "x";
-    at = close + kPlaceholderClose.size();
+    filled += pattern.substr(from, open - from) + "x";
+    from = close + kPlaceholderClose.size();
   }
-  filled += pattern.substr(at);
-  if (is_regex) compile_regex(filled, key, s, node, false);
+  filled += pattern.substr(from);
+  if (is_regex) compile_regex(filled, key, s, at, false);
 }
 
-void Loader::compile_regex(const std::string& pattern, std::string_view key, const Scope& s,
-                           const toml::node& node, bool needs_group) const {
-  RE2::Options options;
-  options.set_log_errors(false);
-  RE2 re(pattern, options);
-  if (!re.ok()) {
-    fail(pos(node), "invalid regex for '" + std::string(key) + "' " + s.where + ": " + re.error());
-  }
-  if (needs_group && re.NumberOfCapturingGroups() < 1) {
-    fail(pos(node), "regex in 'number' " + s.where +
-                        " has no capturing group; put ( ) around the number, e.g. "
-                        "'pi = ([-0-9.eE+]+)'");
-  }
-}
-
-BoundCheck Loader::load_bound(const Scope& s, std::string_view table_key, Metric metric) {
+BoundCheck Loader::load_bound(const TomlTable& s, std::string_view table_key, Metric metric) {
   bool memory = metric == Metric::PeakMemory;
-  std::string key(table_key);
-  const toml::table& table =
-      *get_table(s, table_key, memory ? "a table like { max = \"512M\" }" : "a table like { max = \"2s\" }");
-  Scope b{table, s.where};
-  reject_unknown_keys(b, kBoundKeys);
+  TomlTable b =
+      *s.get_table(table_key, memory ? "a table like { max = \"512M\" }" : "a table like { max = \"2s\" }");
+  b.reject_unknown(kBoundKeys);
   BoundCheck bound;
   bound.metric = metric;
   if (memory) {
@@ -703,68 +544,66 @@ BoundCheck Loader::load_bound(const Scope& s, std::string_view table_key, Metric
     bound.max = get_duration(b, "max");
   }
   if (!bound.min && !bound.max) {
-    fail(pos(table), "key '" + key + "' " + s.where + " needs 'min', 'max' or both");
+    fail(b.pos(), s.key_name(table_key) + " needs 'min', 'max' or both");
   }
   if (bound.min && bound.max && *bound.min > *bound.max) {
     auto show = [&](double v) {
       return memory ? format_size(static_cast<std::uint64_t>(v)) : format_duration(v);
     };
-    fail(pos(*table.get("min")), "key 'min' " + s.where + " (" + show(*bound.min) + ") is more than 'max' (" +
-                                     show(*bound.max) + ")");
+    fail(b.value_pos("min"), "key 'min' " + s.where() + " (" + show(*bound.min) + ") is more than 'max' (" +
+                                 show(*bound.max) + ")");
   }
   return bound;
 }
 
 // jobscript = { file = "job.sh", profile = "rackham", require = ["account"], ... }: each key one
 // requirement; `true` takes the value from the profile.
-JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
-  const toml::table* table = node.as_table();
+JobscriptCheck Loader::load_jobscript(const TomlTable& s, const TomlValue& value) {
+  std::optional<TomlTable> table = value.as_table(s.where());
   if (!table)
-    wrong_type(s, "jobscript", node, "a table like { file = \"job.sh\", require = [\"account\", \"time\"] }");
-  Scope j{*table, s.where};
-  reject_unknown_keys(j, kJobscriptKeys);
+    s.wrong_type("jobscript", value, "a table like { file = \"job.sh\", require = [\"account\", \"time\"] }");
+  const TomlTable& j = *table;
+  j.reject_unknown(kJobscriptKeys);
   JobscriptCheck c;
-  std::optional<std::string> file = get_string(j, "file");
-  if (!file) fail(pos(*table), "key 'jobscript' " + s.where + " has no 'file'; add e.g. file = \"job.sh\"");
-  c.file = checked_path(j, "file", *file, *table->get("file"));
+  std::optional<std::string> file = j.get_string("file");
+  if (!file) fail(j.pos(), "key 'jobscript' " + s.where() + " has no 'file'; add e.g. file = \"job.sh\"");
+  c.file = checked_path(j, "file", *file, j.value_pos("file"));
 
-  if (auto name = get_string(j, "profile")) {
-    const toml::node& at = *table->get("profile");
+  if (auto name = j.get_string("profile")) {
     try {
       c.profile = load_profile(*name);
     } catch (const ProfileError& e) {
       std::string why = e.line() > 0 ? std::string(e.what()) : e.bare_message();
-      fail(pos(at), "cluster profile for 'profile' " + s.where + ": " + why);
+      fail(j.value_pos("profile"), "cluster profile for 'profile' " + s.where() + ": " + why);
     }
   }
   const ClusterProfile* profile = c.profile ? &*c.profile : nullptr;
   // `key = true` takes the profile's value: say which key needs what when there is none.
   auto from_profile = [&](std::string_view key, bool has, std::string_view what) {
-    const toml::node& at = *table->get(key);
+    SourcePos at = j.value_pos(key);
     if (!profile) {
-      fail(pos(at), "'" + std::string(key) + " = true' " + s.where + " takes its " + std::string(what) +
-                        " from a cluster profile; add profile = \"NAME\" or give the value");
+      fail(at, "'" + std::string(key) + " = true' " + s.where() + " takes its " + std::string(what) +
+                   " from a cluster profile; add profile = \"NAME\" or give the value");
     }
     if (!has) {
-      fail(pos(at), "'" + std::string(key) + " = true' " + s.where + ": cluster profile '" + profile->name +
-                        "' has no " + std::string(what) + "; give the value");
+      fail(at, "'" + std::string(key) + " = true' " + s.where() + ": cluster profile '" + profile->name +
+                   "' has no " + std::string(what) + "; give the value");
     }
   };
   auto is_true = [&](std::string_view key) {
-    const toml::node* n = table->get(key);
-    if (n && n->is_boolean()) {
-      if (!n->as_boolean()->get()) {
-        fail(pos(*n), "'" + std::string(key) + " = false' " + s.where + " means nothing; leave the key out");
-      }
-      return true;
+    std::optional<TomlValue> n = j.get(key);
+    std::optional<bool> b = n ? n->as_bool() : std::nullopt;
+    if (b && !*b) {
+      fail(n->pos(), "'" + std::string(key) + " = false' " + s.where() + " means nothing; leave the key out");
     }
-    return false;
+    return b.has_value();
   };
 
   if (auto require =
-          get_strings(j, "require", "an array of sbatch option names like [\"account\", \"time\"]")) {
+          j.get_strings("require", "an array of sbatch option names like [\"account\", \"time\"]")) {
     std::vector<std::string> names = jobscript::option_names();
-    for (auto& [name, n] : *require) {
+    for (const TomlString& r : *require) {
+      const std::string& name = r.value;
       if (jobscript::known_option(name)) {
         c.require.push_back(name == "cluster" ? "clusters" : name);
         continue;
@@ -781,35 +620,33 @@ JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
         if (extra.rfind("; did you", 0) != 0)
           extra = "; give sbatch's long option names, like 'account' or 'time'";
       }
-      fail(pos(*n), "'" + name + "' in 'require' " + s.where + " is not an sbatch option" + extra);
+      fail(r.pos, "'" + name + "' in 'require' " + s.where() + " is not an sbatch option" + extra);
     }
   }
   if (is_true("max_time")) {
     from_profile("max_time", profile && profile->max_walltime_s, "maximum walltime");
     c.max_time_s = *profile->max_walltime_s;
   } else if (auto t = get_duration(j, "max_time")) {
-    if (*t <= 0) fail(pos(*table->get("max_time")), "key 'max_time' " + s.where + " must be more than 0");
+    if (*t <= 0) fail(j.value_pos("max_time"), "key 'max_time' " + s.where() + " must be more than 0");
     c.max_time_s = static_cast<std::int64_t>(std::ceil(*t));
   }
-  if (const toml::node* n = table->get("cores")) {
-    const auto* i = n->as_integer();
-    if (!i) wrong_type(j, "cores", *n, "a whole number like 2");
-    if (i->get() < 1) fail(pos(*n), "key 'cores' " + s.where + " must be 1 or more");
-    c.cores = i->get();
+  if (auto cores = j.get_integer("cores", "a whole number like 2")) {
+    if (*cores < 1) fail(j.value_pos("cores"), "key 'cores' " + s.where() + " must be 1 or more");
+    c.cores = *cores;
   }
   if (auto m = get_size(j, "max_memory")) {
-    if (*m == 0) fail(pos(*table->get("max_memory")), "key 'max_memory' " + s.where + " must be more than 0");
+    if (*m == 0) fail(j.value_pos("max_memory"), "key 'max_memory' " + s.where() + " must be more than 0");
     c.max_memory = *m;
   }
   if (is_true("account")) {
     from_profile("account", profile && profile->account_pattern, "account pattern");
     c.account = *profile->account_pattern;
-  } else if (auto a = get_string(j, "account")) {
-    compile_regex(*a, "account", j, *table->get("account"), false);
+  } else if (auto a = j.get_string("account")) {
+    compile_regex(*a, "account", j, j.value_pos("account"), false);
     c.account = *a;
   }
-  if (auto p = get_string(j, "partition")) {
-    compile_regex(*p, "partition", j, *table->get("partition"), false);
+  if (auto p = j.get_string("partition")) {
+    compile_regex(*p, "partition", j, j.value_pos("partition"), false);
     c.partition = *p;
   }
   if (is_true("cluster")) {
@@ -818,28 +655,28 @@ JobscriptCheck Loader::load_jobscript(const Scope& s, const toml::node& node) {
   } else if (auto m = get_line(j, "cluster")) {
     c.cluster = *m;
   }
-  c.gpu = get_bool(j, "gpu");
-  c.module_before_python = get_bool(j, "module_before_python").value_or(false);
+  c.gpu = j.get_bool("gpu");
+  c.module_before_python = j.get_bool("module_before_python").value_or(false);
   if (is_true("python_modules")) {
     from_profile("python_modules", profile && !profile->python.modules.empty(), "Python modules");
     c.python_modules = profile->python.modules;
   } else if (auto mods =
-                 get_strings(j, "python_modules", "an array of module name patterns like ['^python/3\\.']")) {
-    for (auto& [m, n] : *mods) {
-      compile_regex(m, "python_modules", j, *n, false);
-      c.python_modules.push_back(m);
+                 j.get_strings("python_modules", "an array of module name patterns like ['^python/3\\.']")) {
+    for (const TomlString& m : *mods) {
+      compile_regex(m.value, "python_modules", j, m.pos, false);
+      c.python_modules.push_back(m.value);
     }
   }
   if (auto r = get_line(j, "runs")) {
     if (r->empty() || r->find('/') != std::string::npos) {
-      fail(pos(*table->get("runs")), "key 'runs' " + s.where +
-                                         " names the script a python command runs, "
-                                         "without a directory, like \"mmmult.py\"");
+      fail(j.value_pos("runs"), "key 'runs' " + s.where() +
+                                    " names the script a python command runs, "
+                                    "without a directory, like \"mmmult.py\"");
     }
     c.runs = *r;
   }
-  c.srun_for_parallel = get_bool(j, "srun_for_parallel").value_or(false);
-  c.no_home_paths = get_bool(j, "no_home_paths").value_or(false);
+  c.srun_for_parallel = j.get_bool("srun_for_parallel").value_or(false);
+  c.no_home_paths = j.get_bool("no_home_paths").value_or(false);
   return c;
 }
 
@@ -920,46 +757,44 @@ std::vector<CheckSpec> Loader::order_checks(std::vector<PendingCheck> pending) c
   return ordered;
 }
 
-Rubric Loader::load(const toml::table& root) {
-  Scope top{root, "at top level"};
-  reject_unknown_keys(top, kTopKeys);
+Rubric Loader::load(const TomlTable& top) {
+  top.reject_unknown(kTopKeys);
 
   Rubric rubric;
   rubric.source = source_;
-  std::optional<std::string> exercise = get_string(top, "exercise");
+  std::optional<std::string> exercise = top.get_string("exercise");
   if (!exercise) fail(start(), "rubric has no 'exercise'; add e.g. exercise = \"hello\"");
   if (!valid_id(*exercise)) {
-    fail(pos(*root.get("exercise")),
+    fail(top.value_pos("exercise"),
          "exercise '" + *exercise +
              "' must be lowercase letters, digits, '-' and '_', starting with a letter or digit");
   }
   rubric.exercise = *exercise;
   rubric.title = get_line(top, "title").value_or(rubric.exercise);
-  if (auto controls = get_strings(top, "require_isolation", "an array of controls like [\"net\", \"pid\"]")) {
-    for (auto& [control, node] : *controls) {
-      if (std::find(kIsolationControls.begin(), kIsolationControls.end(), control) ==
-          kIsolationControls.end()) {
-        std::string guess = closest_match(control, kIsolationControls);
-        fail(pos(*node), "unknown isolation control '" + control + "' in 'require_isolation'" +
-                             (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                             " (the controls are listed in docs/security.md)");
+  if (auto controls = top.get_strings("require_isolation", "an array of controls like [\"net\", \"pid\"]")) {
+    for (const TomlString& control : *controls) {
+      if (!contains(kIsolationControls, control.value)) {
+        std::string guess = closest_match(control.value, kIsolationControls);
+        fail(control.pos, "unknown isolation control '" + control.value + "' in 'require_isolation'" +
+                              (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                              " (the controls are listed in docs/security.md)");
       }
-      rubric.require_isolation.push_back(control);
+      rubric.require_isolation.push_back(control.value);
     }
   }
-  rubric.require_runner = get_string(top, "require_runner");
+  rubric.require_runner = top.get_string("require_runner");
 
-  const toml::array& runs = get_table_array(top, "run");
+  std::vector<TomlTable> runs = get_table_array(top, "run", start());
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    rubric.runs.push_back(load_run(*runs.get(i)->as_table(), i));
+    rubric.runs.push_back(load_run(runs[i], i));
     run_ids_.push_back(rubric.runs.back().id);
   }
 
-  const toml::array& checks = get_table_array(top, "check");
+  std::vector<TomlTable> checks = get_table_array(top, "check", start());
   std::vector<PendingCheck> pending;
   std::map<std::string, int> check_lines;
   for (std::size_t i = 0; i < checks.size(); ++i) {
-    PendingCheck check = load_check(*checks.get(i)->as_table(), i);
+    PendingCheck check = load_check(checks[i], i);
     if (auto it = check_lines.find(check.spec.id); it != check_lines.end()) {
       fail(check.id_pos,
            "check id '" + check.spec.id + "' is already used at line " + std::to_string(it->second));
@@ -974,15 +809,12 @@ Rubric Loader::load(const toml::table& root) {
 }  // namespace
 
 Rubric parse_rubric(std::string_view toml_text, const std::string& source_name) {
-  toml::table root;
   try {
-    root = toml::parse(toml_text, std::string_view(source_name));
-  } catch (const toml::parse_error& e) {
-    const toml::source_position& at = e.source().begin;
-    throw RubricError(SourcePos{source_name, static_cast<int>(at.line), static_cast<int>(at.column)},
-                      std::string(e.description()));
+    TomlDocument doc = TomlDocument::parse(toml_text, source_name);
+    return Loader(source_name).load(doc.root("at top level"));
+  } catch (const TomlError& e) {
+    throw RubricError(e.pos(), e.bare_message());
   }
-  return Loader(source_name).load(root);
 }
 
 Rubric load_rubric(const std::filesystem::path& path) {
