@@ -1,13 +1,10 @@
-// Cluster profiles; see profile.h. Read through grader/util/toml_reader.h.
+// Reading a cluster profile (through grader/util/toml_reader.h), one group of keys at a time;
+// see profile.h. Finding profiles by name is profile_lookup.cpp.
 #include "grader/cluster/profile.h"
 
 #include <re2/re2.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "grader/jobscript/parser.h"
 #include "grader/util/slurm_time.h"
@@ -15,8 +12,6 @@
 #include "grader/util/toml_reader.h"
 
 namespace grader {
-
-namespace fs = std::filesystem;
 
 ProfileError::ProfileError(const std::string& file, int line, int column, const std::string& message)
     : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message),
@@ -72,10 +67,8 @@ void check_regex(const TomlTable& t, std::string_view key, const std::string& pa
   if (!re.ok()) fail(t.value_pos(key), "invalid regex for '" + std::string(key) + "': " + re.error());
 }
 
-ClusterProfile read_profile(const TomlTable& root) {
-  ClusterProfile p;
-  p.source = root.pos().file;
-  root.reject_unknown(kTopKeys);
+// name, description, centre, login_host, shebang.
+void read_identity(const TomlTable& root, ClusterProfile& p) {
   auto name = root.get_string("name");
   if (!name) fail({p.source, 1, 1}, "profile has no 'name'");
   p.name = *name;
@@ -85,23 +78,32 @@ ClusterProfile read_profile(const TomlTable& root) {
   p.shebang = root.get_string("shebang");
   if (p.shebang && p.shebang->rfind("#!", 0) != 0)
     fail(root.value_pos("shebang"), "key 'shebang' must start with '#!'");
+}
 
-  if ((p.cluster_flag = root.get_string("cluster_flag"))) {
-    jobscript::JobScript js = jobscript::parse("#!/bin/bash\n#SBATCH " + *p.cluster_flag + "\n");
-    const jobscript::Directive* m = js.find("clusters");
-    if (!m || js.directives.size() != 1 || !js.issues.empty())
-      fail(root.value_pos("cluster_flag"), "key 'cluster_flag' must be one -M option, like \"-M snowy\"");
-    p.cluster = m->value;
-  }
+// cluster_flag: one -M option, read as sbatch reads it.
+void read_cluster_flag(const TomlTable& root, ClusterProfile& p) {
+  if (!(p.cluster_flag = root.get_string("cluster_flag"))) return;
+  jobscript::JobScript js = jobscript::parse("#!/bin/bash\n#SBATCH " + *p.cluster_flag + "\n");
+  const jobscript::Directive* m = js.find("clusters");
+  if (!m || js.directives.size() != 1 || !js.issues.empty())
+    fail(root.value_pos("cluster_flag"), "key 'cluster_flag' must be one -M option, like \"-M snowy\"");
+  p.cluster = m->value;
+}
+
+// account_pattern and the course_accounts that must match it.
+void read_accounts(const TomlTable& root, ClusterProfile& p) {
   if ((p.account_pattern = root.get_string("account_pattern")))
     check_regex(root, "account_pattern", *p.account_pattern);
   p.course_accounts = strings(root, "course_accounts");
-  if (p.account_pattern) {
-    RE2 re(*p.account_pattern);
-    for (const auto& a : p.course_accounts)
-      if (!RE2::FullMatch(a, re))
-        fail(root.value_pos("course_accounts"), "course account '" + a + "' does not match account_pattern");
-  }
+  if (!p.account_pattern) return;
+  RE2 re(*p.account_pattern);
+  for (const auto& a : p.course_accounts)
+    if (!RE2::FullMatch(a, re))
+      fail(root.value_pos("course_accounts"), "course account '" + a + "' does not match account_pattern");
+}
+
+// max_walltime, default_partition, partitions, partition_required.
+void read_limits(const TomlTable& root, ClusterProfile& p) {
   if (auto t = root.get_string("max_walltime")) {
     auto limit = parse_slurm_time(*t);
     if (!limit || limit->unlimited)
@@ -117,6 +119,10 @@ ClusterProfile read_profile(const TomlTable& root) {
       std::find(p.partitions.begin(), p.partitions.end(), *p.default_partition) == p.partitions.end())
     fail(root.value_pos("default_partition"),
          "default_partition '" + *p.default_partition + "' is not in 'partitions'");
+}
+
+// features, scratch_dir, project_dir, internet, ssh_client.
+void read_site(const TomlTable& root, ClusterProfile& p) {
   p.features = strings(root, "features");
   p.scratch_dir = root.get_string("scratch_dir");
   p.project_dir = root.get_string("project_dir");
@@ -127,65 +133,85 @@ ClusterProfile read_profile(const TomlTable& root) {
       fail(root.value_pos("ssh_client"),
            "key 'ssh_client' must be \"libssh\", \"openssh\" or \"auto\", not '" + *p.ssh_client + "'");
   }
-
-  if (std::optional<TomlValue> g = root.get("gpu")) {
-    GpuRules rules;
-    if (std::optional<bool> b = g->as_bool()) {
-      if (*b) fail(g->pos(), "'gpu = true' says nothing; give a [gpu] table, or gpu = false for no GPUs");
-      rules.available = false;
-    } else if (std::optional<TomlTable> t = g->as_table("in [gpu]")) {
-      t->reject_unknown(kGpuKeys);
-      rules.types = strings(*t, "types");
-      rules.request = strings(*t, "request");
-      for (const auto& r : rules.request) {
-        if (std::find(kGpuSyntaxes.begin(), kGpuSyntaxes.end(), r) == kGpuSyntaxes.end()) {
-          std::string close = closest_match(r, kGpuSyntaxes);
-          fail(t->value_pos("request"),
-               "unknown GPU request syntax '" + r + "'" +
-                   (close.empty() ? "; known: " + join(kGpuSyntaxes) : "; did you mean '" + close + "'?"));
-        }
-      }
-      rules.partitions = strings(*t, "partitions");
-      rules.required = t->get_bool("required").value_or(false);
-      rules.example = t->get_string("example").value_or("");
-    } else {
-      fail(g->pos(), "key 'gpu' must be a [gpu] table, or false for a cluster without GPUs");
-    }
-    p.gpu = rules;
-  }
-
-  if (std::optional<TomlValue> py = root.get("python")) {
-    std::optional<TomlTable> t = py->as_table("in [python]");
-    if (!t) fail(py->pos(), "key 'python' must be a [python] table");
-    t->reject_unknown(kPythonKeys);
-    p.python.modules = strings(*t, "modules");
-    for (const auto& m : p.python.modules) check_regex(*t, "modules", m);
-    p.python.recommended = strings(*t, "recommended");
-    p.python.bundles = strings(*t, "bundles");
-  }
-
-  if (std::optional<TomlValue> s = root.get("ssh")) {
-    std::optional<TomlTable> t = s->as_table("in [ssh]");
-    if (!t) fail(s->pos(), "key 'ssh' must be an [ssh] table");
-    t->reject_unknown(kSshKeys);
-    SshHints h;
-    h.host = t->get_string("host").value_or("");
-    h.user = t->get_string("user").value_or("");
-    h.env_prefix = t->get_string("env_prefix").value_or("");
-    if (std::optional<TomlValue> port = t->get("port")) {
-      std::optional<std::int64_t> i = port->as_integer();
-      if (!i || *i < 1 || *i > 65535) fail(port->pos(), "key 'port' in [ssh] must be a port number");
-      h.port = static_cast<int>(*i);
-    }
-    p.ssh = h;
-  }
-  return p;
 }
 
-fs::path exe_dir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path() : exe.parent_path();
+GpuRules read_gpu_table(const TomlTable& t) {
+  GpuRules rules;
+  t.reject_unknown(kGpuKeys);
+  rules.types = strings(t, "types");
+  rules.request = strings(t, "request");
+  for (const auto& r : rules.request) {
+    if (std::find(kGpuSyntaxes.begin(), kGpuSyntaxes.end(), r) == kGpuSyntaxes.end()) {
+      std::string close = closest_match(r, kGpuSyntaxes);
+      fail(t.value_pos("request"),
+           "unknown GPU request syntax '" + r + "'" +
+               (close.empty() ? "; known: " + join(kGpuSyntaxes) : "; did you mean '" + close + "'?"));
+    }
+  }
+  rules.partitions = strings(t, "partitions");
+  rules.required = t.get_bool("required").value_or(false);
+  rules.example = t.get_string("example").value_or("");
+  return rules;
+}
+
+// gpu = false, or a [gpu] table.
+void read_gpu(const TomlTable& root, ClusterProfile& p) {
+  std::optional<TomlValue> g = root.get("gpu");
+  if (!g) return;
+  if (std::optional<bool> b = g->as_bool()) {
+    if (*b) fail(g->pos(), "'gpu = true' says nothing; give a [gpu] table, or gpu = false for no GPUs");
+    p.gpu = GpuRules{};
+    p.gpu->available = false;
+  } else if (std::optional<TomlTable> t = g->as_table("in [gpu]")) {
+    p.gpu = read_gpu_table(*t);
+  } else {
+    fail(g->pos(), "key 'gpu' must be a [gpu] table, or false for a cluster without GPUs");
+  }
+}
+
+void read_python(const TomlTable& root, ClusterProfile& p) {
+  std::optional<TomlValue> py = root.get("python");
+  if (!py) return;
+  std::optional<TomlTable> t = py->as_table("in [python]");
+  if (!t) fail(py->pos(), "key 'python' must be a [python] table");
+  t->reject_unknown(kPythonKeys);
+  p.python.modules = strings(*t, "modules");
+  for (const auto& m : p.python.modules) check_regex(*t, "modules", m);
+  p.python.recommended = strings(*t, "recommended");
+  p.python.bundles = strings(*t, "bundles");
+}
+
+void read_ssh(const TomlTable& root, ClusterProfile& p) {
+  std::optional<TomlValue> s = root.get("ssh");
+  if (!s) return;
+  std::optional<TomlTable> t = s->as_table("in [ssh]");
+  if (!t) fail(s->pos(), "key 'ssh' must be an [ssh] table");
+  t->reject_unknown(kSshKeys);
+  SshHints h;
+  h.host = t->get_string("host").value_or("");
+  h.user = t->get_string("user").value_or("");
+  h.env_prefix = t->get_string("env_prefix").value_or("");
+  if (std::optional<TomlValue> port = t->get("port")) {
+    std::optional<std::int64_t> i = port->as_integer();
+    if (!i || *i < 1 || *i > 65535) fail(port->pos(), "key 'port' in [ssh] must be a port number");
+    h.port = static_cast<int>(*i);
+  }
+  p.ssh = h;
+}
+
+ClusterProfile read_profile(const TomlTable& root) {
+  ClusterProfile p;
+  p.source = root.pos().file;
+  root.reject_unknown(kTopKeys);
+  read_identity(root, p);
+  read_cluster_flag(root, p);
+  read_accounts(root, p);
+  read_limits(root, p);
+  read_site(root, p);
+  read_gpu(root, p);
+  read_python(root, p);
+  read_ssh(root, p);
+  return p;
 }
 
 }  // namespace
@@ -197,66 +223,6 @@ ClusterProfile parse_profile(std::string_view toml_text, const std::string& sour
   } catch (const TomlError& e) {
     throw ProfileError(e.pos().file, e.pos().line, e.pos().column, e.bare_message());
   }
-}
-
-fs::path profile_dir() {
-  std::error_code ec;
-  if (const char* env = std::getenv("GRADER_CLUSTERS_DIR"); env && *env) return env;
-  auto search_up = [&](fs::path dir) -> fs::path {
-    for (int depth = 0; !dir.empty() && depth < 8; ++depth) {
-      for (const fs::path& rel : {fs::path("runners/clusters"), fs::path("share/hpc-grader/clusters")}) {
-        fs::path candidate = dir / rel;
-        if (fs::is_directory(candidate, ec)) return candidate;
-      }
-      if (dir == dir.parent_path()) break;
-      dir = dir.parent_path();
-    }
-    return {};
-  };
-  if (fs::path p = search_up(exe_dir()); !p.empty()) return p;
-  return search_up(fs::current_path(ec));
-}
-
-std::vector<std::string> profile_names() {
-  std::vector<std::string> names;
-  fs::path dir = profile_dir();
-  std::error_code ec;
-  if (dir.empty()) return names;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".toml" && entry.is_regular_file(ec))
-      names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-ClusterProfile load_profile(const std::string& name_or_path) {
-  fs::path path;
-  bool by_name = name_or_path.find('/') == std::string::npos &&
-                 !(name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".toml");
-  if (by_name) {
-    std::vector<std::string> names = profile_names();
-    if (std::find(names.begin(), names.end(), name_or_path) == names.end()) {
-      std::string close = closest_match(name_or_path, names);
-      std::string where = profile_dir().empty() ? "no profile directory found (set GRADER_CLUSTERS_DIR)"
-                                                : "the profiles are: " + join(names);
-      throw ProfileError(name_or_path, 0, 0,
-                         "no cluster profile '" + name_or_path + "'" +
-                             (close.empty() ? "; " + where : "; did you mean '" + close + "'?"));
-    }
-    path = profile_dir() / (name_or_path + ".toml");
-  } else {
-    path = name_or_path;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ProfileError(path.string(), 0, 0, "cannot read cluster profile");
-  std::ostringstream text;
-  text << in.rdbuf();
-  ClusterProfile p = parse_profile(text.str(), path.string());
-  if (by_name && p.name != name_or_path)
-    throw ProfileError(path.string(), 1, 1,
-                       "profile says name = '" + p.name + "', but its file is " + name_or_path + ".toml");
-  return p;
 }
 
 }  // namespace grader
