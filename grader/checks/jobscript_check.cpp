@@ -44,6 +44,12 @@ std::string flag(const std::string& option) {
   return "--" + option;
 }
 
+std::string known_instead(const std::string& word, const std::vector<std::string>& known,
+                          const std::string& list_intro) {
+  std::string guess = did_you_mean(word, known);
+  return guess.empty() ? " (" + list_intro + join(known) + ")" : guess;
+}
+
 std::string flag_names(const std::string& option) {
   std::string f = flag(option);
   return f == "--" + option ? f : "--" + option + " (" + f + ")";
@@ -125,10 +131,8 @@ void Evaluator::unknown_features(const js::Directive& d, std::vector<std::string
     bool ok =
         std::any_of(known.begin(), known.end(), [&](const std::string& k) { return lower(k) == lower(f); });
     if (ok) continue;
-    std::string close = closest_match(f, known);
     problems.push_back(at(d) + " asks for the feature '" + f + "', which no node of " + cluster_name() +
-                       " has" +
-                       (close.empty() ? " (known: " + join(known) + ")" : "; did you mean '" + close + "'?"));
+                       " has" + known_instead(f, known, "known: "));
   }
 }
 
@@ -138,11 +142,8 @@ void Evaluator::unknown_partitions(const js::Directive& d, std::vector<std::stri
   for (const auto& p : js::constraint_features(d.value)) {
     if (std::find(profile_->partitions.begin(), profile_->partitions.end(), p) != profile_->partitions.end())
       continue;
-    std::string close = closest_match(p, profile_->partitions);
     problems.push_back(at(d) + " names the partition '" + p + "', which " + cluster_name() +
-                       " does not have" +
-                       (close.empty() ? " (its partitions: " + join(profile_->partitions) + ")"
-                                      : "; did you mean '" + close + "'?"));
+                       " does not have" + known_instead(p, profile_->partitions, "its partitions: "));
   }
 }
 

@@ -23,6 +23,11 @@ bool full_match(const std::string& text, const std::string& pattern);
 std::string flag(const std::string& option);
 // "--time (-t)", "--gres".
 std::string flag_names(const std::string& option);
+// What the cluster has instead of `word`: "; did you mean 'x'?" when `word` is a likely typo of
+// one of `known`, else " (" + `list_intro` + the list + ")".
+std::string known_instead(const std::string& word, const std::vector<std::string>& known,
+                          const std::string& list_intro);
+
 // How a job asks for GPUs, gathered once for the gpu requirement.
 struct GpuRequest {
   const GpuRules* rules = nullptr;           // the profile's, if any

@@ -133,10 +133,8 @@ std::vector<std::string> Evaluator::gpu_ask_problems(const GpuRequest& r, std::s
       if (d->option == "gpus" && type.empty() && typed_by_constraint) used.insert("gpus-constraint");
     }
     if (!type.empty() && !rules.types.empty() && !is_gpu_type(rules, type)) {
-      std::string close = closest_match(lower(type), rules.types);
-      problems.push_back(
-          at(*d) + ": '" + type + "' is not a GPU type of " + profile_->name +
-          (close.empty() ? " (" + join(rules.types) + ")" : "; did you mean '" + close + "'?"));
+      problems.push_back(at(*d) + ": '" + type + "' is not a GPU type of " + profile_->name +
+                         known_instead(lower(type), rules.types, ""));
     }
   }
   return problems;
@@ -151,9 +149,8 @@ void Evaluator::gpu_syntax_problem(const GpuRequest& r, const std::set<std::stri
   if (wants_constraint && used.count("gpus") && constraint) {
     std::vector<std::string> features = js::constraint_features(constraint->value);
     std::string bad = features.empty() ? constraint->value : features.front();
-    std::string close = closest_match(lower(bad), rules.types);
     problems.push_back(at(*constraint) + ": '" + bad + "' is not a GPU type of " + profile_->name +
-                       (close.empty() ? " (" + join(rules.types) + ")" : "; did you mean '" + close + "'?"));
+                       known_instead(lower(bad), rules.types, ""));
   } else if (wants_constraint && used.count("gpus")) {
     problems.push_back(at(*r.asks.front()) + " asks for a GPU without its type: add #SBATCH -C TYPE (" +
                        join(rules.types) + ")");

@@ -142,10 +142,9 @@ GpuRules read_gpu_table(const TomlTable& t) {
   rules.request = strings(t, "request");
   for (const auto& r : rules.request) {
     if (std::find(kGpuSyntaxes.begin(), kGpuSyntaxes.end(), r) == kGpuSyntaxes.end()) {
-      std::string close = closest_match(r, kGpuSyntaxes);
-      fail(t.value_pos("request"),
-           "unknown GPU request syntax '" + r + "'" +
-               (close.empty() ? "; known: " + join(kGpuSyntaxes) : "; did you mean '" + close + "'?"));
+      std::string guess = did_you_mean(r, kGpuSyntaxes);
+      fail(t.value_pos("request"), "unknown GPU request syntax '" + r + "'" +
+                                       (guess.empty() ? "; known: " + join(kGpuSyntaxes) : guess));
     }
   }
   rules.partitions = strings(t, "partitions");

@@ -60,12 +60,12 @@ ClusterProfile load_profile(const std::string& name_or_path) {
   if (by_name) {
     std::vector<std::string> names = profile_names();
     if (std::find(names.begin(), names.end(), name_or_path) == names.end()) {
-      std::string close = closest_match(name_or_path, names);
+      std::string guess = did_you_mean(name_or_path, names);
       std::string where = profile_dir().empty() ? "no profile directory found (set GRADER_CLUSTERS_DIR)"
                                                 : "the profiles are: " + join(names);
-      throw ProfileError(name_or_path, 0, 0,
-                         "no cluster profile '" + name_or_path + "'" +
-                             (close.empty() ? "; " + where : "; did you mean '" + close + "'?"));
+      throw ProfileError(
+          name_or_path, 0, 0,
+          "no cluster profile '" + name_or_path + "'" + (guess.empty() ? "; " + where : guess));
     }
     path = profile_dir() / (name_or_path + ".toml");
   } else {

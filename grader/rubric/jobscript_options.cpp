@@ -6,6 +6,7 @@
 #include "grader/cluster/profile.h"
 #include "grader/jobscript/parser.h"
 #include "grader/rubric/value_rules.h"
+#include "grader/util/text.h"
 
 namespace grader::rubric_loader {
 
@@ -123,9 +124,8 @@ void OptionsReader::load_require() {
     } else if (jobscript::known_option(text)) {
       extra = "; write '" + text + "', without the dashes";
     } else {
-      extra = suggestion(text, names, "");
-      if (extra.rfind("; did you", 0) != 0)
-        extra = "; give sbatch's long option names, like 'account' or 'time'";
+      extra = did_you_mean(text, names);
+      if (extra.empty()) extra = "; give sbatch's long option names, like 'account' or 'time'";
     }
     fail(r.pos, "'" + name + "' in 'require' " + where_ + " is not an sbatch option" + extra);
   }

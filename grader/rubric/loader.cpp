@@ -44,9 +44,8 @@ std::vector<std::string> load_isolation(const TomlTable& top) {
   if (!controls) return out;
   for (const TomlString& control : *controls) {
     if (!contains(kIsolationControls, control.value)) {
-      std::string guess = closest_match(control.value, kIsolationControls);
       fail(control.pos, "unknown isolation control '" + control.value + "' in 'require_isolation'" +
-                            (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                            did_you_mean(control.value, kIsolationControls) +
                             " (the controls are listed in docs/security.md)");
     }
     out.push_back(control.value);

@@ -39,8 +39,7 @@ bool valid_id(std::string_view s) {
 
 std::string suggestion(std::string_view word, const std::vector<std::string>& candidates,
                        std::string_view list_intro) {
-  std::string close = closest_match(word, candidates);
-  if (!close.empty()) return "; did you mean '" + close + "'?";
+  if (std::string guess = did_you_mean(word, candidates); !guess.empty()) return guess;
   if (candidates.empty()) return "";
   return "; " + std::string(list_intro) + join(candidates);
 }
