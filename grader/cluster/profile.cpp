@@ -14,7 +14,7 @@
 namespace grader {
 
 ProfileError::ProfileError(const std::string& file, int line, int column, const std::string& message)
-    : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message),
+    : UsageError(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message),
       file_(file),
       line_(line),
       column_(column),
