@@ -8,14 +8,17 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "grader/util/usage_error.h"
 
 namespace grader {
 
 // what(): "runners/clusters/x.toml:3:1: unknown key 'acount'; did you mean 'account_pattern'?"
-class ProfileError : public std::runtime_error {
+// A profile is a file the user names (--runner NAME), so a broken or missing one is bad input:
+// a UsageError, which the CLI exits 2 for (not 3, the runner failing).
+class ProfileError : public UsageError {
  public:
   ProfileError(const std::string& file, int line, int column, const std::string& message);
   const std::string& file() const { return file_; }

@@ -1,11 +1,10 @@
 // Reading fixtures' expected.toml; see fixtures.h.
 #include "grader/repo/fixtures.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 
 #include "grader/rubric/loader.h"
+#include "grader/util/toml_reader.h"
 
 namespace grader {
 
@@ -13,8 +12,37 @@ namespace fs = std::filesystem;
 
 namespace {
 
-SourcePos pos_of(const fs::path& file, const toml::source_region& src) {
-  return {file.string(), static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+const std::vector<std::string> kStatuses = {"passed", "failed", "skipped", "error"};
+
+void read_check_statuses(const TomlTable& checks, Fixture& f) {
+  for (const TomlEntry& e : checks.entries()) {
+    const std::string* status = e.value.as_string();
+    if (!status || std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end())
+      throw TomlError(e.value.pos(),
+                      "check status for '" + e.key + "' must be one of passed, failed, skipped, error");
+    f.check_status[e.key] = *status;
+  }
+}
+
+// description = "...", score = N, [checks] id = "status"; anything else is an error at its key.
+void read_expectations(const TomlTable& root, Fixture& f) {
+  bool has_score = false;
+  for (const TomlEntry& e : root.entries()) {
+    if (e.key == "description" && e.value.is_string()) {
+      f.description = *e.value.as_string();
+    } else if (e.key == "score" && e.value.is_number()) {
+      f.score = *e.value.as_number();
+      has_score = true;
+    } else if (e.key == "checks" && e.value.is_table()) {
+      read_check_statuses(*e.value.as_table(), f);
+    } else {
+      throw TomlError(e.value.pos(),
+                      "unexpected key '" + e.key + "'; " + kFixtureExpectFile +
+                          " takes description (string), score (number) and [checks] (id = status)");
+    }
+  }
+  if (!has_score)
+    throw TomlError({root.pos().file, 1, 1}, "missing 'score = N', the score this fixture must get");
 }
 
 Fixture load_one(const fs::path& dir) {
@@ -25,38 +53,12 @@ Fixture load_one(const fs::path& dir) {
   if (!fs::is_regular_file(file))
     throw RubricError({file.string(), 0, 0}, "fixture '" + f.name + "' has no " + kFixtureExpectFile +
                                                  " declaring its expected score");
-  toml::table t;
   try {
-    t = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    throw RubricError(pos_of(file, e.source()), std::string(e.description()));
+    TomlDocument doc = TomlDocument::parse_file(file);
+    read_expectations(doc.root(), f);
+  } catch (const TomlError& e) {
+    throw RubricError(e.pos(), e.bare_message());
   }
-  bool has_score = false;
-  for (auto&& [key, node] : t) {
-    std::string k(key.str());
-    if (k == "description" && node.is_string()) {
-      f.description = *node.value<std::string>();
-    } else if (k == "score" && (node.is_integer() || node.is_floating_point())) {
-      f.score = *node.value<double>();
-      has_score = true;
-    } else if (k == "checks" && node.is_table()) {
-      for (auto&& [id, status] : *node.as_table()) {
-        auto s = status.value<std::string>();
-        static const std::vector<std::string> kStatuses = {"passed", "failed", "skipped", "error"};
-        if (!s || std::find(kStatuses.begin(), kStatuses.end(), *s) == kStatuses.end())
-          throw RubricError(pos_of(file, status.source()),
-                            "check status for '" + std::string(id.str()) +
-                                "' must be one of passed, failed, skipped, error");
-        f.check_status[std::string(id.str())] = *s;
-      }
-    } else {
-      throw RubricError(pos_of(file, node.source()),
-                        "unexpected key '" + k + "'; " + kFixtureExpectFile +
-                            " takes description (string), score (number) and [checks] (id = status)");
-    }
-  }
-  if (!has_score)
-    throw RubricError({file.string(), 1, 1}, "missing 'score = N', the score this fixture must get");
   return f;
 }
 

@@ -1,12 +1,8 @@
-// The few behaviours of the rubric model: positions as text, look-ups, the score out of which a
-// submission is graded, and the rubric's own words for its enums.
+// The few behaviours of the rubric model: look-ups, the score out of which a submission is
+// graded, and the rubric's own words for its enums.
 #include "grader/rubric/model.h"
 
 namespace grader {
-
-std::string SourcePos::str() const {
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
-}
 
 const RunSpec* Rubric::find_run(const std::string& id) const {
   for (const RunSpec& run : runs) {

@@ -11,15 +11,9 @@
 #include <vector>
 
 #include "grader/cluster/profile.h"
+#include "grader/util/source_pos.h"
 
 namespace grader {
-
-struct SourcePos {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string str() const;  // "file:line:col"
-};
 
 inline constexpr std::uint64_t kDefaultOutputLimit = 1024 * 1024;
 inline constexpr double kDefaultTimeout = 10.0;

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <type_traits>
 
 #include "grader/cluster/profile.h"
+#include "grader/util/usage_error.h"
 
 using namespace grader;
 
@@ -122,4 +124,21 @@ TEST(ClusterProfiles, ValuesAreChecked) {
             "p.toml:3:19: course account 'b' does not match account_pattern");
   EXPECT_EQ(error_of("name = \"x\"\nssh_client = \"putty\"\n"),
             "p.toml:2:14: key 'ssh_client' must be \"libssh\", \"openssh\" or \"auto\", not 'putty'");
+}
+
+// A broken profile is bad input the user named (--runner NAME): the CLI exits 2 for a
+// UsageError, and 3 for anything else (the runner failing).
+TEST(ClusterProfiles, ErrorsAreUsageErrors) {
+  static_assert(std::is_base_of_v<UsageError, ProfileError>);
+  try {
+    parse_profile("name = \"x\"\naccount_patern = 'a'\n", "p.toml");
+    FAIL() << "loaded";
+  } catch (const UsageError& e) {
+    EXPECT_NE(dynamic_cast<const ProfileError*>(&e), nullptr);
+    EXPECT_EQ(std::string(e.what()),
+              "p.toml:2:1: unknown key 'account_patern'; did you mean 'account_pattern'?");
+  }
+  ClustersDir env;
+  EXPECT_THROW(load_profile("no-such-cluster"), UsageError);
+  EXPECT_THROW(load_profile("/nonexistent/dir/x.toml"), UsageError);
 }

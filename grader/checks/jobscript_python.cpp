@@ -1,0 +1,161 @@
+// The jobscript check's requirements on what the script runs: modules before python, the Python
+// modules, the script python runs, srun for parallel jobs, no paths into home directories. See
+// jobscript_evaluator.h.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "grader/checks/jobscript_evaluator.h"
+#include "grader/util/text.h"
+
+namespace grader::jobscript_eval {
+
+const js::Command* Evaluator::first_python() const {
+  for (const auto& cmd : script_.commands)
+    if (cmd.kind == js::CommandKind::Python) return &cmd;
+  return nullptr;
+}
+
+// The modules loaded when `cmd` starts, by the script's own module commands.
+std::vector<std::string> Evaluator::loaded_before(const js::Command& cmd) const {
+  std::vector<std::string> loaded;
+  for (const auto& c : script_.commands) {
+    if (&c == &cmd) break;
+    if (c.kind != js::CommandKind::Module) continue;
+    if (c.module_action == "purge") loaded.clear();
+    auto same = [](const std::string& a, const std::string& b) {
+      // "python" unloads "python/3.11.8"
+      return a == b || a.rfind(b + "/", 0) == 0 || b.rfind(a + "/", 0) == 0;
+    };
+    for (const auto& u : c.unloads)
+      loaded.erase(
+          std::remove_if(loaded.begin(), loaded.end(), [&](const std::string& m) { return same(m, u); }),
+          loaded.end());
+    for (const auto& l : c.loads) loaded.push_back(l);
+  }
+  return loaded;
+}
+
+void Evaluator::module_before_python() {
+  const js::Command* py = first_python();
+  if (!py) {
+    add("module_before_python", false, file_ + ": runs no python");
+    return;
+  }
+  std::vector<std::string> loaded = loaded_before(*py);
+  if (!loaded.empty()) {
+    add("module_before_python", true, at(py->line) + " runs after 'module load " + join(loaded, " ") + "'");
+    return;
+  }
+  std::string later;
+  for (const auto& c : script_.commands) {
+    if (c.kind == js::CommandKind::Module && !c.loads.empty() && c.line >= py->line) {
+      later = " (the module load at line " + std::to_string(c.line) + " comes too late)";
+      break;
+    }
+  }
+  add("module_before_python", false, at(py->line) + " runs before any module is loaded" + later);
+}
+
+void Evaluator::python_modules(const std::vector<std::string>& patterns) {
+  const js::Command* py = first_python();
+  std::string hint;
+  if (profile_ && !profile_->python.recommended.empty())
+    hint = "; on " + profile_->name + " the course loads " + join(profile_->python.recommended, " ");
+  if (!py) {
+    add("python_modules", false, file_ + ": runs no python" + hint);
+    return;
+  }
+  std::vector<std::string> loaded = loaded_before(*py);
+  for (const auto& m : loaded) {
+    for (const auto& p : patterns) {
+      if (full_match(m, p)) {
+        add("python_modules", true, at(py->line) + " runs with the module " + m);
+        return;
+      }
+    }
+  }
+  std::string what = loaded.empty() ? "no module is loaded"
+                                    : "the modules loaded are " + join(loaded, " ") +
+                                          ", none a Python module for " + cluster_name();
+  add("python_modules", false, at(py->line) + ": when it runs, " + what + hint);
+}
+
+void Evaluator::runs(const std::string& script) {
+  for (const auto& cmd : script_.commands) {
+    if (cmd.kind != js::CommandKind::Python) continue;
+    auto base = [](const std::string& p) {
+      auto s = p.rfind('/');
+      return s == std::string::npos ? p : p.substr(s + 1);
+    };
+    if (base(cmd.program) == script) {
+      add("runs", true, at(cmd.line) + " runs " + script);
+      return;
+    }
+    for (const auto& a : cmd.args) {
+      if (a.rfind("-", 0) == 0) continue;
+      if (base(a) == script) {
+        add("runs", true, at(cmd.line) + " runs " + script);
+        return;
+      }
+      break;  // the first non-option argument is the script
+    }
+  }
+  add("runs", false, file_ + ": no python command runs " + script);
+}
+
+void Evaluator::srun_for_parallel() {
+  std::int64_t tasks = script_.tasks();
+  std::vector<std::string> problems;
+  bool any = false;
+  for (const auto& cmd : script_.commands) {
+    if (cmd.kind != js::CommandKind::Python) continue;
+    any = true;
+    if (tasks > 1 && cmd.launcher.empty()) {
+      problems.push_back(at(cmd.line) + " runs one copy of python, though the job asks for " +
+                         std::to_string(tasks) + " tasks: start it with srun (or mpirun)");
+    }
+    if (cmd.launcher == "mpirun" || cmd.launcher == "mpiexec") {
+      for (std::size_t i = 0; i + 1 < cmd.launcher_args.size(); ++i) {
+        const std::string& o = cmd.launcher_args[i];
+        if ((o == "-np" || o == "-n") &&
+            std::strtoll(cmd.launcher_args[i + 1].c_str(), nullptr, 10) != tasks) {
+          problems.push_back(at(cmd.line) + " starts " + cmd.launcher_args[i + 1] +
+                             " processes, but the job asks for " + std::to_string(tasks) + " tasks");
+        }
+      }
+    }
+  }
+  if (!any) problems.push_back(file_ + ": runs no python");
+  if (problems.empty()) {
+    add("srun_for_parallel", true,
+        file_ + (tasks > 1 ? ": python runs under a launcher for its " + std::to_string(tasks) + " tasks"
+                           : ": one task, so python needs no launcher"));
+  } else {
+    add("srun_for_parallel", false, join(problems, "; "));
+  }
+}
+
+void Evaluator::no_home_paths() {
+  static const RE2 kHome(
+      R"((?:^|[\s='":;(])(/home\d*/[^\s'"]*|/Users/[^\s'"]*|/cfs/klemming/home/[^\s'"]*|/pfs/[^\s/]+/users/home/[^\s'"]*|~[a-z_][a-z0-9_-]*))");
+  std::vector<std::string> problems;
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    std::string_view t = trim(lines_[i]);
+    if (t.empty() || (t.front() == '#' && t.rfind("#SBATCH", 0) != 0)) continue;
+    std::string path;
+    if (RE2::PartialMatch(std::string(t), kHome, &path)) {
+      problems.push_back(
+          at(static_cast<int>(i) + 1) + " uses " + path +
+          ", a path into someone's home directory; use a relative path, $HOME or the project's directory");
+    }
+  }
+  if (problems.empty()) {
+    add("no_home_paths", true, file_ + ": no absolute paths into a home directory");
+  } else {
+    add("no_home_paths", false, join(problems, "; "));
+  }
+}
+
+}  // namespace grader::jobscript_eval
