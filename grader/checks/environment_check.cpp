@@ -4,6 +4,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "grader/checks/evaluate.h"
@@ -37,15 +38,22 @@ bool inside(const std::string& path, const std::string& dir) {
   return !dir.empty() && (path == dir || path.rfind(dir + "/", 0) == 0);
 }
 
-// pip's own words from the run that was to build the env: its "ERROR:" lines, at most three.
+// pip's own words from the run that was to build the env: its "ERROR:" (and "error:", as pip
+// says externally-managed-environment) lines, at most three.
 std::string pip_errors(const RunResult& build) {
   std::string out;
   int n = 0;
   for (auto line : split_lines(build.err.data)) {
-    if (line.rfind("ERROR:", 0) != 0 || n++ == 3) continue;
+    if ((line.rfind("ERROR:", 0) != 0 && line.rfind("error:", 0) != 0) || n++ == 3) continue;
     out += "\n    " + std::string(line);
   }
   return out.empty() ? "" : "; the build run's pip said:" + out;
+}
+
+// Where a file outside the environment came from, when the path tells.
+std::string outside_because(const std::string& file) {
+  if (file.find("/.local/lib/") != std::string::npos) return " (a pip install --user)";
+  return "";
 }
 
 // Requirements that read pyvenv.cfg and where the env lives.
@@ -57,7 +65,7 @@ void judge_layout(const EnvironmentCheck& c, const json& a, const RunResults& ru
                     cfg.is_object() ? c.path + " is a virtual environment (pyvenv.cfg)"
                                     : c.path + " has no pyvenv.cfg: it is not a virtual environment"));
   if (c.under) {
-    std::string dir = a.value("paths", json::object()).value("under", "");
+    std::string dir = a.value("paths", json::object()).value(*c.under, "");
     bool ok = inside(prefix, dir);
     out.push_back(req("under", ok,
                       ok ? "it lies in " + *c.under + " (" + dir + ")"
@@ -100,7 +108,8 @@ void judge_packages(const EnvironmentCheck& c, const json& a, std::vector<Requir
     if (p.contains("error"))
       out.push_back(req(name, false, name + " is not importable in the environment: " + str(p, "error")));
     else if (!inside(file, prefix))
-      out.push_back(req(name, false, name + " imports from " + file + ", outside the environment"));
+      out.push_back(req(
+          name, false, name + " imports from " + file + ", outside the environment" + outside_because(file)));
     else if (!version.empty() && got != version)
       out.push_back(req(name, false, name + " " + got + " is installed, not " + version));
     else
@@ -144,6 +153,10 @@ EnvironmentEvaluation evaluate_environment(const EnvironmentCheck& c, const RunR
     e.error = "the environment's probe did not run";
     return e;
   }
+  if (probe->second.status == RunStatus::RunnerError) {
+    e.error = "the environment's probe could not be run: " + probe->second.message;
+    return e;
+  }
   std::optional<json> a = probe_answer(probe->second);
   if (!a) {
     std::string why = probe->second.exit_code == 127 || probe->second.exit_code == 126
@@ -156,6 +169,10 @@ EnvironmentEvaluation evaluate_environment(const EnvironmentCheck& c, const RunR
   judge_layout(c, *a, runs, e.requirements);
   judge_packages(c, *a, e.requirements);
   if (!c.not_in_base.empty()) judge_base(c, runs, e.requirements);
+  // What pip said explains a missing package better than the import error does.
+  auto unmet =
+      std::find_if(e.requirements.begin(), e.requirements.end(), [](const auto& r) { return !r.met; });
+  if (unmet != e.requirements.end() && !c.packages.empty()) unmet->message += pip_errors(build);
   return e;
 }
 

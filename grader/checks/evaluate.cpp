@@ -3,10 +3,13 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
 
+#include "grader/checks/conda_check.h"
+#include "grader/checks/environment_check.h"
 #include "grader/checks/jobscript_check.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
@@ -245,38 +248,99 @@ Verdict eval_bound(const BoundCheck& c, const RunResult& r) {
   return pass(got + ", " + bounds);
 }
 
+// A check of several requirements: "WHAT: 2 of 3 requirements met", then each unmet one (each met
+// one when all are) on its own line; with `partial`, the share met.
+Verdict requirements_verdict(const std::string& what, const std::vector<Requirement>& reqs,
+                             const std::vector<std::string>& notes_in, bool partial) {
+  int met = static_cast<int>(std::count_if(reqs.begin(), reqs.end(), [](const auto& r) { return r.met; }));
+  int total = static_cast<int>(reqs.size());
+  std::string counts =
+      what + ": " + std::to_string(met) + " of " + std::to_string(total) + " requirements met";
+  std::string notes;
+  for (const auto& n : notes_in) notes += "\n  note: " + n;
+  std::string list;
+  for (const auto& r : reqs)
+    if (!r.met) list += "\n  " + r.message;
+  if (met == total) {
+    std::string passed;
+    for (const auto& r : reqs) passed += "\n  " + r.message;
+    return {CheckStatus::Passed, 1.0, counts + passed + notes, counts};
+  }
+  Verdict v = fail(counts + ":" + list + notes, counts);
+  v.fraction = partial && total > 0 ? static_cast<double>(met) / total : 0.0;
+  return v;
+}
+
+// A file of the submission as handed in, for static checks; nullptr with `v` set when it cannot
+// be graded (`what` names what it should be: "a jobscript").
+const CollectedFile* submitted_file(const RunResults& runs, const std::string& file, const std::string& what,
+                                    Verdict& v) {
+  auto sub = runs.find(kSubmissionRun);
+  if (sub == runs.end()) {
+    v = error("the submission's files were not read, so '" + file + "' cannot be graded");
+    return nullptr;
+  }
+  auto it = sub->second.files.find(file);
+  if (it == sub->second.files.end()) {
+    v = error("file '" + file + "' was not read from the submission");
+    return nullptr;
+  }
+  if (!it->second.exists) {
+    std::string msg = "file '" + file + "' is not in the submission";
+    v = fail(msg, msg);
+    return nullptr;
+  }
+  if (it->second.truncated) {
+    std::string msg =
+        "file '" + file + "' is too large to be " + what + " (" + format_size(it->second.size) + ")";
+    v = fail(msg, msg);
+    return nullptr;
+  }
+  return &it->second;
+}
+
 // A jobscript as handed in: read from the submission's files, graded against its requirements.
 Verdict eval_jobscript(const JobscriptCheck& c, const RunResults& runs, bool partial) {
-  auto sub = runs.find(kSubmissionRun);
-  if (sub == runs.end())
-    return error("the submission's files were not read, so '" + c.file + "' cannot be graded");
-  auto it = sub->second.files.find(c.file);
-  if (it == sub->second.files.end()) return error("file '" + c.file + "' was not read from the submission");
-  if (!it->second.exists) {
-    std::string msg = "file '" + c.file + "' is not in the submission";
+  Verdict v;
+  const CollectedFile* f = submitted_file(runs, c.file, "a jobscript", v);
+  if (!f) return v;
+  JobscriptEvaluation e = evaluate_jobscript(c, f->data);
+  return requirements_verdict(c.file, e.requirements, e.notes, partial);
+}
+
+// environment.yml (and the script that creates the env) as handed in.
+Verdict eval_conda(const CondaEnvCheck& c, const RunResults& runs, bool partial) {
+  Verdict v;
+  const CollectedFile* yml = submitted_file(runs, c.file, "an environment file", v);
+  if (!yml) return v;
+  std::vector<Requirement> reqs = evaluate_conda_yaml(c, yml->data);
+  if (c.script) {
+    const CollectedFile* sh = submitted_file(runs, *c.script, "a shell script", v);
+    if (!sh) return v;
+    for (auto& r : evaluate_conda_script(c, sh->data)) reqs.push_back(std::move(r));
+  }
+  return requirements_verdict(c.script ? c.file + " and " + *c.script : c.file, reqs, {}, partial);
+}
+
+Verdict eval_environment(const EnvironmentCheck& c, const RunResult& build, const RunResults& runs,
+                         bool partial) {
+  EnvironmentEvaluation e = evaluate_environment(c, build, runs);
+  if (!e.error.empty()) return error(e.error);
+  return requirements_verdict(c.path, e.requirements, {}, partial);
+}
+
+Verdict eval_requirements(const RequirementsCheck& c, const RunResult& r, bool partial) {
+  auto it = r.files.find(c.file);
+  if (it == r.files.end() || !it->second.exists) {
+    std::string msg = "the run left no " + c.file;
     return fail(msg, msg);
   }
   if (it->second.truncated) {
     std::string msg =
-        "file '" + c.file + "' is too large to be a jobscript (" + format_size(it->second.size) + ")";
+        c.file + " is too large to be a requirements file (" + format_size(it->second.size) + ")";
     return fail(msg, msg);
   }
-  JobscriptEvaluation e = evaluate_jobscript(c, it->second.data);
-  std::string counts =
-      c.file + ": " + std::to_string(e.met()) + " of " + std::to_string(e.total()) + " requirements met";
-  std::string notes;
-  for (const auto& n : e.notes) notes += "\n  note: " + n;
-  std::string list;
-  for (const auto& r : e.requirements)
-    if (!r.met) list += "\n  " + r.message;
-  if (e.met() == e.total()) {
-    std::string passed;
-    for (const auto& r : e.requirements) passed += "\n  " + r.message;
-    return {CheckStatus::Passed, 1.0, counts + passed + notes, counts};
-  }
-  Verdict v = fail(counts + ":" + list + notes, counts);
-  v.fraction = partial && e.total() > 0 ? static_cast<double>(e.met()) / e.total() : 0.0;
-  return v;
+  return requirements_verdict(c.file, evaluate_requirements(c, it->second.data), {}, partial);
 }
 
 }  // namespace
@@ -319,18 +383,24 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
   Verdict v;
   if (const auto* job = std::get_if<JobscriptCheck>(&check.kind)) {
     v = eval_jobscript(*job, runs, check.partial);
+  } else if (const auto* conda = std::get_if<CondaEnvCheck>(&check.kind)) {
+    v = eval_conda(*conda, runs, check.partial);
   } else if (it == runs.end()) {
     v = error("run '" + check.run + "' did not take place");
   } else if (it->second.status == RunStatus::RunnerError) {
     v = error("run '" + check.run + "' could not be run: " + it->second.message);
   } else {
     const RunResult& r = it->second;
-    v = std::visit(overloaded{[&](const ExitCodeCheck& c) { return eval_exit(c, r); },
-                              [&](const OutputCheck& c) { return eval_output(c, r, runs); },
-                              [&](const FileExistsCheck& c) { return eval_exists(c, r); },
-                              [&](const BoundCheck& c) { return eval_bound(c, r); },
-                              [&](const JobscriptCheck&) { return error("unreachable"); }},
-                   check.kind);
+    v = std::visit(
+        overloaded{[&](const ExitCodeCheck& c) { return eval_exit(c, r); },
+                   [&](const OutputCheck& c) { return eval_output(c, r, runs); },
+                   [&](const FileExistsCheck& c) { return eval_exists(c, r); },
+                   [&](const BoundCheck& c) { return eval_bound(c, r); },
+                   [&](const EnvironmentCheck& c) { return eval_environment(c, r, runs, check.partial); },
+                   [&](const RequirementsCheck& c) { return eval_requirements(c, r, check.partial); },
+                   [&](const JobscriptCheck&) { return error("unreachable"); },
+                   [&](const CondaEnvCheck&) { return error("unreachable"); }},
+        check.kind);
     // Output checks on a run that crashed say so: the output alone would mislead.
     if (v.status == CheckStatus::Failed && r.status != RunStatus::Ok &&
         !std::holds_alternative<ExitCodeCheck>(check.kind)) {

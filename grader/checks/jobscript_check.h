@@ -7,15 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "grader/checks/requirement.h"
 #include "grader/rubric/model.h"
 
 namespace grader {
-
-struct Requirement {
-  std::string name;  // "time", "account", "module_before_python", ...
-  bool met = false;
-  std::string message;  // "job.sh:3: '#SBATCH -t 30:00' asks for 30 min, more than the allowed 10 min"
-};
 
 struct JobscriptEvaluation {
   std::vector<Requirement> requirements;  // in the order they are documented

@@ -40,10 +40,12 @@ const std::vector<std::string> kTopKeys = {"name",
                                            "internet",
                                            "gpu",
                                            "python",
+                                           "conda",
                                            "ssh",
                                            "ssh_client"};
 const std::vector<std::string> kGpuKeys = {"types", "request", "partitions", "required", "example"};
 const std::vector<std::string> kPythonKeys = {"modules", "recommended", "bundles"};
+const std::vector<std::string> kCondaKeys = {"module", "channels", "envs_under"};
 const std::vector<std::string> kSshKeys = {"host", "user", "port", "env_prefix"};
 const std::vector<std::string> kGpuSyntaxes = {
     "gres",          "gres-typed",          "gpus",          "gpus-typed", "gpus-constraint",
@@ -180,6 +182,20 @@ void read_python(const TomlTable& root, ClusterProfile& p) {
   p.python.bundles = strings(*t, "bundles");
 }
 
+void read_conda(const TomlTable& root, ClusterProfile& p) {
+  std::optional<TomlValue> c = root.get("conda");
+  if (!c) return;
+  std::optional<TomlTable> t = c->as_table("in [conda]");
+  if (!t) fail(c->pos(), "key 'conda' must be a [conda] table");
+  t->reject_unknown(kCondaKeys);
+  CondaRules r;
+  r.module = t->get_string("module").value_or("");
+  r.channels = strings(*t, "channels");
+  r.envs_under = t->get_string("envs_under").value_or("");
+  if (!r.envs_under.empty()) check_regex(*t, "envs_under", r.envs_under);
+  p.conda = r;
+}
+
 void read_ssh(const TomlTable& root, ClusterProfile& p) {
   std::optional<TomlValue> s = root.get("ssh");
   if (!s) return;
@@ -209,6 +225,7 @@ ClusterProfile read_profile(const TomlTable& root) {
   read_site(root, p);
   read_gpu(root, p);
   read_python(root, p);
+  read_conda(root, p);
   read_ssh(root, p);
   return p;
 }

@@ -54,6 +54,13 @@ struct PythonModules {
   std::vector<std::string> bundles;      // site package bundle modules (numpy, scipy, ...)
 };
 
+// How conda is used there (Bianca: a module, and a local mirror of some channels).
+struct CondaRules {
+  std::string module;                 // the module that gives conda: "conda"
+  std::vector<std::string> channels;  // the channels the cluster mirrors; empty: any
+  std::string envs_under;             // RE2 (full match): where environments belong
+};
+
 struct SshHints {
   std::string host;
   std::string user;
@@ -87,6 +94,7 @@ struct ClusterProfile {
   std::optional<std::string> ssh_client;
   std::optional<GpuRules> gpu;  // nullopt: the course says nothing about GPUs there
   PythonModules python;
+  std::optional<CondaRules> conda;  // nullopt: the course uses no conda there
   std::optional<SshHints> ssh;
 };
 

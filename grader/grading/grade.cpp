@@ -27,6 +27,7 @@ std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& r
     if (auto* o = std::get_if<OutputCheck>(&check.kind); o && o->stream == Stream::File)
       paths.insert(o->path);
     if (auto* e = std::get_if<FileExistsCheck>(&check.kind)) paths.insert(e->path);
+    if (auto* r = std::get_if<RequirementsCheck>(&check.kind)) paths.insert(r->file);
   }
   return {paths.begin(), paths.end()};
 }
@@ -75,19 +76,31 @@ RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspac
   return req;
 }
 
-// The files static checks read, as the learner handed them in: regular files inside the
-// workspace only (staging already refused links that leave it), capped like run output.
+// The files static checks read (jobscript, conda_env), as the learner handed them in.
+std::vector<std::string> static_files(const Rubric& rubric) {
+  std::vector<std::string> files;
+  for (const auto& check : rubric.checks) {
+    if (const auto* job = std::get_if<JobscriptCheck>(&check.kind)) files.push_back(job->file);
+    if (const auto* conda = std::get_if<CondaEnvCheck>(&check.kind)) {
+      files.push_back(conda->file);
+      if (conda->script) files.push_back(*conda->script);
+    }
+  }
+  return files;
+}
+
+// Regular files inside the workspace only (staging already refused links that leave it), capped
+// like run output.
 RunResult read_submission_files(const Rubric& rubric, const Workspace& ws) {
   constexpr std::uintmax_t kCap = 1024 * 1024;
   RunResult r;
   r.id = kSubmissionRun;
   r.status = RunStatus::Ok;
   r.exit_code = 0;
-  for (const auto& check : rubric.checks) {
-    const auto* job = std::get_if<JobscriptCheck>(&check.kind);
-    if (!job || r.files.count(job->file)) continue;
+  for (const std::string& file : static_files(rubric)) {
+    if (r.files.count(file)) continue;
     CollectedFile f;
-    fs::path p = ws.dir() / job->file;
+    fs::path p = ws.dir() / file;
     std::error_code ec;
     if (fs::is_regular_file(fs::symlink_status(p, ec))) {
       f.exists = true;
@@ -98,7 +111,7 @@ RunResult read_submission_files(const Rubric& rubric, const Workspace& ws) {
       f.data.resize(static_cast<std::size_t>(in.gcount()));
       f.truncated = f.size > kCap;
     }
-    r.files.emplace(job->file, std::move(f));
+    r.files.emplace(file, std::move(f));
   }
   return r;
 }

@@ -1,6 +1,9 @@
 // [[check]] tables; see check_loader.h.
 #include "grader/rubric/check_loader.h"
 
+#include <algorithm>
+
+#include "grader/rubric/environment_options.h"
 #include "grader/rubric/jobscript_options.h"
 #include "grader/rubric/run_loader.h"
 #include "grader/rubric/value_rules.h"
@@ -11,11 +14,18 @@ namespace grader::rubric_loader {
 
 namespace {
 
-const std::vector<std::string> kKindKeys = {"exit_code", "stdout",   "stderr",      "file",
-                                            "wall_time", "cpu_time", "peak_memory", "jobscript"};
+const std::vector<std::string> kKindKeys = {"exit_code",   "stdout",       "stderr",      "file",
+                                            "wall_time",   "cpu_time",     "peak_memory", "jobscript",
+                                            "environment", "requirements", "conda_env"};
 const std::vector<std::string> kCheckKeys = {
-    "id",        "run",    "title",  "points", "partial",   "hint",     "hidden",      "needs",
-    "exit_code", "stdout", "stderr", "file",   "wall_time", "cpu_time", "peak_memory", "jobscript"};
+    "id",          "run",       "title",       "points",       "partial",  "hint",      "hidden",
+    "needs",       "exit_code", "stdout",      "stderr",       "file",     "wall_time", "cpu_time",
+    "peak_memory", "jobscript", "environment", "requirements", "conda_env"};
+// Kinds that read the submission as handed in, before any run: they take no 'run'.
+const std::vector<std::string> kStaticKinds = {"jobscript", "conda_env"};
+// Kinds of several requirements, where `partial` gives the share met.
+const std::vector<std::string> kPartialKinds = {"lines", "jobscript", "environment", "requirements",
+                                                "conda_env"};
 const std::vector<std::string> kMatcherKeys = {"contains", "regex", "exact", "lines", "number"};
 const std::vector<std::string> kFileKeys = {"path",  "exists", "contains", "regex",
                                             "exact", "lines",  "number"};
@@ -91,13 +101,15 @@ void CheckReader::load_id(PendingCheck& pending) const {
   pending.id_pos = s_.value_pos("id");
 }
 
-// The run a check grades: named, or the only one; a jobscript check grades none.
+// The run a check grades: named, or the only one; a static check (jobscript, conda_env) grades none.
 void CheckReader::load_run(CheckSpec& check) const {
-  if (s_.has("jobscript")) {
-    // Static: the check reads the jobscript as handed in, whatever the runs do.
+  auto static_kind =
+      std::find_if(kStaticKinds.begin(), kStaticKinds.end(), [&](const std::string& k) { return s_.has(k); });
+  if (static_kind != kStaticKinds.end()) {
+    // Static: the check reads the file as handed in, whatever the runs do.
     if (s_.has("run")) {
-      fail(s_.value_pos("run"), label_ +
-                                    " is a jobscript check: it reads the file from the submission as handed "
+      fail(s_.value_pos("run"), label_ + " is a " + *static_kind +
+                                    " check: it reads the file from the submission as handed "
                                     "in, before any run, so it takes no 'run'");
     }
   } else if (auto run = s_.get_string("run")) {
@@ -141,10 +153,12 @@ void CheckReader::check_partial(const CheckSpec& check, const std::string& kind_
   } else if (std::holds_alternative<FileExistsCheck>(check.kind)) {
     kind = "exists";
   }
-  if (kind != "lines" && kind != "jobscript") {
-    fail(s_.value_pos("partial"), s_.key_name("partial") +
-                                      " needs a 'lines' matcher or a jobscript check; this check uses '" +
-                                      kind + "'");
+  if (!contains(kPartialKinds, kind)) {
+    fail(s_.value_pos("partial"),
+         s_.key_name("partial") +
+             " needs a 'lines' matcher or a check of several requirements (jobscript, "
+             "environment, requirements, conda_env); this check uses '" +
+             kind + "'");
   }
 }
 
@@ -169,6 +183,9 @@ CheckKind CheckReader::load_kind(std::string_view kind, const TomlValue& value,
   }
   if (kind == "file") return load_file(check_id);
   if (kind == "jobscript") return load_jobscript_check(s_, value);
+  if (kind == "environment") return load_environment_check(s_, value);
+  if (kind == "requirements") return load_requirements_check(s_, value);
+  if (kind == "conda_env") return load_conda_env_check(s_, value);
   if (kind == "wall_time") return load_bound(kind, Metric::WallTime);
   if (kind == "cpu_time") return load_bound(kind, Metric::CpuTime);
   return load_bound(kind, Metric::PeakMemory);

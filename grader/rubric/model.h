@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "grader/cluster/profile.h"
+#include "grader/rubric/environment_spec.h"
 #include "grader/util/source_pos.h"
 
 namespace grader {
@@ -102,7 +103,8 @@ struct JobscriptCheck {
   bool no_home_paths = false;               // no absolute paths into a home directory
 };
 
-using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck>;
+using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck,
+                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck>;
 
 struct CheckSpec {
   std::string id;

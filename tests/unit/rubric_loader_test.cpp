@@ -783,7 +783,7 @@ TEST(RubricErrors, RubricRejectsTwoKinds) {
 TEST(RubricErrors, RubricRejectsNoKind) {
   EXPECT_EQ(error_of(with_check("id = \"x\"\npoints = 2\n")),
             "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
-            "wall_time, cpu_time, peak_memory, jobscript");
+            "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env");
 }
 
 TEST(RubricErrors, RubricRejectsTwoMatchers) {
@@ -806,14 +806,14 @@ TEST(RubricErrors, RubricRejectsOutputAsString) {
 TEST(RubricErrors, RubricRejectsPartialWithoutLines) {
   EXPECT_EQ(
       error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
-      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
+      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several requirements (jobscript, environment, requirements, conda_env); this check uses "
       "'regex'");
 }
 
 TEST(RubricErrors, RubricRejectsPartialOnExitCode) {
   EXPECT_EQ(
       error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
-      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a jobscript check; this check uses "
+      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several requirements (jobscript, environment, requirements, conda_env); this check uses "
       "'exit_code'");
 }
 
