@@ -97,6 +97,22 @@ class JobTracker {
   struct Job;
   void poll_loop();
   void poll_round(std::unique_lock<std::mutex>& lock);
+  // poll_round's steps, in order; each takes the lock off while a command runs.
+  void cancel_overdue(std::unique_lock<std::mutex>& lock);
+  void query_queue(std::unique_lock<std::mutex>& lock);
+  void give_up_on_cancelled();
+  void settle_with_sacct(std::unique_lock<std::mutex>& lock);
+  // What squeue said of one job; a job that ended, or that squeue no longer knows, leaves the
+  // queue to settle with sacct.
+  void take_queue_row(Job& job, const QueueRow& row);
+  void leave_queue(Job& job);
+  void queue_query_failed(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& queued,
+                          const CommandOutput& r);
+  void settle(Job& job, const std::vector<AcctRow>& rows, const CommandOutput& sacct);
+  CommandOutput scancel(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& ids);
+  // The ids of the jobs not yet done for which pred holds; the job, when it is still not done.
+  std::vector<std::string> ids_where(const std::function<bool(const Job&)>& pred) const;
+  Job* unfinished(const std::string& id);
   void finish(Job& job, JobOutcome::Kind kind);
 
   CommandRunner run_;
