@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,33 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "grader/run/executor.h"
+#include "grader/run/batch_executor.h"
 #include "runners/slurm/array_script.h"
-
-namespace grader {
-
-// How command runs are gathered into job arrays.
-struct ArrayOptions {
-  // Submit as soon as this many runs wait (grade sets it to its number of threads)...
-  std::size_t expected = 1;
-  // ... otherwise once no run arrived for gather_quiet_s, and never later than gather_max_s after
-  // the first one.
-  double gather_quiet_s = 0.5;
-  double gather_max_s = 5;
-  std::size_t max_tasks = 1000;  // Slurm's default MaxArraySize is 1001: indices 0..1000
-  // How long a task may wait in the queue on top of its own timeout before it is given up as
-  // stuck: a class's array shares the cluster's nodes, so tasks start one after another.
-  double queue_timeout_s = 1800;
-  double kill_grace_s = 2;  // timeout -k: SIGKILL this long after SIGTERM at the time limit
-};
-
-struct ArrayStats {
-  std::uint64_t arrays = 0;   // sbatch --array submissions
-  std::uint64_t tasks = 0;    // command runs submitted as array tasks
-  std::uint64_t largest = 0;  // tasks in the largest array
-};
-
-}  // namespace grader
 
 namespace grader::slurm {
 

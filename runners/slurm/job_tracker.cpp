@@ -65,7 +65,7 @@ JobTracker::~JobTracker() {
   poller_.join();
 }
 
-TrackerStats JobTracker::stats() const {
+BatchStats JobTracker::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stats_;
 }

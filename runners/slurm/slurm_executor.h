@@ -1,9 +1,10 @@
-// SlurmExecutor: a run is a Slurm batch job. The staged workspace is uploaded where the compute
-// nodes can read it, the learner's jobscript is submitted with `sbatch --parsable`, the job is
-// waited for through a JobTracker (one scheduler query per poll round for all jobs in flight),
-// and the result is read back: the state and exit code that Slurm recorded, sacct's accounting,
-// and the job's stdout/stderr files. Built on a Transport, so the same code drives the test
-// cluster on this machine (LocalTransport) and a real cluster's login node (SshTransport).
+// SlurmExecutor: the BatchExecutor (grader/run/batch_executor.h) for Slurm: a run is a Slurm
+// batch job. The staged workspace is uploaded where the compute nodes can read it, the learner's
+// jobscript is submitted with `sbatch --parsable`, the job is waited for through a JobTracker
+// (one scheduler query per poll round for all jobs in flight), and the result is read back: the
+// state and exit code that Slurm recorded, sacct's accounting, and the job's stdout/stderr files.
+// Built on a Transport, so the same code drives the test cluster on this machine
+// (LocalTransport) and a real cluster's login node (SshTransport).
 //
 // What sbatch gets on its command line, overriding the script's #SBATCH lines for these only:
 // --parsable, --job-name=grader-RUN (so the grader's jobs are recognisable in squeue), --chdir
@@ -33,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "grader/run/batch_executor.h"
 #include "grader/run/transport.h"
 #include "runners/slurm/array_batches.h"
 #include "runners/slurm/job_tracker.h"
@@ -56,7 +58,7 @@ struct SlurmOptions {
   slurm::TrackerOptions tracker;
 };
 
-class SlurmExecutor final : public Executor {
+class SlurmExecutor final : public BatchExecutor {
  public:
   SlurmExecutor(Transport& transport, SlurmOptions options = {});
   ~SlurmExecutor() override;
@@ -68,15 +70,11 @@ class SlurmExecutor final : public Executor {
   std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) override;
   void release_workspace(const std::filesystem::path& workdir) override;
 
-  // From now on command runs are array tasks (otherwise they are refused: a command belongs on
-  // the login node's executor). Call before the first run.
-  void run_commands_as_arrays(ArrayOptions options);
-
-  // Ctrl-C: cancel every job in flight, those being submitted at that moment included (it waits
-  // for their sbatch, up to 15 s), and submit no more. Safe from any thread but a signal handler.
-  std::size_t cancel_all(const std::string& why);
-  slurm::TrackerStats stats() const { return tracker_->stats(); }
-  ArrayStats array_stats() const;
+  void run_commands_as_arrays(ArrayOptions options) override;
+  // Waits for the sbatch commands under way (up to 15 s), then one scancel for all.
+  std::size_t cancel_all(const std::string& why) override;
+  BatchStats stats() const override { return tracker_->stats(); }
+  ArrayStats array_stats() const override;
 
  private:
   // sbatch, with the job it submits kept in live_ until forget(): cancel_all reaches it even
