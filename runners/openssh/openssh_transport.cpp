@@ -9,8 +9,8 @@
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 #include "runners/openssh/ssh_process.h"
+#include "runners/shell_quote.h"
 #include "runners/ssh/remote_command.h"
-#include "runners/ssh/ssh_transport.h"  // shell_quote
 
 namespace grader {
 

@@ -11,7 +11,7 @@
 #include "grader/run/transport.h"
 #include "grader/util/units.h"
 #include "runners/process/run_io.h"
-#include "runners/ssh/ssh_transport.h"  // shell_quote
+#include "runners/shell_quote.h"
 
 namespace grader {
 

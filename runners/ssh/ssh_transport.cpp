@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "grader/util/units.h"
+#include "runners/shell_quote.h"
 #include "runners/ssh/channel_run.h"
 #include "runners/ssh/remote_command.h"
 #include "runners/ssh/sftp_files.h"
@@ -107,18 +108,6 @@ void start_event_loop(Session& sess) {
 }
 
 }  // namespace
-
-std::string shell_quote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 SshTransport::SshTransport(SshTarget target, SshOptions options)
     : target_(std::move(target)), options_(options) {

@@ -97,7 +97,4 @@ class SshTransport : public Transport {
   std::mutex mutex_;
 };
 
-// `'...'` quoting for a POSIX shell: any byte but NUL passes through as itself.
-std::string shell_quote(const std::string& word);
-
 }  // namespace grader
