@@ -4,7 +4,7 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <sstream>
+#include <string_view>
 
 #include "grader/util/text.h"
 #include "grader/util/units.h"
@@ -54,10 +54,9 @@ std::optional<fs::path> configured_control_path(const SshTarget& t, double timeo
   argv.insert(argv.end(), {"--", t.alias});
   SshCall c = call_program(argv, timeout_s);
   if (c.exit_code != 0) return std::nullopt;
-  std::istringstream lines(c.out);
-  for (std::string line; std::getline(lines, line);) {
+  for (std::string_view line : split_lines(c.out)) {
     if (line.rfind("controlpath ", 0) == 0) {
-      std::string p = line.substr(12);
+      std::string p(line.substr(12));
       if (p.empty() || p == "none") return std::nullopt;
       return fs::path(p);
     }
@@ -301,13 +300,7 @@ std::string OpenSshTransport::make_temp_dir(const std::string& prefix) {
   const std::string command = mktemp_command(prefix);
   std::lock_guard<std::mutex> lock(mutex_);
   Small r = exec(command);
-  std::string dir = r.out;
-  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-  if (r.code != 0 || dir.empty() || dir.front() != '/') {
-    throw TransportError(target_.url() + ": cannot create a temporary directory: " +
-                         (r.err.empty() ? "mktemp exited with " + std::to_string(r.code) : r.err));
-  }
-  return dir;
+  return mktemp_result(target_.url(), r.code, r.out, r.err);
 }
 
 // tar, made here and unpacked there in one ssh: modes, links as links, any names; the existing

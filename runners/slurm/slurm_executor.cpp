@@ -103,11 +103,11 @@ std::string SlurmExecutor::make_job_dir() {
   auto r =
       command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir},
               60, &opt_.command_env);
-  while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
-  if (!r.ran || r.exit_code != 0 || r.out.empty())
+  const std::string dir(trim_end(r.out));
+  if (!r.ran || r.exit_code != 0 || dir.empty())
     throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
                          (r.ran ? sbatch_message(r.err) : r.error));
-  return r.out;
+  return dir;
 }
 
 std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::path& local_dir) {

@@ -162,13 +162,7 @@ std::string SshTransport::make_temp_dir(const std::string& prefix) {
   std::lock_guard<std::mutex> lock(mutex_);
   return idempotent([&](Session& s) {
     auto r = s.exec(command, options_.connect_timeout_s);
-    std::string dir = r.out;
-    while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-    if (r.code != 0 || dir.empty() || dir.front() != '/') {
-      throw TransportError(s.where + ": cannot create a temporary directory: " +
-                           (r.err.empty() ? "mktemp exited with " + std::to_string(r.code) : r.err));
-    }
-    return dir;
+    return mktemp_result(s.where, r.code, r.out, r.err);
   });
 }
 

@@ -128,6 +128,25 @@ TEST(RemoteCommand, SmallCommandsOfOurOwn) {
   EXPECT_EQ(temp_beside("report.json").rfind(".grader-tmp-", 0), 0u);
 }
 
+TEST(RemoteCommand, MktempAnswerIsTheDirectoryOrTheComplaint) {
+  EXPECT_EQ(mktemp_result("ssh://u@h:22", 0, "/tmp/grader-abcdef\n", ""), "/tmp/grader-abcdef");
+  EXPECT_EQ(mktemp_result("ssh://u@h:22", 0, "/tmp/grader-abcdef\r\n", ""), "/tmp/grader-abcdef");
+  auto complaint = [](int code, const std::string& out, const std::string& err) -> std::string {
+    try {
+      mktemp_result("ssh://u@h:22", code, out, err);
+    } catch (const TransportError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(complaint(1, "", "mktemp: failed to create directory via template: No space left on device\n"),
+            "ssh://u@h:22: cannot create a temporary directory: mktemp: failed to create directory via "
+            "template: No space left on device\n");
+  EXPECT_EQ(complaint(1, "", ""), "ssh://u@h:22: cannot create a temporary directory: mktemp exited with 1");
+  EXPECT_NE(complaint(0, "\n", ""), "") << "no directory printed";
+  EXPECT_NE(complaint(0, "Welcome!\n", ""), "") << "not an absolute path";
+}
+
 TEST(RemoteStreams, LoginNoiseBeforeTheMarkersIsDropped) {
   Fed f;
   f.out_chunk("Welcome to Rackham!\n\036hpc-grader\nHello\n");
