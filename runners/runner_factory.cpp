@@ -7,12 +7,13 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/grading/grade.h"
-#include "grader/util/usage_error.h"
 #include "grader/util/text.h"
+#include "grader/util/usage_error.h"
 #include "runners/executor_factory.h"
 #include "runners/local/local_transport.h"
 #include "runners/openssh/openssh_transport.h"
 #include "runners/remote/remote_process_executor.h"
+#include "runners/slurm/slurm_executor.h"
 #include "runners/ssh/ssh_transport.h"
 
 extern char** environ;

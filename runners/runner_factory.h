@@ -1,5 +1,6 @@
 // Runners for the CLI's --runner: where learner work runs. A runner is a Transport (local or
-// ssh), the Executor for ordinary command runs there, and the Slurm executor for jobscript runs.
+// ssh), the Executor for ordinary command runs there, and the BatchExecutor (Slurm's) for
+// jobscript runs.
 //   (none)                 commands run here with --executor; jobscripts are runner errors
 //   local                  the test cluster on this machine (needs SLURM_CONF; ci/cluster env)
 //   ssh://user@host[:port] a cluster's login node over SSH (commands and jobs run there); the
@@ -14,8 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "grader/run/batch_executor.h"
 #include "grader/run/transport.h"
-#include "runners/slurm/slurm_executor.h"
 
 namespace grader {
 
@@ -23,7 +24,7 @@ struct Runner {
   std::string description;               // "local", "ssh://root@127.0.0.1:2222"
   std::unique_ptr<Transport> transport;  // null when nothing but this machine is involved
   std::unique_ptr<Executor> executor;    // ordinary command runs
-  std::unique_ptr<SlurmExecutor> batch;  // jobscript runs; null without a runner
+  std::unique_ptr<BatchExecutor> batch;  // jobscript runs (Slurm); null without a runner
   // The environment runs start from: this machine's allow-listed variables for local runners;
   // empty for a remote one, whose runs see the login node's own environment (its PATH, its
   // module system) with the rubric's env laid over it.

@@ -1,4 +1,4 @@
-// Cancel Slurm jobs on Ctrl-C; see interrupt.h.
+// Cancel the batch jobs on Ctrl-C; see interrupt.h.
 #include "grader/cli/interrupt.h"
 
 #include <pthread.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "runners/slurm/slurm_executor.h"
+#include "grader/run/batch_executor.h"
 
 namespace grader::cli {
 
@@ -32,8 +32,8 @@ void block_interrupts() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-InterruptGuard::InterruptGuard(SlurmExecutor* slurm) : slurm_(slurm) {
-  if (!slurm_) {
+InterruptGuard::InterruptGuard(BatchExecutor* batch) : batch_(batch) {
+  if (!batch_) {
     // block_interrupts() may have run for a runner that turned out to have no batch executor.
     sigset_t set = guarded_signals(true);
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
@@ -44,7 +44,7 @@ InterruptGuard::InterruptGuard(SlurmExecutor* slurm) : slurm_(slurm) {
   waiter_ = std::thread([this, set] {
     int sig = 0;
     if (sigwait(&set, &sig) != 0 || sig == SIGUSR2) return;
-    std::size_t n = slurm_->cancel_all(std::string("the grader was interrupted (") + strsignal(sig) + ")");
+    std::size_t n = batch_->cancel_all(std::string("the grader was interrupted (") + strsignal(sig) + ")");
     if (n) std::cerr << "grader: interrupted; cancelled " << n << " Slurm job" << (n == 1 ? "" : "s") << "\n";
     // Die of the signal, as without the guard.
     signal(sig, SIG_DFL);
@@ -58,7 +58,7 @@ InterruptGuard::InterruptGuard(SlurmExecutor* slurm) : slurm_(slurm) {
 }
 
 InterruptGuard::~InterruptGuard() {
-  if (!slurm_) return;
+  if (!batch_) return;
   pthread_kill(waiter_.native_handle(), SIGUSR2);
   waiter_.join();
   sigset_t set = guarded_signals(false);

@@ -1,32 +1,33 @@
-// Ctrl-C while Slurm jobs are in flight: cancel them all (one scancel), then die of the signal as
-// usual. Without a batch executor it does nothing and signals keep their default behaviour.
-// Construct it before any thread starts: it blocks SIGINT, SIGTERM and SIGHUP in this thread (and
-// so in every thread started later) and takes them with sigwait in a thread of its own.
+// Ctrl-C while batch jobs are in flight: cancel them all (BatchExecutor::cancel_all: one scancel),
+// then die of the signal as usual. Without a batch executor it does nothing and signals keep
+// their default behaviour. Construct it before any thread starts: it blocks SIGINT, SIGTERM and
+// SIGHUP in this thread (and so in every thread started later) and takes them with sigwait in a
+// thread of its own.
 #pragma once
 
 #include <thread>
 
 namespace grader {
-class SlurmExecutor;
+class BatchExecutor;  // grader/run/batch_executor.h
 }
 
 namespace grader::cli {
 
 // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread, so in every thread it starts later.
-// Call it before making a runner whose Slurm executor starts its poller thread: otherwise that
+// Call it before making a runner whose batch executor starts its poller thread: otherwise that
 // thread takes Ctrl-C and the process dies without cancelling its jobs. Only then: a grader with
 // no batch executor keeps one thread and the signals' default behaviour.
 void block_interrupts();
 
 class InterruptGuard {
  public:
-  explicit InterruptGuard(SlurmExecutor* slurm);
+  explicit InterruptGuard(BatchExecutor* batch);
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
 
  private:
-  SlurmExecutor* slurm_;
+  BatchExecutor* batch_;
   std::thread waiter_;
 };
 

@@ -4,13 +4,13 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <sstream>
+#include <string_view>
 
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 #include "runners/openssh/ssh_process.h"
+#include "runners/shell_quote.h"
 #include "runners/ssh/remote_command.h"
-#include "runners/ssh/ssh_transport.h"  // shell_quote
 
 namespace grader {
 
@@ -54,10 +54,9 @@ std::optional<fs::path> configured_control_path(const SshTarget& t, double timeo
   argv.insert(argv.end(), {"--", t.alias});
   SshCall c = call_program(argv, timeout_s);
   if (c.exit_code != 0) return std::nullopt;
-  std::istringstream lines(c.out);
-  for (std::string line; std::getline(lines, line);) {
+  for (std::string_view line : split_lines(c.out)) {
     if (line.rfind("controlpath ", 0) == 0) {
-      std::string p = line.substr(12);
+      std::string p(line.substr(12));
       if (p.empty() || p == "none") return std::nullopt;
       return fs::path(p);
     }
@@ -179,7 +178,6 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
   remote.kill_grace_s = options_.kill_grace_s;
   remote.inherit_remote_env = options_.inherit_remote_env;
   remote.status_nonce = status_nonce();
-  const std::string what = "running '" + request.argv[0] + "'";
 
   std::lock_guard<std::mutex> lock(mutex_);
   ensure_master();
@@ -188,15 +186,23 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
   RunResult result;
   result.id = request.id;
   RemoteStreams streams(result.out, result.err, request.output_limit, true, remote.status_nonce);
-  const auto start = Clock::now();
-  const auto deadline = after(request.timeout_s);
-  SshProcess ssh(argv, result.out, result.err, request.output_limit,
-                 request.stdin_data ? &*request.stdin_data : nullptr);
-  runio::Pump& pump = ssh.pump();
-  // Once the wrapper says the command ended, what it started gets a moment to let go of the
-  // streams; then its group is killed, as the local executor does.
-  pump.out.sink = [&](const char* d, std::size_t n) { streams.take(false, d, n); };
-  pump.err.sink = [&](const char* d, std::size_t n) {
+  const RemoteEnd end = run_ssh(argv, request, streams, result);
+  classify_remote_run(result, request, end);
+  if (result.status != RunStatus::RunnerError) {
+    for (const std::string& rel : request.collect)
+      result.files[rel] = collect_locked(request.workdir.string(), rel, request.output_limit);
+  }
+  return result;
+}
+
+namespace {
+
+// The ssh client's streams through the wrapper's markers. Once the wrapper says the command
+// ended, what it started gets a moment to let go of the streams; then its group is killed, as
+// the local executor does.
+void pump_through(runio::Pump& pump, RemoteStreams& streams) {
+  pump.out.sink = [&streams](const char* d, std::size_t n) { streams.take(false, d, n); };
+  pump.err.sink = [&pump, &streams](const char* d, std::size_t n) {
     streams.take(true, d, n);
     if (streams.ended()) {
       pump.settle_by =
@@ -204,10 +210,28 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
                                                           std::chrono::duration<double>(kSettleS)));
     }
   };
+}
 
-  runio::Stop stop = ssh.wait(deadline);
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+}  // namespace
+
+// One ssh carrying the wrapped command to its end, the deadline or the output cap; past those,
+// the remote group is killed over a second ssh. Throws when no status came back.
+RemoteEnd OpenSshTransport::run_ssh(const std::vector<std::string>& argv, const RunRequest& request,
+                                    RemoteStreams& streams, RunResult& result) {
+  const std::string what = "running '" + request.argv[0] + "'";
+  const auto start = Clock::now();
+  const auto deadline = after(request.timeout_s);
+  SshProcess ssh(argv, result.out, result.err, request.output_limit,
+                 request.stdin_data ? &*request.stdin_data : nullptr);
+  pump_through(ssh.pump(), streams);
+  const runio::Stop stop = ssh.wait(deadline);
+  if (stop == runio::Stop::Internal)
+    throw TransportError(target_.url() + ": " + what + ": " + ssh.pump().error);
   RemoteEnd end;
-  if (stop == runio::Stop::Internal) throw TransportError(target_.url() + ": " + what + ": " + pump.error);
   if (stop == runio::Stop::OutputLimit) end.stop = RemoteEnd::Stop::OutputLimit;
   if (stop == runio::Stop::Timeout && Clock::now() >= deadline && !streams.ended())
     end.stop = RemoteEnd::Stop::Timeout;
@@ -215,36 +239,35 @@ RunResult OpenSshTransport::run(const RunRequest& request) {
   if (stop == runio::Stop::Exited) {
     code = ssh.finish(0);
   } else {
-    if (end.stop != RemoteEnd::Stop::Ended)
-      result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+    if (end.stop != RemoteEnd::Stop::Ended) result.wall_s = seconds_since(start);
     if (streams.pgid() > 1) exec(kill_group_command(streams.pgid()));
     code = ssh.finish(options_.kill_grace_s + 3);
   }
   streams.finish();
-  if (result.wall_s == 0) result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-
+  if (result.wall_s == 0) result.wall_s = seconds_since(start);
   end.no_workdir = streams.no_workdir();
   end.exit_code = streams.exit_code;
   end.signal = streams.signal;
-  if (end.stop == RemoteEnd::Stop::Ended && !end.no_workdir && !streams.ended() && !result.out.truncated &&
-      !result.err.truncated) {
-    if (!streams.started()) {
-      master_checked_ = false;
-      ensure_master();  // throws when the master is gone
-      throw TransportError(target_.url() + ": ssh failed " + what + " (exit " + std::to_string(code) +
-                           "): " + last_line(streams.unmarked_stderr()));
-    }
-    throw TransportError(target_.url() + ": " + what +
-                         ": the connection ended without the command's status (ssh exit " +
-                         std::to_string(code) + ") after " + format_duration(result.wall_s) +
-                         "; the command may have run in part, it was not retried");
+  if (end.stop == RemoteEnd::Stop::Ended && !end.no_workdir && !streams.ended() && !streams.over()) {
+    no_status(streams, what, code, result.wall_s);
   }
-  classify_remote_run(result, request, end);
-  if (result.status != RunStatus::RunnerError) {
-    for (const std::string& rel : request.collect)
-      result.files[rel] = collect_locked(request.workdir.string(), rel, request.output_limit);
+  return end;
+}
+
+// The wrapper never reported: ssh itself failed (the master is checked again, so that its death
+// is reported as such), or the connection ended under the command.
+void OpenSshTransport::no_status(const RemoteStreams& streams, const std::string& what, int code,
+                                 double wall_s) {
+  if (!streams.started()) {
+    master_checked_ = false;
+    ensure_master();  // throws when the master is gone
+    throw TransportError(target_.url() + ": ssh failed " + what + " (exit " + std::to_string(code) +
+                         "): " + last_line(streams.unmarked_stderr()));
   }
-  return result;
+  throw TransportError(target_.url() + ": " + what +
+                       ": the connection ended without the command's status (ssh exit " +
+                       std::to_string(code) + ") after " + format_duration(wall_s) +
+                       "; the command may have run in part, it was not retried");
 }
 
 // Only a regular file that resolves to inside the workdir; "SIZE\nDATA" back.
@@ -277,13 +300,7 @@ std::string OpenSshTransport::make_temp_dir(const std::string& prefix) {
   const std::string command = mktemp_command(prefix);
   std::lock_guard<std::mutex> lock(mutex_);
   Small r = exec(command);
-  std::string dir = r.out;
-  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-  if (r.code != 0 || dir.empty() || dir.front() != '/') {
-    throw TransportError(target_.url() + ": cannot create a temporary directory: " +
-                         (r.err.empty() ? "mktemp exited with " + std::to_string(r.code) : r.err));
-  }
-  return dir;
+  return mktemp_result(target_.url(), r.code, r.out, r.err);
 }
 
 // tar, made here and unpacked there in one ssh: modes, links as links, any names; the existing

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "grader/run/transport.h"
+#include "runners/ssh/remote_command.h"
 #include "runners/ssh/ssh_target.h"
 
 namespace grader {
@@ -66,6 +67,10 @@ class OpenSshTransport : public Transport {
   Small exec(const std::string& command, const std::string* input = nullptr, std::uint64_t cap = 1024 * 1024,
              double timeout_s = 0);
   CollectedFile collect_locked(const std::string& root, const std::string& rel, std::uint64_t limit);
+  // run()'s steps: one ssh for the command; what to say when no status came back.
+  RemoteEnd run_ssh(const std::vector<std::string>& argv, const RunRequest& request, RemoteStreams& streams,
+                    RunResult& result);
+  [[noreturn]] void no_status(const RemoteStreams& streams, const std::string& what, int code, double wall_s);
 
   SshTarget target_;
   OpenSshOptions options_;

@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "grader/util/units.h"
+#include "runners/shell_quote.h"
 #include "runners/ssh/remote_command.h"
-#include "runners/ssh/ssh_transport.h"  // shell_quote
 
 namespace grader::slurm {
 

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "grader/run/batch_executor.h"
 #include "runners/slurm/slurm_parse.h"
 
 namespace grader::slurm {
@@ -67,15 +68,6 @@ struct JobOutcome {
   std::string note;  // what was missing when it settled without full accounting
 };
 
-struct TrackerStats {
-  std::uint64_t rounds = 0;          // poll rounds that queried the queue
-  std::uint64_t squeue_queries = 0;  // equals rounds: one per round
-  std::uint64_t sacct_queries = 0;   // at most one per round, for the jobs that just ended
-  std::uint64_t scancel_commands = 0;
-  std::uint64_t max_jobs_per_query = 0;
-  std::uint64_t query_failures = 0;
-};
-
 class JobTracker {
  public:
   JobTracker(CommandRunner run, TrackerOptions options = {});
@@ -91,12 +83,29 @@ class JobTracker {
   // `error` set. Returns how many were cancelled.
   std::size_t cancel_all(const std::string& why);
 
-  TrackerStats stats() const;
+  // The traffic so far: rounds, queries, scancels (grader/run/batch_executor.h).
+  BatchStats stats() const;
 
  private:
   struct Job;
   void poll_loop();
   void poll_round(std::unique_lock<std::mutex>& lock);
+  // poll_round's steps, in order; each takes the lock off while a command runs.
+  void cancel_overdue(std::unique_lock<std::mutex>& lock);
+  void query_queue(std::unique_lock<std::mutex>& lock);
+  void give_up_on_cancelled();
+  void settle_with_sacct(std::unique_lock<std::mutex>& lock);
+  // What squeue said of one job; a job that ended, or that squeue no longer knows, leaves the
+  // queue to settle with sacct.
+  void take_queue_row(Job& job, const QueueRow& row);
+  void leave_queue(Job& job);
+  void queue_query_failed(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& queued,
+                          const CommandOutput& r);
+  void settle(Job& job, const std::vector<AcctRow>& rows, const CommandOutput& sacct);
+  CommandOutput scancel(std::unique_lock<std::mutex>& lock, const std::vector<std::string>& ids);
+  // The ids of the jobs not yet done for which pred holds; the job, when it is still not done.
+  std::vector<std::string> ids_where(const std::function<bool(const Job&)>& pred) const;
+  Job* unfinished(const std::string& id);
   void finish(Job& job, JobOutcome::Kind kind);
 
   CommandRunner run_;
@@ -105,7 +114,7 @@ class JobTracker {
   std::condition_variable wake_poller_;
   std::condition_variable job_done_;
   std::map<std::string, std::shared_ptr<Job>> jobs_;
-  TrackerStats stats_;
+  BatchStats stats_;
   double interval_s_;
   int consecutive_failures_ = 0;
   bool changed_ = false;          // a job changed state in this round

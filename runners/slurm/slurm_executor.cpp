@@ -2,12 +2,11 @@
 #include "runners/slurm/slurm_executor.h"
 
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <thread>
 
 #include "grader/util/text.h"
 #include "grader/util/units.h"
+#include "runners/slurm/job_verdict.h"
 #include "runners/ssh/remote_command.h"
 
 namespace grader {
@@ -15,6 +14,14 @@ namespace grader {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // A run id as a file name: [A-Za-z0-9._-], nothing else.
 std::string file_tag(const std::string& id) {
@@ -26,20 +33,6 @@ std::string file_tag(const std::string& id) {
 // sbatch's whole message, trailing newlines off: its last "error:" line matters, and they are short.
 std::string sbatch_message(std::string_view text) {
   return std::string(trim_end(text));
-}
-
-// sacct's Timelimit form, [D-]HH:MM:SS, whichever tool printed it.
-std::string slurm_time(const std::string& text) {
-  auto s = slurm::parse_slurm_duration(text);
-  if (!s) return text;
-  long total = std::lround(*s);
-  long d = total / 86400, h = total % 86400 / 3600, m = total % 3600 / 60, sec = total % 60;
-  char buf[48];
-  if (d > 0)
-    std::snprintf(buf, sizeof buf, "%ld-%02ld:%02ld:%02ld", d, h, m, sec);
-  else
-    std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", h, m, sec);
-  return buf;
 }
 
 // sbatch errors that are the cluster's, not the jobscript's.
@@ -110,11 +103,11 @@ std::string SlurmExecutor::make_job_dir() {
   auto r =
       command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir},
               60, &opt_.command_env);
-  while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
-  if (!r.ran || r.exit_code != 0 || r.out.empty())
+  const std::string dir(trim_end(r.out));
+  if (!r.ran || r.exit_code != 0 || dir.empty())
     throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
                          (r.ran ? sbatch_message(r.err) : r.error));
-  return r.out;
+  return dir;
 }
 
 std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
@@ -216,218 +209,128 @@ std::optional<CapturedStream> SlurmExecutor::read_stream(const std::string& path
 }
 
 RunResult SlurmExecutor::run(const RunRequest& req) {
-  RunResult res;
-  res.id = req.id;
-  if (!req.jobscript) {
-    if (arrays_) return run_array_task(req);
-    res.message = "the slurm executor runs jobscripts; run '" + req.id + "' has a command";
-    return res;
-  }
+  if (req.jobscript) return submit_jobscript(req);
+  if (arrays_) return run_array_task(req);
+  return runner_error(req, "the slurm executor runs jobscripts; run '" + req.id + "' has a command");
+}
+
+std::string SlurmExecutor::job_dir_of(const std::filesystem::path& workdir) {
+  std::lock_guard<std::mutex> lock(dirs_mu_);
+  auto it = job_dirs_.find(workdir.string());
+  return it != job_dirs_.end() ? it->second : workdir.parent_path().string();
+}
+
+std::vector<std::string> SlurmExecutor::sbatch_argv(const std::string& job_name, const std::string& dir,
+                                                    const std::string& out_path, const std::string& err_path,
+                                                    const std::vector<std::string>& extra,
+                                                    const std::string& script) const {
+  std::vector<std::string> argv = {"sbatch",
+                                   "--parsable",
+                                   "--job-name=" + job_name,
+                                   "--chdir=" + dir,
+                                   "--output=" + out_path,
+                                   "--error=" + err_path,
+                                   "--open-mode=truncate"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
+  argv.push_back(script);
+  return argv;
+}
+
+RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
   const std::string ws = req.workdir.string();
-  std::string jobdir;
-  {
-    std::lock_guard<std::mutex> lock(dirs_mu_);
-    auto it = job_dirs_.find(ws);
-    jobdir = it != job_dirs_.end() ? it->second : req.workdir.parent_path().string();
-  }
+  const std::string jobdir = job_dir_of(req.workdir);
   const std::string tag = file_tag(req.id);
   const std::string out_path = jobdir + "/" + tag + ".out", err_path = jobdir + "/" + tag + ".err";
   const std::string script = ws + "/" + *req.jobscript;
-
   std::optional<std::string> head;
   {
     std::lock_guard<std::mutex> lock(transport_mu_);
     head = transport_.read_file(script, 1);
   }
   if (!head) {
+    RunResult res = runner_error(req, "there is no jobscript '" + *req.jobscript + "' in the submission");
     res.status = RunStatus::NonzeroExit;
-    res.message = "there is no jobscript '" + *req.jobscript + "' in the submission";
     return res;
   }
-
-  std::vector<std::string> argv = {"sbatch",
-                                   "--parsable",
-                                   "--job-name=grader-" + tag,
-                                   "--chdir=" + ws,
-                                   "--output=" + out_path,
-                                   "--error=" + err_path,
-                                   "--open-mode=truncate"};
-  argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
-  argv.push_back(script);
+  // The job's environment: the run's, with the scheduler commands' laid over it.
   std::map<std::string, std::string> env = req.env;
   for (const auto& [k, v] : opt_.command_env) env[k] = v;
 
   const auto submitted = Clock::now();
-  const auto deadline =
-      submitted + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(req.timeout_s));
-  slurm::CommandOutput sb = submit(argv, env);
-  if (!sb.ran || sb.exit_code != 0) {
-    res.err.data = sb.err;
-    res.err.total_bytes = sb.err.size();
-    if (infrastructure_error(sb)) {
-      res.status = RunStatus::RunnerError;
-      res.message = "could not submit the job: " + (sb.ran ? sbatch_message(sb.err) : sb.error);
-    } else {
-      // The cluster refused what the learner wrote: a bad directive, account, partition, limit.
-      res.status = RunStatus::NonzeroExit;
-      res.exit_code = sb.exit_code;
-      res.message = "sbatch refused the jobscript: " + sbatch_message(sb.err);
-    }
-    return res;
-  }
+  slurm::CommandOutput sb = submit(sbatch_argv("grader-" + tag, ws, out_path, err_path, {}, script), env);
+  if (!sb.ran || sb.exit_code != 0) return refused(req, sb);
   auto job_id = slurm::parse_sbatch_parsable(sb.out);
-  if (!job_id) {
-    res.message = "sbatch printed no job id: " + sbatch_message(sb.out + sb.err);
-    return res;
-  }
+  if (!job_id) return runner_error(req, "sbatch printed no job id: " + sbatch_message(sb.out + sb.err));
 
-  slurm::JobOutcome oc = tracker_->wait(*job_id, deadline);
+  slurm::JobOutcome oc = tracker_->wait(*job_id, submitted + seconds(req.timeout_s));
   forget(*job_id);
-  double waited = std::chrono::duration<double>(Clock::now() - submitted).count();
-  return job_result(req, *job_id, oc, waited, req.timeout_s, out_path, err_path);
+  return job_result(req, *job_id, oc, {seconds_since(submitted), req.timeout_s, req.timeout_s}, out_path,
+                    err_path);
+}
+
+RunResult SlurmExecutor::refused(const RunRequest& req, const slurm::CommandOutput& sb) {
+  RunResult res;
+  res.id = req.id;
+  res.err.data = sb.err;
+  res.err.total_bytes = sb.err.size();
+  if (infrastructure_error(sb)) {
+    res.status = RunStatus::RunnerError;
+    res.message = "could not submit the job: " + (sb.ran ? sbatch_message(sb.err) : sb.error);
+  } else {
+    // The cluster refused what the learner wrote: a bad directive, account, partition, limit.
+    res.status = RunStatus::NonzeroExit;
+    res.exit_code = sb.exit_code;
+    res.message = "sbatch refused the jobscript: " + sbatch_message(sb.err);
+  }
+  return res;
+}
+
+CapturedStream SlurmExecutor::read_output(const std::string& path, std::uint64_t cap, bool started) {
+  // Written on the compute node; where the file system lags (NFS), it may appear a moment after
+  // the job ends.
+  auto s = read_stream(path, cap);
+  for (int i = 0; !s && started && i < 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    s = read_stream(path, cap);
+  }
+  return s.value_or(CapturedStream{});
 }
 
 RunResult SlurmExecutor::job_result(const RunRequest& req, const std::string& job_id,
-                                    const slurm::JobOutcome& oc, double waited, double allowed_s,
+                                    const slurm::JobOutcome& oc, const slurm::JobWait& wait,
                                     const std::string& out_path, const std::string& err_path) {
   RunResult res;
   res.id = req.id;
-  const std::string ws = req.workdir.string();
-
-  // Accounting: slurmctld's row (squeue) for the job, sacct's for its steps.
-  SlurmAccounting a;
-  a.job_id = job_id;
-  a.state = oc.state;
-  a.exit_code = oc.exit_code;
-  const slurm::AcctRow* alloc = nullptr;
-  double step_cpu = 0;
-  bool have_step_cpu = false;
-  for (const auto& row : oc.acct) {
-    if (!row.is_step()) {
-      alloc = &row;
-      continue;
-    }
-    if (row.total_cpu_s) step_cpu += *row.total_cpu_s, have_step_cpu = true;
-    if (row.max_rss_kb) a.max_rss_kb = std::max(a.max_rss_kb, *row.max_rss_kb);
-  }
-  if (oc.queue) {
-    const auto& q = *oc.queue;
-    a.cluster = q.cluster;
-    a.partition = q.partition;
-    a.account = q.account;
-    a.alloc_tres = q.alloc_tres;
-    a.time_limit = slurm_time(q.time_limit);
-    if (oc.started && q.start && q.submit)
-      a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *q.start - *q.submit));
-    if (oc.started && q.start && q.end)
-      a.elapsed_s = static_cast<double>(std::max<std::int64_t>(0, *q.end - *q.start));
-  }
-  if (alloc && slurm::is_terminal_state(alloc->state)) {
-    if (!alloc->cluster.empty()) a.cluster = alloc->cluster;
-    if (!alloc->partition.empty()) a.partition = alloc->partition;
-    if (!alloc->account.empty()) a.account = alloc->account;
-    if (!alloc->alloc_tres.empty()) a.alloc_tres = alloc->alloc_tres;
-    if (!alloc->time_limit.empty()) a.time_limit = alloc->time_limit;
-    if (alloc->elapsed_s) a.elapsed_s = *alloc->elapsed_s;
-    if (alloc->total_cpu_s) a.total_cpu_s = *alloc->total_cpu_s;
-    if (alloc->start && alloc->submit)
-      a.queue_wait_s = static_cast<double>(std::max<std::int64_t>(0, *alloc->start - *alloc->submit));
-  } else if (have_step_cpu) {
-    a.total_cpu_s = step_cpu;
-  }
-  if (a.total_cpu_s == 0 && have_step_cpu) a.total_cpu_s = step_cpu;
+  SlurmAccounting a = slurm::job_accounting(job_id, oc);
   res.wall_s = a.elapsed_s;
   res.cpu_s = a.total_cpu_s;
   res.max_rss_kb = a.max_rss_kb;
-
-  // The job's output: written on the compute node; where the file system lags (NFS), it may
-  // appear a moment after the job ends.
-  auto read_output = [&](const std::string& path) {
-    auto s = read_stream(path, req.output_limit);
-    for (int i = 0; !s && oc.started && i < 10; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      s = read_stream(path, req.output_limit);
-    }
-    return s.value_or(CapturedStream{});
-  };
-  res.out = read_output(out_path);
-  res.err = read_output(err_path);
+  res.out = read_output(out_path, req.output_limit, oc.started);
+  res.err = read_output(err_path, req.output_limit, oc.started);
   for (const auto& rel : req.collect) {
     std::lock_guard<std::mutex> lock(transport_mu_);
-    res.files[rel] = transport_.collect_file(ws, rel, req.output_limit);
+    res.files[rel] = transport_.collect_file(req.workdir.string(), rel, req.output_limit);
   }
-
-  const std::string job = "job " + job_id;
-  switch (oc.kind) {
-    case slurm::JobOutcome::Kind::SchedulerError:
-      res.status = RunStatus::RunnerError;
-      res.message = job + ": " + oc.error;
-      break;
-    case slurm::JobOutcome::Kind::DeadlinePassed:
-      if (!oc.error.empty()) {
-        res.status = RunStatus::RunnerError;
-        res.message = job + ": " + oc.error;
-      } else if (!oc.started) {
-        res.status = RunStatus::RunnerError;
-        res.message =
-            job + " stuck PENDING (reason " + (oc.reason.empty() ? "unknown" : oc.reason) + ") for " +
-            format_duration(waited) + ", past the " + format_duration(allowed_s) + " it was allowed" +
-            "; the grader cancelled it. A queue is not the submission's fault: grade it again later";
-        a.state = a.state.empty() ? "CANCELLED" : a.state;
-      } else {
-        res.status = RunStatus::Timeout;
-        res.message = job + " did not finish within the run's timeout of " + format_duration(req.timeout_s) +
-                      " (queued " + format_duration(a.queue_wait_s) + "); the grader cancelled it";
-      }
-      break;
-    case slurm::JobOutcome::Kind::Finished: {
-      auto v = slurm::map_final_state(oc.state, oc.exit_code, oc.reason, res.err.data);
-      res.status = v.status;
-      res.exit_code = v.exit_code;
-      res.signal = v.signal;
-      res.message = v.message.empty() ? "" : job + ": " + v.message;
-      break;
-    }
-  }
-  if (!oc.note.empty()) res.message += (res.message.empty() ? "" : "; ") + oc.note;
+  slurm::judge_job(res, a, job_id, oc, wait);
   res.slurm = a;
   return res;
 }
 
 // ---- command runs as job array tasks ----
 
-// The runs gathered into one array. Every member thread blocks in run() until the leader (the
-// first to arrive) has submitted it, so the RunRequests it points to stay alive until then.
-struct SlurmExecutor::Batch {
-  slurm::ArrayShape shape;
-  std::vector<const RunRequest*> runs;
-  Clock::time_point first, last;  // arrivals
-  bool closed = false;            // takes no more runs
-  bool submitted = false;         // sbatch answered: job_id, or `failure`
-  std::string job_id, dir;
-  std::optional<RunResult> failure;
-  Clock::time_point submit_time;
-  std::size_t reading = 0;  // members not done with the batch directory; the last removes it
-};
-
 void SlurmExecutor::run_commands_as_arrays(ArrayOptions options) {
-  options.expected = std::max<std::size_t>(1, std::min(options.expected, options.max_tasks));
-  arrays_ = options;
+  arrays_ = std::make_unique<slurm::ArrayBatches>(options);
 }
 
 ArrayStats SlurmExecutor::array_stats() const {
-  std::lock_guard<std::mutex> lock(batch_mu_);
-  return array_stats_;
+  return arrays_ ? arrays_->stats() : ArrayStats{};
 }
 
-void SlurmExecutor::submit_array(Batch& b) {
+void SlurmExecutor::submit_array(slurm::ArrayBatch& b) {
   const auto n = b.runs.size();
-  auto fail = [&](std::string why) {
-    RunResult r;
-    r.status = RunStatus::RunnerError;
-    r.message = std::move(why);
-    b.failure = std::move(r);
-  };
+  auto fail = [&](std::string why) { b.failure = runner_error(RunRequest{}, std::move(why)); };
+  const double grace = arrays_->options().kill_grace_s;
   b.submit_time = Clock::now();
   try {
     b.dir = make_job_dir();
@@ -443,20 +346,13 @@ void SlurmExecutor::submit_array(Batch& b) {
     const std::string script = b.dir + "/array.sh";
     {
       std::lock_guard<std::mutex> lock(transport_mu_);
-      transport_.write_file(script, slurm::array_script(tasks, b.dir, arrays_->kill_grace_s));
+      transport_.write_file(script, slurm::array_script(tasks, b.dir, grace));
     }
-    std::vector<std::string> argv = {"sbatch",
-                                     "--parsable",
-                                     "--job-name=grader-array",
-                                     "--array=0-" + std::to_string(n - 1),
-                                     "--chdir=" + b.dir,
-                                     "--output=" + b.dir + "/%a.out",
-                                     "--error=" + b.dir + "/%a.err",
-                                     "--open-mode=truncate"};
-    for (auto& f : slurm::array_sbatch_flags(tasks, arrays_->kill_grace_s)) argv.push_back(std::move(f));
-    argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
-    argv.push_back(script);
-    slurm::CommandOutput sb = submit(argv, opt_.command_env);
+    std::vector<std::string> extra = {"--array=0-" + std::to_string(n - 1)};
+    for (auto& f : slurm::array_sbatch_flags(tasks, grace)) extra.push_back(std::move(f));
+    slurm::CommandOutput sb =
+        submit(sbatch_argv("grader-array", b.dir, b.dir + "/%a.out", b.dir + "/%a.err", extra, script),
+               opt_.command_env);
     if (!sb.ran || sb.exit_code != 0) {
       // The array is the grader's own script and flags: whatever sbatch refuses is not a learner's.
       return fail("could not submit the job array for " + std::to_string(n) +
@@ -472,102 +368,58 @@ void SlurmExecutor::submit_array(Batch& b) {
 
 RunResult SlurmExecutor::run_array_task(const RunRequest& req) {
   if (auto problem = invalid_remote_request(req)) return runner_error(req, *problem);
-  const auto quiet =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_quiet_s));
-  const auto longest =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(arrays_->gather_max_s));
-  const slurm::ArrayShape shape = slurm::array_shape(req);
-
-  std::shared_ptr<Batch> b;
-  std::size_t index = 0;
-  {
-    std::unique_lock<std::mutex> lock(batch_mu_);
-    auto& slot = open_batches_[shape];
-    const bool leader = !slot;
-    if (leader) {
-      slot = std::make_shared<Batch>();
-      slot->shape = shape;
-      slot->first = Clock::now();
-    }
-    b = slot;
-    index = b->runs.size();
-    b->runs.push_back(&req);
-    b->last = Clock::now();
-    auto close = [&] {
-      b->closed = true;
-      auto it = open_batches_.find(shape);
-      if (it != open_batches_.end() && it->second == b) open_batches_.erase(it);
-    };
-    if (b->runs.size() >= arrays_->expected) close();
-    batch_cv_.notify_all();
-    if (leader) {
-      while (!b->closed) {
-        const auto until = std::min(b->last + quiet, b->first + longest);
-        if (Clock::now() >= until)
-          close();
-        else
-          batch_cv_.wait_until(lock, until);
-      }
-      b->reading = b->runs.size();
-      array_stats_.arrays++;
-      array_stats_.tasks += b->runs.size();
-      array_stats_.largest = std::max<std::uint64_t>(array_stats_.largest, b->runs.size());
-      lock.unlock();
-      submit_array(*b);
-      lock.lock();
-      b->submitted = true;
-      batch_cv_.notify_all();
-    } else {
-      batch_cv_.wait(lock, [&] { return b->submitted; });
-    }
-  }
-
+  auto [batch, index] = arrays_->join(req, [this](slurm::ArrayBatch& b) { submit_array(b); });
   RunResult res;
-  if (b->failure) {
-    res = *b->failure;
+  if (batch->failure) {
+    res = *batch->failure;
     res.id = req.id;
   } else {
-    const std::string task = b->job_id + "_" + std::to_string(index);
-    const std::string base = b->dir + "/" + std::to_string(index);
-    const double allowed = arrays_->queue_timeout_s + req.timeout_s + arrays_->kill_grace_s;
-    const auto deadline =
-        b->submit_time + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(allowed));
-    slurm::JobOutcome oc = tracker_->wait(task, deadline);
-    double waited = std::chrono::duration<double>(Clock::now() - b->submit_time).count();
-    res = job_result(req, task, oc, waited, allowed, base + ".out", base + ".err");
-    if (oc.kind == slurm::JobOutcome::Kind::Finished) {
-      // The command's own ending, from the status file the task wrote; without one, Slurm ended
-      // the task (time limit, memory, cancel, node) and sacct's verdict stands.
-      CollectedFile status;
-      {
-        std::lock_guard<std::mutex> lock(transport_mu_);
-        status = transport_.collect_file(b->dir, std::to_string(index) + ".status", 256);
-      }
-      if (auto st = status.exists ? slurm::parse_task_status(status.data) : std::nullopt) {
-        auto v = slurm::task_verdict(req, *st, res.err.data);
-        res.status = v.status;
-        res.exit_code = v.exit_code;
-        res.signal = v.signal;
-        res.message = v.message;
-        if (!oc.note.empty()) res.message += (res.message.empty() ? "" : "; ") + oc.note;
-        if (!st->workdir_missing) res.wall_s = st->wall_s;
-      }
-    }
+    res = wait_for_task(req, *batch, index);
   }
-  bool last = false;
-  {
-    std::lock_guard<std::mutex> lock(batch_mu_);
-    last = --b->reading == 0;
-  }
-  if (last && !b->job_id.empty()) forget(b->job_id);
-  if (last && !b->dir.empty()) {
-    try {
-      std::lock_guard<std::mutex> lock(transport_mu_);
-      transport_.remove_tree(b->dir);
-    } catch (...) {
-    }
-  }
+  if (arrays_->leave(*batch)) release_batch(*batch);
   return res;
+}
+
+RunResult SlurmExecutor::wait_for_task(const RunRequest& req, const slurm::ArrayBatch& b, std::size_t index) {
+  const ArrayOptions& o = arrays_->options();
+  const std::string task = b.job_id + "_" + std::to_string(index);
+  const std::string base = b.dir + "/" + std::to_string(index);
+  const double allowed = o.queue_timeout_s + req.timeout_s + o.kill_grace_s;
+  slurm::JobOutcome oc = tracker_->wait(task, b.submit_time + seconds(allowed));
+  const slurm::JobWait wait{seconds_since(b.submit_time), allowed, req.timeout_s};
+  RunResult res = job_result(req, task, oc, wait, base + ".out", base + ".err");
+  if (oc.kind == slurm::JobOutcome::Kind::Finished) apply_task_status(res, req, b, index, oc.note);
+  return res;
+}
+
+// The command's own ending, from the status file the task wrote; without one, Slurm ended the
+// task (time limit, memory, cancel, node) and sacct's verdict stands.
+void SlurmExecutor::apply_task_status(RunResult& res, const RunRequest& req, const slurm::ArrayBatch& b,
+                                      std::size_t index, const std::string& note) {
+  CollectedFile status;
+  {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    status = transport_.collect_file(b.dir, std::to_string(index) + ".status", 256);
+  }
+  auto st = status.exists ? slurm::parse_task_status(status.data) : std::nullopt;
+  if (!st) return;
+  auto v = slurm::task_verdict(req, *st, res.err.data);
+  res.status = v.status;
+  res.exit_code = v.exit_code;
+  res.signal = v.signal;
+  res.message = v.message;
+  if (!note.empty()) res.message += (res.message.empty() ? "" : "; ") + note;
+  if (!st->workdir_missing) res.wall_s = st->wall_s;
+}
+
+void SlurmExecutor::release_batch(const slurm::ArrayBatch& b) {
+  if (!b.job_id.empty()) forget(b.job_id);
+  if (b.dir.empty()) return;
+  try {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_.remove_tree(b.dir);
+  } catch (...) {
+  }
 }
 
 }  // namespace grader

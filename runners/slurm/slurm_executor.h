@@ -1,9 +1,10 @@
-// SlurmExecutor: a run is a Slurm batch job. The staged workspace is uploaded where the compute
-// nodes can read it, the learner's jobscript is submitted with `sbatch --parsable`, the job is
-// waited for through a JobTracker (one scheduler query per poll round for all jobs in flight),
-// and the result is read back: the state and exit code that Slurm recorded, sacct's accounting,
-// and the job's stdout/stderr files. Built on a Transport, so the same code drives the test
-// cluster on this machine (LocalTransport) and a real cluster's login node (SshTransport).
+// SlurmExecutor: the BatchExecutor (grader/run/batch_executor.h) for Slurm: a run is a Slurm
+// batch job. The staged workspace is uploaded where the compute nodes can read it, the learner's
+// jobscript is submitted with `sbatch --parsable`, the job is waited for through a JobTracker
+// (one scheduler query per poll round for all jobs in flight), and the result is read back: the
+// state and exit code that Slurm recorded, sacct's accounting, and the job's stdout/stderr files.
+// Built on a Transport, so the same code drives the test cluster on this machine
+// (LocalTransport) and a real cluster's login node (SshTransport).
 //
 // What sbatch gets on its command line, overriding the script's #SBATCH lines for these only:
 // --parsable, --job-name=grader-RUN (so the grader's jobs are recognisable in squeue), --chdir
@@ -33,32 +34,16 @@
 #include <string>
 #include <vector>
 
+#include "grader/run/batch_executor.h"
 #include "grader/run/transport.h"
-#include "runners/slurm/array_script.h"
+#include "runners/slurm/array_batches.h"
 #include "runners/slurm/job_tracker.h"
 
 namespace grader {
 
-// How command runs are gathered into job arrays.
-struct ArrayOptions {
-  // Submit as soon as this many runs wait (grade sets it to its number of threads)...
-  std::size_t expected = 1;
-  // ... otherwise once no run arrived for gather_quiet_s, and never later than gather_max_s after
-  // the first one.
-  double gather_quiet_s = 0.5;
-  double gather_max_s = 5;
-  std::size_t max_tasks = 1000;  // Slurm's default MaxArraySize is 1001: indices 0..1000
-  // How long a task may wait in the queue on top of its own timeout before it is given up as
-  // stuck: a class's array shares the cluster's nodes, so tasks start one after another.
-  double queue_timeout_s = 1800;
-  double kill_grace_s = 2;  // timeout -k: SIGKILL this long after SIGTERM at the time limit
-};
-
-struct ArrayStats {
-  std::uint64_t arrays = 0;   // sbatch --array submissions
-  std::uint64_t tasks = 0;    // command runs submitted as array tasks
-  std::uint64_t largest = 0;  // tasks in the largest array
-};
+namespace slurm {
+struct JobWait;  // job_verdict.h
+}
 
 struct SlurmOptions {
   // Extra sbatch flags the cluster needs (a profile's `-M snowy`); placed before the script.
@@ -73,7 +58,7 @@ struct SlurmOptions {
   slurm::TrackerOptions tracker;
 };
 
-class SlurmExecutor final : public Executor {
+class SlurmExecutor final : public BatchExecutor {
  public:
   SlurmExecutor(Transport& transport, SlurmOptions options = {});
   ~SlurmExecutor() override;
@@ -85,35 +70,46 @@ class SlurmExecutor final : public Executor {
   std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) override;
   void release_workspace(const std::filesystem::path& workdir) override;
 
-  // From now on command runs are array tasks (otherwise they are refused: a command belongs on
-  // the login node's executor). Call before the first run.
-  void run_commands_as_arrays(ArrayOptions options);
-
-  // Ctrl-C: cancel every job in flight, those being submitted at that moment included (it waits
-  // for their sbatch, up to 15 s), and submit no more. Safe from any thread but a signal handler.
-  std::size_t cancel_all(const std::string& why);
-  slurm::TrackerStats stats() const { return tracker_->stats(); }
-  ArrayStats array_stats() const;
+  void run_commands_as_arrays(ArrayOptions options) override;
+  // Waits for the sbatch commands under way (up to 15 s), then one scancel for all.
+  std::size_t cancel_all(const std::string& why) override;
+  BatchStats stats() const override { return tracker_->stats(); }
+  ArrayStats array_stats() const override;
 
  private:
-  struct Batch;
   // sbatch, with the job it submits kept in live_ until forget(): cancel_all reaches it even
   // before the tracker waits for it. After cancel_all nothing more is submitted.
   slurm::CommandOutput submit(const std::vector<std::string>& argv,
                               const std::map<std::string, std::string>& env);
   void forget(const std::string& job_id);
+  // sbatch's command line: ours (slurm_executor.h), then `extra`, the cluster's flags, the script.
+  std::vector<std::string> sbatch_argv(const std::string& job_name, const std::string& dir,
+                                       const std::string& out_path, const std::string& err_path,
+                                       const std::vector<std::string>& extra,
+                                       const std::string& script) const;
+  // run()'s steps for a jobscript: the submission, and what sbatch said when it refused.
+  RunResult submit_jobscript(const RunRequest& req);
+  static RunResult refused(const RunRequest& req, const slurm::CommandOutput& sb);
+  // Command runs as array tasks: the batch's submission (by its leader), one task's wait and
+  // its status file, and the cleanup by the last member.
   RunResult run_array_task(const RunRequest& req);
-  void submit_array(Batch& batch);
+  void submit_array(slurm::ArrayBatch& batch);
+  RunResult wait_for_task(const RunRequest& req, const slurm::ArrayBatch& batch, std::size_t index);
+  void apply_task_status(RunResult& res, const RunRequest& req, const slurm::ArrayBatch& batch,
+                         std::size_t index, const std::string& note);
+  void release_batch(const slurm::ArrayBatch& batch);
   // A fresh directory for one job's files, under the scratch directory; throws TransportError.
   std::string make_job_dir();
+  // The directory prepare_workspace made for a workdir (else the workdir's parent).
+  std::string job_dir_of(const std::filesystem::path& workdir);
   // After the tracker settled a job (or task): its accounting, output, collected files and verdict.
-  // `allowed_s` is how long it was allowed from submission, for the messages.
   RunResult job_result(const RunRequest& req, const std::string& job_id, const slurm::JobOutcome& oc,
-                       double waited_s, double allowed_s, const std::string& out_path,
-                       const std::string& err_path);
+                       const slurm::JobWait& wait, const std::string& out_path, const std::string& err_path);
   slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
                                const std::map<std::string, std::string>* job_env = nullptr);
   std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
+  // A job's stdout or stderr file; a job that ran is given a moment for it to appear (NFS).
+  CapturedStream read_output(const std::string& path, std::uint64_t cap, bool started);
 
   Transport& transport_;
   SlurmOptions opt_;
@@ -128,11 +124,7 @@ class SlurmExecutor final : public Executor {
   std::optional<std::string> cancelled_;  // why, once cancel_all ran
   std::set<std::string> live_;            // submitted, not yet settled
 
-  std::optional<ArrayOptions> arrays_;
-  mutable std::mutex batch_mu_;
-  std::condition_variable batch_cv_;
-  std::map<slurm::ArrayShape, std::shared_ptr<Batch>> open_batches_;  // still taking runs
-  ArrayStats array_stats_;
+  std::unique_ptr<slurm::ArrayBatches> arrays_;  // set by run_commands_as_arrays
 };
 
 }  // namespace grader

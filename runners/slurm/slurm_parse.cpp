@@ -64,9 +64,7 @@ std::string sacct_format() {
 
 std::optional<std::string> parse_sbatch_parsable(std::string_view out) {
   // The id is the last non-empty line (sbatch may print warnings before it on stdout).
-  std::string_view last;
-  for (auto line : split_lines(out))
-    if (!trim(line).empty()) last = trim(line);
+  const std::string last(trim(last_line(out)));
   auto id = last.substr(0, last.find(';'));
   if (id.empty()) return std::nullopt;
   for (char c : id)

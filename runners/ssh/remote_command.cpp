@@ -9,9 +9,10 @@
 #include <random>
 
 #include "grader/run/transport.h"
+#include "grader/util/text.h"
 #include "grader/util/units.h"
 #include "runners/process/run_io.h"
-#include "runners/ssh/ssh_transport.h"  // shell_quote
+#include "runners/shell_quote.h"
 
 namespace grader {
 
@@ -105,6 +106,16 @@ std::string mktemp_command(const std::string& prefix) {
     }
   }
   return "mktemp -d \"${TMPDIR:-/tmp}\"/" + shell_quote(prefix + "XXXXXX");
+}
+
+std::string mktemp_result(const std::string& where, int code, const std::string& out,
+                          const std::string& err) {
+  const std::string dir(trim_end(out));
+  if (code != 0 || dir.empty() || dir.front() != '/') {
+    throw TransportError(where + ": cannot create a temporary directory: " +
+                         (err.empty() ? "mktemp exited with " + std::to_string(code) : err));
+  }
+  return dir;
 }
 
 std::string kill_group_command(long pgid) {

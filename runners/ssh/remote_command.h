@@ -46,6 +46,9 @@ std::string status_nonce();
 // `mktemp -d` under $TMPDIR (else /tmp); throws TransportError for a prefix that is not
 // [A-Za-z0-9._-]*.
 std::string mktemp_command(const std::string& prefix);
+// The directory mktemp_command printed (exit code `code`, stdout `out`); throws TransportError
+// naming `where` and mktemp's complaint when it made none.
+std::string mktemp_result(const std::string& where, int code, const std::string& out, const std::string& err);
 // SIGKILL to the run's process group and its session (pgid from the wrapper's marker).
 std::string kill_group_command(long pgid);
 // A temporary name beside `path`, for write-then-rename.

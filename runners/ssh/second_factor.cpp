@@ -24,10 +24,6 @@ std::string env_or_empty(const char* name) {
   return v ? v : "";
 }
 
-void strip_line_end(std::string& s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-}
-
 std::string from_askpass(const std::string& program, const KbdintPrompt& p) {
   // OpenSSH shows the askpass "(user@host) PROMPT"; the instruction is for a terminal.
   ProgramOutput r;
@@ -43,8 +39,8 @@ std::string from_askpass(const std::string& program, const KbdintPrompt& p) {
                                    : "exited with " + std::to_string(r.exit_code)) +
                          " instead of answering '" + terminal_safe(p.text) + "'");
   }
-  strip_line_end(r.out);
-  return r.out;
+  // Its first line, as OpenSSH reads it; spaces in the answer are the answer's.
+  return first_line(r.out);
 }
 
 // Echo off for a secret, restored on every path.
@@ -88,8 +84,7 @@ std::string from_terminal(int tty, const KbdintPrompt& p) {
       line += c;
     }
   }
-  strip_line_end(line);
-  return line;
+  return first_line(line);
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 // target's identity file, then the agent, then the config's IdentityFile and ~/.ssh/id_*; then,
 // when the server asks for it (a second factor after the key), keyboard-interactive, answered
 // from SSH_ASKPASS or the terminal as OpenSSH would (second_factor.h). The connection is kept,
-// so one code serves every command of a grading. A jump
-// host (ProxyJump) runs through the system `ssh -W`, as libssh 0.10 itself does for ProxyJump.
+// so one code serves every command of a grading. A jump host (ProxyJump) runs through the
+// system `ssh -W`, as libssh 0.10 itself does for ProxyJump.
 //
 // run(): the command runs under the remote login shell as
 //   printf PGID-marker >&2; cd -- WORKDIR && exec timeout -s KILL T+2 env -i K=V... -- ARGV
@@ -25,6 +25,9 @@
 // connection; a command is never re-run once it may have started.
 //
 // Threads: one connection serves one thread at a time (calls are serialised by a mutex).
+//
+// The parts, each in runners/ssh/: ssh_session.h (the live connection), ssh_auth.h (host key and
+// user authentication), channel_run.h (one command on its channel), sftp_files.h (files).
 #pragma once
 
 #include <cstdint>
@@ -37,9 +40,13 @@
 #include "grader/run/transport.h"
 #include "runners/ssh/ssh_target.h"
 
-struct ssh_session_struct;  // libssh's, kept out of this header
-
 namespace grader {
+
+namespace ssh {
+class Session;  // the live libssh connection (ssh_session.h), kept out of this header
+}
+class RemoteStreams;
+struct RemoteEnd;
 
 struct SshOptions {
   double connect_timeout_s = 15;     // TCP connect + SSH handshake + auth, each blocking step
@@ -74,23 +81,20 @@ class SshTransport : public Transport {
   int connects() const { return connects_; }
   const SshTarget& target() const { return target_; }
 
-  struct Session;  // libssh state, in the .cpp
-
  private:
   void connect_locked();
-  int keyboard_interactive(ssh_session_struct* s, Session& sess, const std::string& user, bool after_key);
-  std::string user_name(ssh_session_struct* s) const;
   template <class F>
-  auto idempotent(const char* what, F&& f);
+  auto idempotent(F&& f);
+  // run()'s steps: the command on its channel to its end, then the collected files.
+  RemoteEnd run_command(const RunRequest& request, const std::string& command, RemoteStreams& streams,
+                        RunResult& result);
+  void collect_run_files(const RunRequest& request, RunResult& result);
 
   SshTarget target_;
   SshOptions options_;
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<ssh::Session> session_;
   int connects_ = 0;
   std::mutex mutex_;
 };
-
-// `'...'` quoting for a POSIX shell: any byte but NUL passes through as itself.
-std::string shell_quote(const std::string& word);
 
 }  // namespace grader

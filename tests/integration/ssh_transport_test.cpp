@@ -130,41 +130,7 @@ class SshTransportTest : public ::testing::Test {
 
 // ---------------------------------------------------------------- targets
 
-TEST(SshTargetTest, ParsesUrlsStrictly) {
-  SshTarget t = SshTarget::parse("ssh://alice@login.example.org:2222", fs::path("/dev/null"));
-  EXPECT_EQ(t.user, "alice");
-  EXPECT_EQ(t.host, "login.example.org");
-  EXPECT_EQ(t.port, 2222);
-  EXPECT_EQ(t.url(), "ssh://alice@login.example.org:2222");
-  SshTarget v6 = SshTarget::parse("ssh://bob@[::1]:22/", fs::path("/dev/null"));
-  EXPECT_EQ(v6.host, "::1");
-  EXPECT_EQ(SshTarget::parse("rackham", fs::path("/dev/null")).port, 22);
-
-  auto message = [](const std::string& s) -> std::string {
-    try {
-      SshTarget::parse(s, fs::path("/dev/null"));
-    } catch (const std::invalid_argument& e) {
-      return e.what();
-    }
-    return "";
-  };
-  EXPECT_NE(message("ssh://a@h:0").find("the port must be a number from 1 to 65535"), std::string::npos);
-  EXPECT_NE(message("ssh://a@h:22x").find("port"), std::string::npos);
-  EXPECT_NE(message("ssh://a:pw@h").find("password"), std::string::npos);
-  EXPECT_NE(message("ssh://a@h/home/a").find("no path"), std::string::npos);
-  EXPECT_NE(message("http://h").find("only ssh://"), std::string::npos);
-  EXPECT_NE(message("ssh://@h").find("empty user"), std::string::npos);
-  EXPECT_NE(message("h:22").find("ssh://h:22"), std::string::npos);
-  EXPECT_NE(message("ssh://a@h;rm").find("'ssh://a@h;rm'"), std::string::npos);
-  EXPECT_NE(message("").find("empty"), std::string::npos);
-  std::string missing;
-  try {
-    SshTarget::parse("h", fs::path("/nonexistent/ssh_config"));
-  } catch (const std::invalid_argument& e) {
-    missing = e.what();
-  }
-  EXPECT_NE(missing.find("/nonexistent/ssh_config"), std::string::npos) << missing;
-}
+// Parsing without a server: tests/unit/ssh_target_test.cpp.
 
 TEST_F(SshTransportTest, TargetResolvesConfigAliasLikeOpenSsh) {
   SshTarget t = target();
