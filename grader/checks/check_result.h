@@ -20,6 +20,9 @@ struct CheckResult {
   std::string detail;   // full explanation with expected and actual; teacher-facing only
   std::optional<std::string> hint;
   bool hidden = false;
+  // Skipped because this runner lacks what the check needs (no conda, no GPU): not the learner's
+  // doing; `grader validate` accepts a solution that lost only such points.
+  bool unavailable = false;
 };
 
 }  // namespace grader

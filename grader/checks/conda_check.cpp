@@ -160,9 +160,9 @@ std::vector<Requirement> evaluate_conda_yaml(const CondaEnvCheck& c, std::string
   }
   Deps d =
       doc["dependencies"] && doc["dependencies"].IsSequence() ? dependencies(doc["dependencies"]) : Deps{};
-  if (doc["channels"] && doc["channels"].IsSequence()) judge_channels(c, doc["channels"], out);
+  if (c.mirrored && doc["channels"] && doc["channels"].IsSequence()) judge_channels(c, doc["channels"], out);
   if (c.python) judge_python(c, d, out);
-  judge_packages(c, d, out);
+  if (c.python || !c.packages.empty()) judge_packages(c, d, out);
   if (c.no_pip)
     out.push_back(req("no_pip", d.pip_line == 0,
                       d.pip_line == 0 ? c.file + ": no pip: section"

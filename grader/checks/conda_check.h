@@ -11,8 +11,9 @@
 
 namespace grader {
 
-// Requirements in a fixed order: yaml, name, channels, mirrored, python, packages..., pins,
-// no_pip; then, with a script, conda_module and project_storage. A file that is not YAML gives
+// Requirements in a fixed order: yaml, name, channels, dependencies; mirrored (with `mirrored`),
+// python, packages... and pins (with `python` or `packages`), no_pip (with `no_pip`); the script's
+// conda_module and project_storage come from evaluate_conda_script. A file that is not YAML gives
 // one unmet "yaml" requirement naming file:line.
 std::vector<Requirement> evaluate_conda_yaml(const CondaEnvCheck& check, std::string_view text);
 std::vector<Requirement> evaluate_conda_script(const CondaEnvCheck& check, std::string_view text);

@@ -86,6 +86,19 @@ std::string describe_mismatch(const Report& r, const Fixture& f) {
   return msg;
 }
 
+// "solve (no conda on this runner)" when every check that did not pass was skipped for want of
+// something this runner lacks; empty otherwise.
+std::string only_unavailable(const Report& r) {
+  if (!r.runner_error.empty() || !r.submission_error.empty()) return "";
+  std::vector<std::string> skipped;
+  for (const auto& c : r.checks) {
+    if (c.status == CheckStatus::Passed) continue;
+    if (!c.unavailable) return "";
+    skipped.push_back(c.id + " (" + c.message.substr(c.message.find(':') + 2) + ")");
+  }
+  return join(skipped);
+}
+
 // The first failing check of a report, for a message that says why a solution lost points.
 std::string first_failure(const Report& r) {
   if (!r.runner_error.empty()) return r.runner_error;
@@ -133,6 +146,10 @@ void validate_solution(Validation& v, const Context& cx, const Exercise& ex, con
     v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
   else if (r.passed)
     v.item("solution", true, "scores full marks (" + pts(r.score) + "/" + pts(r.max_score) + ")");
+  else if (std::string why = only_unavailable(r); !why.empty())
+    v.item("solution", true,
+           "scores " + pts(r.score) + "/" + pts(r.max_score) +
+               ": full marks on what this runner can check; not checked here: " + why);
   else
     v.item("solution", false,
            "scores " + pts(r.score) + "/" + pts(r.max_score) + ", not full marks; " + first_failure(r));

@@ -17,6 +17,11 @@ bool is_hidden(const Rubric& rubric, const CheckSpec& check) {
   return check.hidden || (run && run->hidden);
 }
 
+bool ran_with(const RunResults& runs, const std::string& id, int code) {
+  auto it = runs.find(id);
+  return it != runs.end() && it->second.exit_code && *it->second.exit_code == code;
+}
+
 }  // namespace
 
 Score score_checks(const Rubric& rubric, const RunResults& runs) {
@@ -36,6 +41,13 @@ Score score_checks(const Rubric& rubric, const RunResults& runs) {
       std::string list;
       for (const auto& u : unmet) list += (list.empty() ? "'" : ", '") + u + "'";
       result.message = "skipped: needs " + list + ", which did not pass";
+      result.detail = result.message;
+    } else if (const RunSpec* run = rubric.find_run(check.run);
+               run && run->unavailable_exit && ran_with(runs, run->id, *run->unavailable_exit)) {
+      result = blank_result(check, hidden);
+      result.status = CheckStatus::Skipped;
+      result.unavailable = true;
+      result.message = "skipped: " + run->unavailable_reason;
       result.detail = result.message;
     } else {
       result = evaluate_check(check, runs, hidden);

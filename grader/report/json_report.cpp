@@ -88,6 +88,7 @@ nlohmann::json report_to_json(const Report& report, Audience audience) {
         {"message", sanitize_utf8(c.message)},
         {"hint", or_null(c.hint)},
         {"hidden", c.hidden},
+        {"unavailable", c.unavailable},
     };
     if (audience == Audience::Teacher) j["detail"] = sanitize_utf8(c.detail);
     checks.push_back(std::move(j));

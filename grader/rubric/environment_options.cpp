@@ -18,7 +18,8 @@ const std::vector<std::string> kEnvironmentKeys = {"path",    "under",       "sy
                                                    "python",  "home",        "packages",
                                                    "visible", "not_in_base", "base_setup"};
 const std::vector<std::string> kRequirementsKeys = {"file", "pinned", "contains"};
-const std::vector<std::string> kCondaKeys = {"file", "script", "profile", "python", "packages", "no_pip"};
+const std::vector<std::string> kCondaKeys = {"file",     "script", "profile", "python",
+                                             "packages", "no_pip", "mirrored"};
 
 TomlTable table_of(const TomlTable& check, const TomlValue& value, std::string_view key,
                    const std::string& example) {
@@ -110,6 +111,13 @@ CondaEnvCheck load_conda_env_check(const TomlTable& check, const TomlValue& valu
   c.python = get_line(t, "python");
   c.packages = strings(t, "packages");
   c.no_pip = t.get_bool("no_pip").value_or(false);
+  c.mirrored = t.get_bool("mirrored").value_or(false);
+  if (c.mirrored && !t.has("profile"))
+    fail(t.value_pos("mirrored"), "'mirrored' " + check.where() + " needs the cluster's profile = \"NAME\"");
+  if (c.script && !t.has("profile"))
+    fail(t.value_pos("script"),
+         "'script' " + check.where() +
+             " needs the cluster's profile = \"NAME\" (its conda module and project storage)");
   if (auto name = t.get_string("profile")) {
     ClusterProfile p;
     try {

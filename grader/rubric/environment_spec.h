@@ -42,6 +42,7 @@ struct CondaEnvCheck {
   std::optional<std::string> python;  // the series Python must be pinned to: "3.12"
   std::vector<std::string> packages;  // must be listed among the dependencies
   bool no_pip = false;                // no `pip:` section (a cluster without internet)
+  bool mirrored = false;              // only channels the profile's cluster mirrors
   std::string profile_name;           // for messages: "bianca"
   std::vector<std::string> channels;  // the channels the cluster mirrors; empty: any
   std::string conda_module;           // the module create-env.sh must load ("conda"); empty: none

@@ -34,6 +34,10 @@ struct RunSpec {
   std::map<std::string, std::string> env;
   std::vector<std::string> collect;  // files read back after the run, relative to the workspace
   bool hidden = false;               // command and output never shown to the learner
+  // The exit code by which the run says this runner lacks what it needs (conda, a GPU): every
+  // check of the run is then skipped with `unavailable_reason`.
+  std::optional<int> unavailable_exit;
+  std::string unavailable_reason;
   SourcePos pos;
 };
 

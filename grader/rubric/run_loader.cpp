@@ -13,7 +13,24 @@ namespace {
 
 const std::vector<std::string> kRunKeys = {"id",           "command", "timeout",    "memory",
                                            "output_limit", "stdin",   "stdin_file", "env",
-                                           "collect",      "hidden",  "jobscript"};
+                                           "collect",      "hidden",  "jobscript",  "unavailable"};
+const std::vector<std::string> kUnavailableKeys = {"exit_code", "reason"};
+
+// unavailable = { exit_code = 200, reason = "no conda on this runner" }: the run's way of saying
+// that this runner lacks what it needs; its checks are then skipped, never passed or failed.
+void load_unavailable(const TomlTable& s, RunSpec& run) {
+  std::optional<TomlTable> u =
+      s.get_table("unavailable", "a table like { exit_code = 200, reason = \"...\" }");
+  if (!u) return;
+  u->reject_unknown(kUnavailableKeys);
+  std::optional<std::int64_t> code = u->get_integer("exit_code");
+  std::optional<std::string> reason = get_line(*u, "reason");
+  if (!code || *code < 1 || *code > 255)
+    fail(u->pos(), "key 'unavailable' " + s.where() + " needs an exit_code from 1 to 255");
+  if (!reason || reason->empty()) fail(u->pos(), "key 'unavailable' " + s.where() + " needs a reason");
+  run.unavailable_exit = static_cast<int>(*code);
+  run.unavailable_reason = *reason;
+}
 
 bool valid_env_name(std::string_view s) {
   auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
@@ -134,6 +151,7 @@ RunSpec load_run(const TomlTable& table, std::size_t index, const std::map<std::
       run.collect.push_back(checked_path(s, "collect", path.value, path.pos));
   }
   run.hidden = s.get_bool("hidden").value_or(false);
+  load_unavailable(s, run);
   return run;
 }
 

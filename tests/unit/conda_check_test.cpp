@@ -13,6 +13,7 @@ CondaEnvCheck bianca() {
   c.python = "3.12";
   c.packages = {"numpy", "matplotlib"};
   c.no_pip = true;
+  c.mirrored = true;
   c.profile_name = "bianca";
   c.channels = {"conda-forge", "bioconda", "main"};
   c.conda_module = "conda";

@@ -100,7 +100,7 @@ TEST(JsonReport, CheckHasEveryDocumentedField) {
   r.checks[1].hint = "print pi";
   json c = report_to_json(r, Audience::Learner)["checks"][1];
   EXPECT_EQ(keys(c), (std::set<std::string>{"id", "title", "status", "points", "max_points", "message",
-                                            "hint", "hidden"}));
+                                            "hint", "hidden", "unavailable"}));
   EXPECT_EQ(c["id"], "pi");
   EXPECT_EQ(c["title"], "pi title");
   EXPECT_EQ(c["status"], "failed");

@@ -529,7 +529,7 @@ TEST(RubricErrors, RubricRejectsUnknownBoundKey) {
 TEST(RubricErrors, RubricListsAllowedKeysWhenNoneIsClose) {
   EXPECT_EQ(error_of(kHead + "workdir = \"src\"\n"),
             "r.toml:5:1: unknown key 'workdir' in run 'main'; allowed here: id, command, timeout, "
-            "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript");
+            "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript, unavailable");
 }
 
 TEST(RubricErrors, RubricSuggestsStdoutForMatcherInCheck) {
