@@ -138,6 +138,93 @@ std::map<std::string, std::string> base_environment(char** environ_vars) {
   return env;
 }
 
+namespace {
+
+// Why the rubric refuses this runner (a control it cannot apply, another --runner), or empty: such
+// a rubric is refused rather than graded weaker.
+std::string refusal(const Rubric& rubric, const Executor& executor, const RunnerInfo& runner,
+                    const GradeOptions& options) {
+  for (const auto& control : rubric.require_isolation) {
+    if (std::find(runner.isolation.begin(), runner.isolation.end(), control) != runner.isolation.end())
+      continue;
+    std::string in_force;
+    for (const auto& c : runner.isolation) in_force += (in_force.empty() ? "" : ", ") + c;
+    return "the rubric requires isolation '" + control + "', which the " + executor.name() +
+           " executor cannot apply here (in force: " + (in_force.empty() ? "nothing" : in_force) +
+           "); grading refused rather than run weaker";
+  }
+  if (rubric.require_runner && *rubric.require_runner != options.runner_name)
+    return "the rubric must be graded with --runner " + *rubric.require_runner +
+           (options.runner_name.empty() ? "" : ", not --runner " + options.runner_name);
+  return "";
+}
+
+// Each executor gets the workspace where it runs things (a remote copy for a cluster), made on
+// first use and released at the end.
+class Workdirs {
+ public:
+  explicit Workdirs(const Workspace& ws) : ws_(ws) {}
+  // Released as before: a failure to release reaches the caller. The destructor only cleans up
+  // after an exception, and never throws.
+  void release() {
+    auto dirs = std::move(dirs_);
+    dirs_.clear();
+    for (auto& [ex, dir] : dirs) ex->release_workspace(dir);
+  }
+  ~Workdirs() {
+    for (auto& [ex, dir] : dirs_) {
+      try {
+        ex->release_workspace(dir);
+      } catch (...) {
+      }
+    }
+  }
+  const fs::path& of(Executor& ex) {
+    auto it = dirs_.find(&ex);
+    if (it == dirs_.end()) it = dirs_.emplace(&ex, ex.prepare_workspace(ws_.dir())).first;
+    return it->second;
+  }
+
+ private:
+  const Workspace& ws_;
+  std::map<Executor*, fs::path> dirs_;
+};
+
+// One run of the rubric; a run lost to the runner is a RunnerError result, never an exception.
+RunResult run_one(const Rubric& rubric, const RunSpec& run, const Workspace& ws, Executor& executor,
+                  const GradeOptions& options, Workdirs& workdirs) {
+  Executor* ex = run.jobscript ? options.batch_executor : &executor;
+  RunResult result;
+  if (!ex) {
+    result.status = RunStatus::RunnerError;
+    result.message = "run '" + run.id +
+                     "' is a Slurm job and no cluster was given to submit it to; use --runner " +
+                     "(e.g. --runner local for the test cluster, or a cluster profile)";
+  } else {
+    try {
+      std::string problem;
+      RunRequest req = make_request(rubric, run, ws, workdirs.of(*ex), options, problem);
+      if (!problem.empty()) {
+        // A missing input file is the learner's: a graded failure of this run.
+        result.status = RunStatus::NonzeroExit;
+        result.message = problem;
+      } else {
+        result = ex->run(req);
+      }
+    } catch (const std::exception& e) {
+      // A dropped connection or a scheduler that stopped answering: this run is lost to the
+      // runner, not to the learner, and the report is still written.
+      result = RunResult{};
+      result.status = RunStatus::RunnerError;
+      result.message = e.what();
+    }
+  }
+  result.id = run.id;
+  return result;
+}
+
+}  // namespace
+
 Report grade_submission(const Rubric& rubric, const fs::path& submission, Executor& executor,
                         const GradeOptions& options) {
   Report report;
@@ -158,24 +245,8 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
     return report;
   };
 
-  // A rubric that demands a control or a cluster is refused rather than graded weaker.
-  for (const auto& control : rubric.require_isolation) {
-    if (std::find(report.runner.isolation.begin(), report.runner.isolation.end(), control) ==
-        report.runner.isolation.end()) {
-      std::string in_force;
-      for (const auto& c : report.runner.isolation) in_force += (in_force.empty() ? "" : ", ") + c;
-      report.runner_error =
-          "the rubric requires isolation '" + control + "', which the " + executor.name() +
-          " executor cannot apply here (in force: " + (in_force.empty() ? "nothing" : in_force) +
-          "); grading refused rather than run weaker";
-      return finish(score_unrunnable(rubric, report.runner_error));
-    }
-  }
-  if (rubric.require_runner && *rubric.require_runner != options.runner_name) {
-    report.runner_error = "the rubric must be graded with --runner " + *rubric.require_runner +
-                          (options.runner_name.empty() ? "" : ", not --runner " + options.runner_name);
-    return finish(score_unrunnable(rubric, report.runner_error));
-  }
+  report.runner_error = refusal(rubric, executor, report.runner, options);
+  if (!report.runner_error.empty()) return finish(score_unrunnable(rubric, report.runner_error));
 
   std::optional<Workspace> ws;
   try {
@@ -188,52 +259,17 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
     return finish(score_unrunnable(rubric, report.runner_error));
   }
 
-  // Each executor gets the workspace where it runs things (a remote copy for a cluster), made
-  // on first use and released at the end.
-  std::map<Executor*, fs::path> workdirs;
-  auto workdir_for = [&](Executor& ex) -> const fs::path& {
-    auto it = workdirs.find(&ex);
-    if (it == workdirs.end()) it = workdirs.emplace(&ex, ex.prepare_workspace(ws->dir())).first;
-    return it->second;
-  };
-
   RunResults results;
   results.emplace(kSubmissionRun, read_submission_files(rubric, *ws));
+  Workdirs workdirs(*ws);
   for (const auto& run : rubric.runs) {
-    Executor* ex = run.jobscript ? options.batch_executor : &executor;
-    RunResult result;
-    result.id = run.id;
-    if (!ex) {
-      result.status = RunStatus::RunnerError;
-      result.message = "run '" + run.id +
-                       "' is a Slurm job and no cluster was given to submit it to; use --runner " +
-                       "(e.g. --runner local for the test cluster, or a cluster profile)";
-    } else {
-      try {
-        std::string problem;
-        RunRequest req = make_request(rubric, run, *ws, workdir_for(*ex), options, problem);
-        if (!problem.empty()) {
-          // A missing input file is the learner's: a graded failure of this run.
-          result.status = RunStatus::NonzeroExit;
-          result.message = problem;
-        } else {
-          result = ex->run(req);
-        }
-      } catch (const std::exception& e) {
-        // A dropped connection or a scheduler that stopped answering: this run is lost to the
-        // runner, not to the learner, and the report is still written.
-        result = RunResult{};
-        result.status = RunStatus::RunnerError;
-        result.message = e.what();
-      }
-      result.id = run.id;
-    }
+    RunResult result = run_one(rubric, run, *ws, executor, options, workdirs);
     report.runs.push_back({result,
                            run.jobscript ? std::vector<std::string>{"sbatch", *run.jobscript} : run.command,
                            run.hidden});
     results.emplace(run.id, std::move(result));
   }
-  for (auto& [ex, dir] : workdirs) ex->release_workspace(dir);
+  workdirs.release();
   return finish(score_checks(rubric, results));
 }
 
