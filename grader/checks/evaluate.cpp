@@ -24,6 +24,10 @@ template <class... Ts>
 struct overloaded : Ts... {
   using Ts::operator()...;
 };
+// Written out for clang (clang-tidy reads this file with clang 14, which lacks C++20's
+// aggregate deduction).
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string quote(std::string_view s) {
   return "'" + std::string(s) + "'";

@@ -5,8 +5,8 @@
 
 #include <cstdlib>
 
-#include "grader/util/usage_error.h"
 #include "grader/util/text.h"
+#include "grader/util/usage_error.h"
 
 namespace grader::cli {
 

@@ -77,7 +77,9 @@ std::string describe_mismatch(const Report& r, const Fixture& f) {
   std::string msg;
   if (std::fabs(r.score - f.score) > 1e-6)
     msg = "scored " + pts(r.score) + "/" + pts(r.max_score) + ", declared " + pts(f.score);
-  for (const auto& [id, want] : f.check_status) {
+  for (const auto& entry : f.check_status) {
+    const std::string& id = entry.first;
+    const std::string& want = entry.second;
     auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const auto& c) { return c.id == id; });
     std::string got = it == r.checks.end() ? "absent" : to_string(it->status);
     if (got != want)

@@ -804,17 +804,17 @@ TEST(RubricErrors, RubricRejectsOutputAsString) {
 }
 
 TEST(RubricErrors, RubricRejectsPartialWithoutLines) {
-  EXPECT_EQ(
-      error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
-      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several requirements (jobscript, environment, requirements, conda_env); this check uses "
-      "'regex'");
+  EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
+            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several "
+            "requirements (jobscript, environment, requirements, conda_env); this check uses "
+            "'regex'");
 }
 
 TEST(RubricErrors, RubricRejectsPartialOnExitCode) {
-  EXPECT_EQ(
-      error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
-      "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several requirements (jobscript, environment, requirements, conda_env); this check uses "
-      "'exit_code'");
+  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
+            "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several "
+            "requirements (jobscript, environment, requirements, conda_env); this check uses "
+            "'exit_code'");
 }
 
 TEST(RubricErrors, RubricRejectsAbsolutePath) {
