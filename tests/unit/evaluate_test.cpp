@@ -1,7 +1,7 @@
 // Each check kind evaluated from data alone: no process runs here.
-#include <gtest/gtest.h>
-
 #include "grader/checks/evaluate.h"
+
+#include <gtest/gtest.h>
 
 using namespace grader;
 

@@ -2,6 +2,8 @@
 // way the real tools do (formats as in tests/unit/data/slurm_*), so the tracker's rounds, its
 // one-query-per-round rule, deadlines and scheduler faults can be checked without a cluster.
 // Faults the test cluster cannot produce (NODE_FAIL, PREEMPTED) are scripted here.
+#include "runners/slurm/job_tracker.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,8 +12,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include "runners/slurm/job_tracker.h"
 
 namespace grader::slurm {
 namespace {

@@ -1,10 +1,11 @@
 // Cluster profiles: every shipped one loads, and the loader is as strict as the rubric's.
+#include "grader/cluster/profile.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <type_traits>
 
-#include "grader/cluster/profile.h"
 #include "grader/util/usage_error.h"
 
 using namespace grader;
