@@ -167,12 +167,15 @@ void add_environment_probes(Rubric& rubric) {
     e->base_run = b.id;
   }
   // Probe ids start with '@', which no rubric id can: they never meet the rubric's own runs.
+  // Made first, appended after: `built_by` points into rubric.runs, which appending moves.
+  std::vector<RunSpec> probes;
   for (const auto& [path, p] : envs)
-    rubric.runs.push_back(probe_run(p.id, *p.built_by, "exec \"" + path + "/bin/python\" -c \"$1\" \"$2\"",
-                                    probe_args(p.packages, p.paths)));
+    probes.push_back(probe_run(p.id, *p.built_by, "exec \"" + path + "/bin/python\" -c \"$1\" \"$2\"",
+                               probe_args(p.packages, p.paths)));
   for (const auto& [setup, b] : bases)
-    rubric.runs.push_back(probe_run(b.id, *b.built_by, setup + "\nexec python3 -c \"$1\" \"$2\"",
-                                    probe_args(b.packages, b.paths)));
+    probes.push_back(probe_run(b.id, *b.built_by, setup + "\nexec python3 -c \"$1\" \"$2\"",
+                               probe_args(b.packages, b.paths)));
+  for (auto& probe : probes) rubric.runs.push_back(std::move(probe));
 }
 
 }  // namespace grader::rubric_loader
