@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "grader/cli/args.h"
@@ -19,6 +18,7 @@
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
 #include "grader/util/text.h"
+#include "grader/util/units.h"
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
@@ -55,12 +55,6 @@ constexpr const char* kHelpTail =
 exit codes: 0 every submission full marks, 1 some not, 2 bad usage or bad rubric,
             3 the runner failed for at least one submission (its report says so)
 )";
-
-std::string fmt(double v) {
-  std::ostringstream o;
-  o << v;
-  return o.str();
-}
 
 int parse_jobs(const Args& args) {
   auto j = args.value("--jobs");
@@ -104,7 +98,7 @@ std::vector<std::string> submission_names(const fs::path& subs, const fs::path& 
 }
 
 void print_graded(const GradedSubmission& g) {
-  std::cout << g.name << ": " << fmt(g.report.score) << "/" << fmt(g.report.max_score)
+  std::cout << g.name << ": " << format_score(g.report.score) << "/" << format_score(g.report.max_score)
             << (g.report.runner_failed() ? " (runner error)"
                 : g.report.passed        ? ""
                                          : " (not full marks)")

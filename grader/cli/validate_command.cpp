@@ -17,6 +17,7 @@
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
 #include "grader/util/text.h"
+#include "grader/util/units.h"
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
@@ -45,12 +46,6 @@ exit codes: 0 all valid, 1 a solution or fixture scored other than declared,
             2 a rubric or expected.toml is malformed, 3 the runner failed
 )";
 
-std::string pts(double v) {
-  std::ostringstream o;
-  o << v;
-  return o.str();
-}
-
 // Validation outcomes reuse the report model so that JUnit output has one writer.
 struct Validation {
   Report as_report;
@@ -76,7 +71,8 @@ struct Validation {
 std::string describe_mismatch(const Report& r, const Fixture& f) {
   std::string msg;
   if (std::fabs(r.score - f.score) > 1e-6)
-    msg = "scored " + pts(r.score) + "/" + pts(r.max_score) + ", declared " + pts(f.score);
+    msg = "scored " + format_score(r.score) + "/" + format_score(r.max_score) + ", declared " +
+          format_score(f.score);
   for (const auto& entry : f.check_status) {
     const std::string& id = entry.first;
     const std::string& want = entry.second;
@@ -147,14 +143,16 @@ void validate_solution(Validation& v, const Context& cx, const Exercise& ex, con
   if (r.runner_failed())
     v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
   else if (r.passed)
-    v.item("solution", true, "scores full marks (" + pts(r.score) + "/" + pts(r.max_score) + ")");
+    v.item("solution", true,
+           "scores full marks (" + format_score(r.score) + "/" + format_score(r.max_score) + ")");
   else if (std::string why = only_unavailable(r); !why.empty())
     v.item("solution", true,
-           "scores " + pts(r.score) + "/" + pts(r.max_score) +
+           "scores " + format_score(r.score) + "/" + format_score(r.max_score) +
                ": full marks on what this runner can check; not checked here: " + why);
   else
     v.item("solution", false,
-           "scores " + pts(r.score) + "/" + pts(r.max_score) + ", not full marks; " + first_failure(r));
+           "scores " + format_score(r.score) + "/" + format_score(r.max_score) + ", not full marks; " +
+               first_failure(r));
 }
 
 void validate_fixture(Validation& v, const Context& cx, const Rubric& rubric, const Fixture& f) {
@@ -170,7 +168,7 @@ void validate_fixture(Validation& v, const Context& cx, const Rubric& rubric, co
   std::string mismatch = describe_mismatch(r, f);
   if (mismatch.empty())
     v.item(id, true,
-           "scores " + pts(r.score) + "/" + pts(r.max_score) + " as declared" +
+           "scores " + format_score(r.score) + "/" + format_score(r.max_score) + " as declared" +
                (f.description.empty() ? "" : " (" + f.description + ")"));
   else
     v.item(id, false, mismatch);
@@ -186,7 +184,8 @@ Validation validate_exercise(Context& cx, const Exercise& ex, bool color) {
   try {
     rubric = load_rubric(ex.rubric);
     v.item("rubric", true,
-           fs::relative(ex.rubric, cx.repo).string() + " loads (" + pts(rubric->max_score()) + " points)");
+           fs::relative(ex.rubric, cx.repo).string() + " loads (" + format_score(rubric->max_score()) +
+               " points)");
   } catch (const RubricError& e) {
     v.item("rubric", false, e.what(), kUsage);
   }

@@ -10,16 +10,11 @@
 #include <string_view>
 
 #include "grader/util/text.h"
+#include "grader/util/units.h"
 
 namespace grader {
 
 namespace {
-
-std::string fmt(double v) {
-  std::ostringstream o;
-  o << v;
-  return o.str();
-}
 
 bool is_plain(const std::string& name) {
   if (name.empty() || name[0] == '.') return false;
@@ -68,10 +63,11 @@ std::string html_row(const Rubric& rubric, const GradedSubmission& g) {
   std::string cls = status == "runner_error" ? "err" : r.passed ? "ok" : "no";
   std::ostringstream o;
   o << "<tr class=\"" << cls << "\"><td><a href=\"" << html_escape(g.file) << "\">" << html_escape(g.name)
-    << "</a></td><td>" << fmt(r.score) << " / " << fmt(r.max_score) << "</td><td>" << status << "</td>";
+    << "</a></td><td>" << format_score(r.score) << " / " << format_score(r.max_score) << "</td><td>" << status
+    << "</td>";
   for (const auto& c : rubric.checks) {
     const CheckResult* x = find_check(r, c.id);
-    o << "<td>" << (x ? fmt(x->points) + " " + to_string(x->status) : "") << "</td>";
+    o << "<td>" << (x ? format_score(x->points) + " " + to_string(x->status) : "") << "</td>";
   }
   o << "</tr>\n";
   return o.str();
@@ -119,11 +115,11 @@ std::string render_gradebook_csv(const Rubric& rubric, const std::vector<GradedS
   out += "\n";
   for (const auto& g : all) {
     const Report& r = g.report;
-    out += csv_cell(g.name) + "," + fmt(r.score) + "," + fmt(r.max_score) + "," +
+    out += csv_cell(g.name) + "," + format_score(r.score) + "," + format_score(r.max_score) + "," +
            (r.passed ? "true" : "false") + "," + class_status(r);
     for (const auto& c : rubric.checks) {
       const CheckResult* x = find_check(r, c.id);
-      out += "," + (x ? fmt(x->points) : std::string());
+      out += "," + (x ? format_score(x->points) : std::string());
     }
     out += "\n";
   }

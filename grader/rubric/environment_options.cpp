@@ -28,6 +28,17 @@ TomlTable table_of(const TomlTable& check, const TomlValue& value, std::string_v
   return *t;
 }
 
+// The kind's required `file`, a workspace path: "key 'KIND' in check 'x' has no 'file'; add
+// file = \"EXAMPLE\"" when missing.
+std::string required_file(const TomlTable& t, const TomlTable& check, std::string_view kind,
+                          std::string_view example) {
+  std::optional<std::string> file = t.get_string("file");
+  if (!file)
+    fail(t.pos(), "key '" + std::string(kind) + "' " + check.where() + " has no 'file'; add file = \"" +
+                      std::string(example) + "\"");
+  return checked_path(t, "file", *file, t.value_pos("file"));
+}
+
 std::vector<std::string> strings(const TomlTable& t, std::string_view key) {
   std::vector<std::string> out;
   if (auto list = t.get_strings(key))
@@ -89,10 +100,7 @@ RequirementsCheck load_requirements_check(const TomlTable& check, const TomlValu
   TomlTable r = table_of(check, value, "requirements", "{ file = \"requirements.txt\", pinned = true }");
   r.reject_unknown(kRequirementsKeys);
   RequirementsCheck c;
-  std::optional<std::string> file = r.get_string("file");
-  if (!file)
-    fail(r.pos(), "key 'requirements' " + check.where() + " has no 'file'; add file = \"requirements.txt\"");
-  c.file = checked_path(r, "file", *file, r.value_pos("file"));
+  c.file = required_file(r, check, "requirements", "requirements.txt");
   c.pinned = r.get_bool("pinned").value_or(false);
   c.contains = strings(r, "contains");
   return c;
@@ -102,10 +110,7 @@ CondaEnvCheck load_conda_env_check(const TomlTable& check, const TomlValue& valu
   TomlTable t = table_of(check, value, "conda_env", "{ file = \"environment.yml\", profile = \"bianca\" }");
   t.reject_unknown(kCondaKeys);
   CondaEnvCheck c;
-  std::optional<std::string> file = t.get_string("file");
-  if (!file)
-    fail(t.pos(), "key 'conda_env' " + check.where() + " has no 'file'; add file = \"environment.yml\"");
-  c.file = checked_path(t, "file", *file, t.value_pos("file"));
+  c.file = required_file(t, check, "conda_env", "environment.yml");
   if (auto script = t.get_string("script"))
     c.script = checked_path(t, "script", *script, t.value_pos("script"));
   c.python = get_line(t, "python");

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <sstream>
 
 namespace grader {
 namespace {
@@ -184,6 +185,12 @@ std::string format_size(std::uint64_t bytes) {
     ++i;
   }
   return short_number(value) + " " + kUnits[i];
+}
+
+std::string format_score(double points) {
+  std::ostringstream o;
+  o << points;
+  return o.str();
 }
 
 }  // namespace grader

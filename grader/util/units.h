@@ -17,6 +17,10 @@ std::optional<double> parse_duration(std::string_view text);
 // Slurm and ulimit read them). nullopt when malformed or negative.
 std::optional<std::uint64_t> parse_size(std::string_view text);
 
+// A score or points as the CLI and the class files show them: "3", "2.5", "0.333333" (six
+// significant digits, no trailing zeros).
+std::string format_score(double points);
+
 // "1.25 s", "250 ms", "3 µs": for messages.
 std::string format_duration(double seconds);
 
