@@ -71,6 +71,27 @@ SshTarget parse_target(const std::string& what, const std::string& runner) {
   }
 }
 
+// A profile's [ssh] env_prefix: PREFIX_HOST, _PORT, _USER, _KEY and _KNOWN_HOSTS, where set, say
+// where that cluster is today (the test cluster's sshd listens on a port chosen at start).
+void apply_env_prefix(SshTarget& target, const std::string& prefix, const std::string& runner) {
+  auto get = [&](const char* suffix) -> std::optional<std::string> {
+    const char* v = std::getenv((prefix + "_" + suffix).c_str());
+    return v && *v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  if (auto host = get("HOST")) target.host = *host;
+  if (auto user = get("USER")) target.user = *user;
+  if (auto key = get("KEY")) target.identity_file = *key;
+  if (auto known = get("KNOWN_HOSTS")) target.known_hosts_file = *known;
+  if (auto port = get("PORT")) {
+    char* end = nullptr;
+    long n = std::strtol(port->c_str(), &end, 10);
+    if (*end || n < 1 || n > 65535)
+      throw UsageError("--runner " + runner + ": " + prefix + "_PORT must be a port number, not '" + *port +
+                       "'");
+    target.port = static_cast<std::uint16_t>(n);
+  }
+}
+
 }  // namespace
 
 std::string runner_help() {
@@ -81,7 +102,15 @@ std::string runner_help() {
          (names.empty() ? std::string() : " (" + names + ")");
 }
 
-Runner make_runner(const std::optional<std::string>& runner, const std::string& executor_name) {
+namespace {
+
+std::optional<ClusterProfile> test_cluster_profile() {
+  auto names = profile_names();
+  if (std::find(names.begin(), names.end(), "local") == names.end()) return std::nullopt;
+  return load_profile("local");
+}
+
+Runner make_runner_for(const std::optional<std::string>& runner, const std::string& executor_name) {
   Runner r;
   if (!runner) {
     r.description = "local";
@@ -135,8 +164,29 @@ Runner make_runner(const std::optional<std::string>& runner, const std::string& 
     for (std::string w; words >> w;) o.sbatch_flags.push_back(w);
   }
   if (profile.scratch_dir) o.scratch_dir = *profile.scratch_dir;
-  make_remote(r, parse_target(url, *runner), std::move(o), ssh_client(profile.ssh_client));
+  SshTarget target = parse_target(url, *runner);
+  if (profile.ssh && !profile.ssh->env_prefix.empty())
+    apply_env_prefix(target, profile.ssh->env_prefix, *runner);
+  make_remote(r, std::move(target), std::move(o), ssh_client(profile.ssh_client));
+  r.profile = std::move(profile);
   return r;
+}
+
+}  // namespace
+
+Runner make_runner(const std::optional<std::string>& runner, const std::string& executor_name) {
+  Runner r = make_runner_for(runner, executor_name);
+  if (!r.profile) r.profile = test_cluster_profile();
+  return r;
+}
+
+GradeOptions grade_options(const Runner& runner, const std::string& runner_name) {
+  GradeOptions o;
+  o.base_env = runner.base_env;
+  o.runner_name = runner_name;
+  o.batch_executor = runner.batch.get();
+  o.runner_values = runner_values(runner.profile ? &*runner.profile : nullptr);
+  return o;
 }
 
 }  // namespace grader

@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "grader/cluster/profile.h"
+#include "grader/grading/grade.h"
 #include "grader/run/batch_executor.h"
 #include "grader/run/transport.h"
 
@@ -29,12 +31,20 @@ struct Runner {
   // empty for a remote one, whose runs see the login node's own environment (its PATH, its
   // module system) with the rubric's env laid over it.
   std::map<std::string, std::string> base_env;
+  // The cluster profile whose values the rubric's placeholders take ({{python_modules}}, ...): the
+  // one named, else the test cluster's ("local": runs here use its module tree too, and ssh://
+  // URLs name no cluster); nullopt when no profile is found.
+  std::optional<ClusterProfile> profile;
 };
 
 // `runner`: the --runner value, nullopt when not given. `executor_name`: --executor, for command
 // runs on this machine. Throws UsageError for a malformed or unknown runner, std::runtime_error
 // when the runner cannot be used here (no SLURM_CONF for `local`).
 Runner make_runner(const std::optional<std::string>& runner, const std::string& executor_name);
+
+// What every grading through `runner` starts from: its environment, batch executor and
+// placeholder values; `runner_name` is the --runner given ("" for none).
+GradeOptions grade_options(const Runner& runner, const std::string& runner_name);
 
 // For help texts: "local, ssh://user@host[:port]" and the profile names when there are any.
 std::string runner_help();

@@ -92,12 +92,9 @@ int check_command(const std::vector<std::string>& argv) {
       make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
 
-  GradeOptions options;
+  GradeOptions options = grade_options(runner, args.value("--runner").value_or(""));
   options.stage.provided = provided_dir(exercise);
   options.submission_name = args.value("--name").value_or("");
-  options.base_env = runner.base_env;
-  options.runner_name = args.value("--runner").value_or("");
-  options.batch_executor = runner.batch.get();
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
   Report report = grade_submission(rubric, submission, *runner.executor, options);
 

@@ -213,10 +213,7 @@ int grade_command(const std::vector<std::string>& argv) {
     runner.batch->run_commands_as_arrays(arrays);
     commands = runner.batch.get();
   }
-  GradeOptions base;
-  base.base_env = runner.base_env;
-  base.runner_name = args.value("--runner").value_or("");
-  base.batch_executor = runner.batch.get();
+  GradeOptions base = grade_options(runner, args.value("--runner").value_or(""));
   base.stage.provided = provided_dir(exercise);
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
 

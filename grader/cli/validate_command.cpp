@@ -226,9 +226,7 @@ int validate_command(const std::vector<std::string>& argv) {
       make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   InterruptGuard interrupt(runner.batch.get());
   Context cx{*repo, *runner.executor, {}};
-  cx.base.base_env = runner.base_env;
-  cx.base.runner_name = args.value("--runner").value_or("");
-  cx.base.batch_executor = runner.batch.get();
+  cx.base = grade_options(runner, args.value("--runner").value_or(""));
 
   bool color = use_color(args.value("--color"));
   std::vector<Report> junit;

@@ -2,7 +2,9 @@
 #include "grader/grading/grade.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -223,6 +225,39 @@ RunResult run_one(const Rubric& rubric, const RunSpec& run, const Workspace& ws,
   return result;
 }
 
+// A name for this submission's directory in project storage: readable, and never shared with
+// another grading, even of a submission of the same name.
+std::string storage_token(const std::string& submission) {
+  std::string name;
+  for (char c : submission.substr(0, 40))
+    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  std::random_device rd;
+  std::ostringstream hex;
+  hex << std::hex << rd() << rd();
+  return (name.empty() ? "submission" : name) + "-" + hex.str();
+}
+
+// The submission's directory in project storage goes when its runs are done: a hidden run in the
+// report says how that went, so that a leftover is visible to the teacher, never silent.
+RunSummary remove_project_dir(const std::string& dir, Executor& executor, const GradeOptions& options,
+                              Workdirs& workdirs) {
+  RunRequest req;
+  req.id = "@cleanup";
+  req.argv = {"rm", "-rf", "--", dir};
+  req.env = options.base_env;
+  req.timeout_s = 120;
+  RunResult result;
+  try {
+    req.workdir = workdirs.of(executor);
+    result = executor.run(req);
+  } catch (const std::exception& e) {
+    result.status = RunStatus::RunnerError;
+    result.message = std::string("could not remove ") + dir + ": " + e.what();
+  }
+  result.id = req.id;
+  return {result, req.argv, true};
+}
+
 }  // namespace
 
 Report grade_submission(const Rubric& rubric, const fs::path& submission, Executor& executor,
@@ -247,6 +282,11 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
 
   report.runner_error = refusal(rubric, executor, report.runner, options);
   if (!report.runner_error.empty()) return finish(score_unrunnable(rubric, report.runner_error));
+  const bool in_storage = options.runner_values.project_storage && uses_project_dir(rubric);
+  const std::string project_dir =
+      project_dir_for(options.runner_values, in_storage ? storage_token(report.submission) : "");
+  const Rubric resolved = with_runner_values(rubric, options.runner_values, project_dir, report.runner_error);
+  if (!report.runner_error.empty()) return finish(score_unrunnable(rubric, report.runner_error));
 
   std::optional<Workspace> ws;
   try {
@@ -260,17 +300,18 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   }
 
   RunResults results;
-  results.emplace(kSubmissionRun, read_submission_files(rubric, *ws));
+  results.emplace(kSubmissionRun, read_submission_files(resolved, *ws));
   Workdirs workdirs(*ws);
-  for (const auto& run : rubric.runs) {
-    RunResult result = run_one(rubric, run, *ws, executor, options, workdirs);
+  for (const auto& run : resolved.runs) {
+    RunResult result = run_one(resolved, run, *ws, executor, options, workdirs);
     report.runs.push_back({result,
                            run.jobscript ? std::vector<std::string>{"sbatch", *run.jobscript} : run.command,
                            run.hidden});
     results.emplace(run.id, std::move(result));
   }
+  if (in_storage) report.runs.push_back(remove_project_dir(project_dir, executor, options, workdirs));
   workdirs.release();
-  return finish(score_checks(rubric, results));
+  return finish(score_checks(resolved, results));
 }
 
 }  // namespace grader

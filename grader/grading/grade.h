@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "grader/grading/runner_values.h"
 #include "grader/report/report.h"
 #include "grader/rubric/model.h"
 #include "grader/run/executor.h"
@@ -21,7 +22,8 @@ struct GradeOptions {
   // Runs with a `jobscript` go here (the Slurm executor of the chosen cluster); without one they
   // end as runner errors that say how to name a cluster.
   Executor* batch_executor = nullptr;
-  std::string runner_name;  // the --runner given, "" for none; checked against require_runner
+  std::string runner_name;     // the --runner given, "" for none; checked against require_runner
+  RunnerValues runner_values;  // what {{python_modules}} and {{project_dir}} stand for there
 };
 
 // The allow-listed part of the grader's own environment (PATH, locale, TZ, and the module and

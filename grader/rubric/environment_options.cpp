@@ -8,15 +8,16 @@
 
 #include "grader/checks/environment_probe.h"
 #include "grader/cluster/profile.h"
+#include "grader/rubric/placeholders.h"
 #include "grader/rubric/value_rules.h"
 
 namespace grader::rubric_loader {
 
 namespace {
 
-const std::vector<std::string> kEnvironmentKeys = {"path",    "under",       "system_site_packages",
-                                                   "python",  "home",        "packages",
-                                                   "visible", "not_in_base", "base_setup"};
+const std::vector<std::string> kEnvironmentKeys = {
+    "path",     "under",   "system_site_packages", "python", "home",
+    "packages", "visible", "not_in_base",          "setup",  "base_setup"};
 const std::vector<std::string> kRequirementsKeys = {"file", "pinned", "contains"};
 const std::vector<std::string> kCondaKeys = {"file",     "script", "profile", "python",
                                              "packages", "no_pip", "mirrored"};
@@ -89,7 +90,12 @@ EnvironmentCheck load_environment_check(const TomlTable& check, const TomlValue&
   }
   c.visible = strings(e, "visible");
   c.not_in_base = strings(e, "not_in_base");
+  c.setup = e.get_string("setup").value_or("");
+  check_placeholders(c.setup, e.value_pos("setup"), command_placeholder_names(),
+                     "in 'setup' " + check.where());
   c.base_setup = e.get_string("base_setup").value_or("");
+  check_placeholders(c.base_setup, e.value_pos("base_setup"), command_placeholder_names(),
+                     "in 'base_setup' " + check.where());
   if (!c.base_setup.empty() && c.not_in_base.empty())
     fail(e.value_pos("base_setup"),
          "'base_setup' " + check.where() + " is for not_in_base, which is not given");
@@ -146,6 +152,7 @@ void add_environment_probes(Rubric& rubric) {
   // What each environment path's probe must ask, and each base set-up's.
   struct Probe {
     std::string id;
+    std::string shell;  // what runs the interpreter
     const RunSpec* built_by = nullptr;
     std::vector<std::string> packages;
     std::set<std::string> paths;
@@ -157,8 +164,12 @@ void add_environment_probes(Rubric& rubric) {
   for (CheckSpec& check : rubric.checks) {
     auto* e = std::get_if<EnvironmentCheck>(&check.kind);
     if (!e) continue;
-    Probe& p = envs[e->path];
+    // One probe per environment as the rubric asks it: the same path after other set-up lines
+    // is another question (a module that adds packages).
+    Probe& p = envs[e->setup + "\n" + e->path];
     if (p.id.empty()) p.id = "@probe-" + std::to_string(envs.size());
+    p.shell =
+        (e->setup.empty() ? "" : e->setup + "\n") + "exec \"" + e->path + "/bin/python\" -c \"$1\" \"$2\"";
     p.built_by = rubric.find_run(check.run);
     for (const auto& [name, version] : e->packages) add_unique(p.packages, name);
     for (const auto& name : e->visible) add_unique(p.packages, name);
@@ -174,9 +185,8 @@ void add_environment_probes(Rubric& rubric) {
   // Probe ids start with '@', which no rubric id can: they never meet the rubric's own runs.
   // Made first, appended after: `built_by` points into rubric.runs, which appending moves.
   std::vector<RunSpec> probes;
-  for (const auto& [path, p] : envs)
-    probes.push_back(probe_run(p.id, *p.built_by, "exec \"" + path + "/bin/python\" -c \"$1\" \"$2\"",
-                               probe_args(p.packages, p.paths)));
+  for (const auto& [key, p] : envs)
+    probes.push_back(probe_run(p.id, *p.built_by, p.shell, probe_args(p.packages, p.paths)));
   for (const auto& [setup, b] : bases)
     probes.push_back(probe_run(b.id, *b.built_by, setup + "\nexec python3 -c \"$1\" \"$2\"",
                                probe_args(b.packages, b.paths)));

@@ -22,6 +22,7 @@ struct EnvironmentCheck {
   std::map<std::string, std::string> packages;  // import name -> version ("" any): inside the env
   std::vector<std::string> visible;             // import names importable from the env, from anywhere
   std::vector<std::string> not_in_base;         // import names the base interpreter must not find
+  std::string setup;       // shell lines before the env's interpreter runs ("module load python/3.11.2")
   std::string base_setup;  // shell lines before the base interpreter runs ("module load python/3.11.2")
   std::string probe_run;   // set by the loader: the env's probe
   std::string base_run;    // set by the loader when not_in_base is given: the base probe

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "grader/rubric/placeholders.h"
 #include "grader/rubric/value_rules.h"
 
 namespace grader::rubric_loader {
@@ -77,7 +78,10 @@ void load_program(const TomlTable& s, const std::string& label, RunSpec& run) {
   if (command->front().value.empty()) {
     fail(command->front().pos, "the program in 'command' " + s.where() + " is empty");
   }
-  for (const TomlString& arg : *command) run.command.push_back(arg.value);
+  for (const TomlString& arg : *command) {
+    check_placeholders(arg.value, arg.pos, command_placeholder_names(), "in 'command' " + s.where());
+    run.command.push_back(arg.value);
+  }
 }
 
 void load_limits(const TomlTable& s, RunSpec& run) {
@@ -122,6 +126,8 @@ void load_env(const TomlTable& s, RunSpec& run) {
       fail(e.value.pos(), "environment variable '" + e.key + "' " + s.where() +
                               " must be a string like \"4\", not " + e.value.type_name());
     }
+    check_placeholders(*e.value.as_string(), e.value.pos(), env_placeholder_names(),
+                       "in env '" + e.key + "' " + s.where());
     run.env[e.key] = *e.value.as_string();
   }
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "grader/rubric/loader.h"
+#include "grader/rubric/placeholders.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 
@@ -123,6 +124,19 @@ std::vector<TomlEntry> entries_in(const TomlTable& t, const std::vector<std::str
   for (TomlEntry& e : t.entries())
     if (contains(keys, e.key)) out.push_back(std::move(e));
   return out;
+}
+
+void check_placeholders(const std::string& text, const SourcePos& pos,
+                        const std::vector<std::string>& allowed, const std::string& where) {
+  for (const PlaceholderUse& use : find_placeholders(text)) {
+    if (contains(allowed, use.name)) continue;
+    const auto& in_env = env_placeholder_names();
+    if (contains(in_env, use.name))
+      fail(pos, "'{{" + use.name + "}}' " + where + " works in env values only; set e.g. env = { DIR = \"{{" +
+                    use.name + "}}\" } and use \"$DIR\"");
+    fail(pos, "unknown placeholder '{{" + use.name + "}}' " + where +
+                  suggestion(use.name, in_env, "the placeholders are: "));
+  }
 }
 
 }  // namespace grader::rubric_loader

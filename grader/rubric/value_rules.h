@@ -50,4 +50,9 @@ void compile_regex(const std::string& pattern, std::string_view key, const TomlT
 // The entries of `t` whose keys are in `keys`, in file order.
 std::vector<TomlEntry> entries_in(const TomlTable& t, const std::vector<std::string>& keys);
 
+// Each runner placeholder in `text` must be one of `allowed` (grader/rubric/placeholders.h): a
+// {{name}} the grader would not fill in is a typo, refused here rather than run as written.
+void check_placeholders(const std::string& text, const SourcePos& pos,
+                        const std::vector<std::string>& allowed, const std::string& where);
+
 }  // namespace grader::rubric_loader

@@ -50,6 +50,8 @@ TEST(EnvironmentExercises, VenvSolutionBuildsAndProbesInTheSandbox) {
   for (const auto& run : j["runs"])
     if (run["id"] == "@probe-1") probed = run["hidden"] == true && run["command"].is_null();
   EXPECT_TRUE(probed) << j["runs"].dump();
+  for (const auto& run : j["runs"])
+    EXPECT_NE(run["id"], "@cleanup") << "project storage here is the workspace's: nothing to remove";
 }
 
 TEST(EnvironmentExercises, VenvGradesOverSshOnTheLoginNode) {
@@ -68,6 +70,46 @@ TEST(EnvironmentExercises, VenvGradesOverSshOnTheLoginNode) {
   EXPECT_EQ(user["score"], 5.0) << "as exercises/venv/fixtures/pip-user/expected.toml declares";
   EXPECT_NE(check(user, "hpcdemo-installed")["message"].get<std::string>().find("pip install --user"),
             std::string::npos);
+}
+
+// With --runner PROFILE the rubric takes that profile's Python modules and project storage: here
+// a copy of the test cluster's profile that loads two modules (uppmax/1.0, then python/3.11.2)
+// and has project storage of its own. The environment is made there and removed after grading.
+TEST(EnvironmentExercises, VenvGradesWithAProfilesModulesAndProjectStorage) {
+  require_cluster();
+  ScratchDir dir;
+  std::string profile = slurp(kRepo / "runners/clusters/local.toml");
+  auto swap = [&](const std::string& from, const std::string& to) {
+    auto at = profile.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    profile.replace(at, from.size(), to);
+  };
+  const fs::path storage = dir.path / "proj";
+  swap("name = \"local\"", "name = \"two-modules\"");
+  swap("recommended = [\"python/3.11.2\"]", "recommended = [\"uppmax/1.0\", \"python/3.11.2\"]");
+  swap("default_partition = \"main\"\n",
+       "default_partition = \"main\"\nproject_dir = \"" + storage.string() + "/\"\n");
+  dir.write("clusters/two-modules.toml", profile);
+  fs::create_directories(storage);
+
+  CliResult r = run_grader({"check", "venv", (kVenv / "solution").string(), "--runner", "two-modules",
+                            "--format", "json", "--teacher"},
+                           kRepo, {{"GRADER_CLUSTERS_DIR", (dir.path / "clusters").string()}});
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(j["score"], 10.0) << r.out;
+  EXPECT_EQ(check(j, "from-module")["hint"],
+            "module load uppmax/1.0 python/3.11.2 before python3 -m venv, and load the same module whenever "
+            "you use the environment.");
+  // Made in the profile's project storage, in a directory of its own, and gone afterwards.
+  const nlohmann::json* cleanup = nullptr;
+  for (const auto& run : j["runs"])
+    if (run["id"] == "@cleanup") cleanup = &run;
+  ASSERT_NE(cleanup, nullptr) << j["runs"].dump();
+  EXPECT_EQ((*cleanup)["exit_code"], 0);
+  EXPECT_EQ((*cleanup)["hidden"], true);
+  EXPECT_TRUE(fs::is_directory(storage / "hpc-grader"));
+  EXPECT_TRUE(fs::is_empty(storage / "hpc-grader"));
 }
 
 // An Example that is a link to an environment outside project storage is seen for what it is.
