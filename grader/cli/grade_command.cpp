@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "grader/cli/args.h"
+#include "grader/cli/class_files.h"
 #include "grader/cli/interrupt.h"
 #include "grader/grading/grade.h"
 #include "grader/repo/repo.h"
@@ -219,8 +220,7 @@ int grade_command(const std::vector<std::string>& argv) {
 
   ClassJob job{rubric, subs, *out_dir, *commands, base, audience};
   std::vector<GradedSubmission> all = grade_all(job, names, jobs);
-  atomic_write(fs::path(*out_dir) / "gradebook.csv", render_gradebook_csv(rubric, all));
-  atomic_write(fs::path(*out_dir) / "index.html", render_class_html(rubric, all));
+  write_class_files(*out_dir, rubric, all);
   int code = summarise(all, *out_dir);
   print_batch_stats(runner, args.flag("--array"));
   return code;
