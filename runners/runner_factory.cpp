@@ -1,6 +1,8 @@
 // Runner selection; see runner_factory.h.
 #include "runners/runner_factory.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <sstream>
@@ -104,6 +106,11 @@ std::string runner_help() {
 
 namespace {
 
+std::string this_host() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
+}
+
 std::optional<ClusterProfile> test_cluster_profile() {
   auto names = profile_names();
   if (std::find(names.begin(), names.end(), "local") == names.end()) return std::nullopt;
@@ -186,6 +193,10 @@ GradeOptions grade_options(const Runner& runner, const std::string& runner_name)
   o.runner_name = runner_name;
   o.batch_executor = runner.batch.get();
   o.runner_values = runner_values(runner.profile ? &*runner.profile : nullptr);
+  o.runner_host = runner.transport && runner.transport->name() != "local" ? runner.description : this_host();
+  // ssh:// URLs name no cluster: their profile is only the fallback for placeholders.
+  if (!runner_name.empty() && runner_name.rfind("ssh://", 0) != 0 && runner.profile)
+    o.runner_cluster = runner.profile->name;
   return o;
 }
 

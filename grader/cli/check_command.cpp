@@ -94,6 +94,7 @@ int check_command(const std::vector<std::string>& argv) {
 
   GradeOptions options = grade_options(runner, args.value("--runner").value_or(""));
   options.stage.provided = provided_dir(exercise);
+  options.provenance = exercise_provenance(exercise);
   options.submission_name = args.value("--name").value_or("");
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
   Report report = grade_submission(rubric, submission, *runner.executor, options);

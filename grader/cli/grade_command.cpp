@@ -1,7 +1,10 @@
 // `grader grade EXERCISE SUBMISSIONS_DIR --out DIR`: the teacher's command. Every subdirectory
-// of SUBMISSIONS_DIR is one learner's submission; they are graded N at a time (threads; Slurm
-// runs then wait in one JobTracker together), and each report is written as soon as it is done:
-// DIR/NAME.json, then DIR/gradebook.csv and DIR/index.html for the class.
+// of SUBMISSIONS_DIR is one learner's submission; they are graded N at a time
+// (grader/cli/class_grading.h), each report and its run record written as soon as it is done, a
+// submission graded before with the same key taken from its record; then DIR/gradebook.csv and
+// DIR/index.html from every record in DIR, also when interrupted.
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -11,7 +14,10 @@
 
 #include "grader/cli/args.h"
 #include "grader/cli/class_files.h"
+#include "grader/cli/class_grading.h"
+#include "grader/cli/class_records.h"
 #include "grader/cli/interrupt.h"
+#include "grader/cli/progress.h"
 #include "grader/grading/grade.h"
 #include "grader/repo/repo.h"
 #include "grader/report/atomic_write.h"
@@ -34,12 +40,19 @@ constexpr const char* kHelp = R"(usage: grader grade EXERCISE SUBMISSIONS_DIR --
 Grades every subdirectory of SUBMISSIONS_DIR (one per learner; hidden ones are skipped) against
 EXERCISE, and writes into DIR:
   NAME.json       each learner's report (grader-report/1), written as soon as it is graded
+  .grader/NAME.json  its run record (grader-record/1; teacher only): what `grader regrade`
+                  re-scores, and how a second `grade` knows what it has graded
   gradebook.csv   submission,score,max_score,passed,status and one column per check's points
-  index.html      the class at a glance (a plain table)
-Every file is written atomically.
+  index.html      the class at a glance
+Every file is written atomically. gradebook.csv and index.html list every record in DIR, and are
+written at the end and after Ctrl-C too. Run again, `grade` grades only what is new or changed:
+a submission whose record has the same key (its files, the rubric and provided files, the grader
+version and the runner) keeps its report; --force grades everything again.
 
 options:
   --out DIR        where the reports go (made if missing)
+  --force          grade every submission, even one whose record says it is graded already
+  --quiet          no progress, only the summary
   --jobs N         grade N submissions at a time (default 1). Sandboxed runs and Slurm jobs run
                    together (one poller waits for every job); --executor process runs
                    one at a time
@@ -98,71 +111,21 @@ std::vector<std::string> submission_names(const fs::path& subs, const fs::path& 
   return names;
 }
 
-void print_graded(const GradedSubmission& g) {
-  std::cout << g.name << ": " << format_score(g.report.score) << "/" << format_score(g.report.max_score)
-            << (g.report.runner_failed() ? " (runner error)"
-                : g.report.passed        ? ""
-                                         : " (not full marks)")
-            << "\n"
-            << std::flush;
-}
-
-// What every submission's grading shares.
-struct ClassJob {
-  const Rubric& rubric;
-  fs::path subs;
-  fs::path out_dir;
-  Executor& commands;
-  GradeOptions base;
-  Audience audience;
-};
-
-// Grades every named submission, `jobs` at a time, writing each report as soon as it is done.
-std::vector<GradedSubmission> grade_all(const ClassJob& job, const std::vector<std::string>& names,
-                                        int jobs) {
-  std::vector<GradedSubmission> all(names.size());
-  std::vector<std::string> files = report_file_names(names);
-  std::atomic<std::size_t> next{0};
-  std::mutex print_mu;
-  std::string write_error;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < names.size(); i = next++) {
-      GradedSubmission& g = all[i];
-      g.name = names[i];
-      g.file = files[i];
-      GradeOptions o = job.base;
-      o.submission_name = names[i];
-      g.report = grade_submission(job.rubric, job.subs / names[i], job.commands, o);
-      std::string err;
-      try {
-        atomic_write(job.out_dir / g.file, render_json(g.report, job.audience));
-      } catch (const std::exception& e) {
-        err = e.what();
-      }
-      std::lock_guard<std::mutex> lock(print_mu);
-      if (!err.empty() && write_error.empty()) write_error = err;
-      print_graded(g);
-    }
-  };
-  std::vector<std::thread> threads;
-  int n_threads = std::min<int>(jobs, static_cast<int>(names.size()));
-  for (int t = 0; t < n_threads; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-  if (!write_error.empty()) throw std::runtime_error("cannot write a report: " + write_error);
-  return all;
-}
-
 // The class's summary line and exit code.
-int summarise(const std::vector<GradedSubmission>& all, const std::string& out_dir) {
+int summarise(const ClassOutcome& outcome, const std::string& out_dir, bool listing) {
+  const auto& all = outcome.graded;
   std::size_t full = 0, failed = 0;
   for (const auto& g : all) {
+    if (listing) std::cout << graded_line(g) << "\n";
     if (g.report.runner_failed())
       failed++;
     else if (g.report.passed)
       full++;
   }
-  std::cout << all.size() << " graded: " << full << " full marks, " << (all.size() - full - failed)
-            << " not, " << failed << " runner errors; reports in " << out_dir << "\n";
+  std::cout << all.size() << " graded (" << outcome.resumed
+            << " unchanged since their last grading): " << full << " full marks, "
+            << (all.size() - full - failed) << " not, " << failed << " runner errors; reports in " << out_dir
+            << "\n";
   if (failed) return kRunnerFailed;
   return full < all.size() ? kNotFull : kFullMarks;
 }
@@ -181,10 +144,24 @@ void print_batch_stats(const Runner& runner, bool arrays) {
 
 }  // namespace
 
+namespace {
+
+ProgressMode progress_mode(const Args& args) {
+  if (args.flag("--quiet")) return ProgressMode::Quiet;
+  return ::isatty(STDOUT_FILENO) ? ProgressMode::Live : ProgressMode::Plain;
+}
+
+// The class files from every record in DIR: what was graded before this run too.
+void write_class_from_records(const fs::path& out_dir, const Rubric& rubric) {
+  write_class_files(out_dir, rubric, class_of(read_records(out_dir, std::cerr)));
+}
+
+}  // namespace
+
 int grade_command(const std::vector<std::string>& argv) {
-  Args args = parse_args(
-      "grader grade", argv,
-      {{"--out", "--jobs", "--runner", "--executor", "--repo"}, {"--teacher", "--array", "-h", "--help"}});
+  Args args = parse_args("grader grade", argv,
+                         {{"--out", "--jobs", "--runner", "--executor", "--repo"},
+                          {"--teacher", "--array", "--force", "--quiet", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
@@ -203,10 +180,11 @@ int grade_command(const std::vector<std::string>& argv) {
   if (args.flag("--array") && !args.value("--runner"))
     throw UsageError(
         "grader grade: --array needs --runner: the cluster whose compute nodes run the commands");
-  if (args.value("--runner")) block_interrupts();
+  block_interrupts();
   Runner runner =
       make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
-  InterruptGuard interrupt(runner.batch.get());
+  // Ctrl-C: the reports done so far are in DIR; the class files are written from them.
+  InterruptGuard interrupt(runner.batch.get(), [&] { write_class_from_records(*out_dir, rubric); });
   Executor* commands = runner.executor.get();
   if (args.flag("--array")) {
     ArrayOptions arrays;
@@ -214,14 +192,19 @@ int grade_command(const std::vector<std::string>& argv) {
     runner.batch->run_commands_as_arrays(arrays);
     commands = runner.batch.get();
   }
-  GradeOptions base = grade_options(runner, args.value("--runner").value_or(""));
-  base.stage.provided = provided_dir(exercise);
-  Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
+  ClassGrading job{rubric, subs, *out_dir, *commands,
+                   grade_options(runner, args.value("--runner").value_or(""))};
+  job.base.stage.provided = provided_dir(exercise);
+  job.base.provenance = exercise_provenance(exercise);
+  job.audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
+  job.force = args.flag("--force");
 
-  ClassJob job{rubric, subs, *out_dir, *commands, base, audience};
-  std::vector<GradedSubmission> all = grade_all(job, names, jobs);
-  write_class_files(*out_dir, rubric, all);
-  int code = summarise(all, *out_dir);
+  ProgressMode mode = progress_mode(args);
+  Progress progress(mode, std::cout, names.size(), jobs);
+  ClassOutcome outcome = grade_class(job, names, jobs, progress);
+  progress.done();
+  write_class_from_records(*out_dir, rubric);
+  int code = summarise(outcome, *out_dir, mode == ProgressMode::Live);
   print_batch_stats(runner, args.flag("--array"));
   return code;
 }

@@ -32,8 +32,9 @@ void block_interrupts() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-InterruptGuard::InterruptGuard(BatchExecutor* batch) : batch_(batch) {
-  if (!batch_) {
+InterruptGuard::InterruptGuard(BatchExecutor* batch, std::function<void()> last_words)
+    : batch_(batch), last_words_(std::move(last_words)), active_(batch_ || last_words_) {
+  if (!active_) {
     // block_interrupts() may have run for a runner that turned out to have no batch executor.
     sigset_t set = guarded_signals(true);
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
@@ -44,8 +45,18 @@ InterruptGuard::InterruptGuard(BatchExecutor* batch) : batch_(batch) {
   waiter_ = std::thread([this, set] {
     int sig = 0;
     if (sigwait(&set, &sig) != 0 || sig == SIGUSR2) return;
-    std::size_t n = batch_->cancel_all(std::string("the grader was interrupted (") + strsignal(sig) + ")");
-    if (n) std::cerr << "grader: interrupted; cancelled " << n << " Slurm job" << (n == 1 ? "" : "s") << "\n";
+    if (batch_) {
+      std::size_t n = batch_->cancel_all(std::string("the grader was interrupted (") + strsignal(sig) + ")");
+      if (n)
+        std::cerr << "grader: interrupted; cancelled " << n << " Slurm job" << (n == 1 ? "" : "s") << "\n";
+    }
+    if (last_words_) {
+      try {
+        last_words_();
+      } catch (const std::exception& e) {
+        std::cerr << "grader: interrupted, and then: " << e.what() << "\n";
+      }
+    }
     // Die of the signal, as without the guard.
     signal(sig, SIG_DFL);
     sigset_t one;
@@ -58,7 +69,7 @@ InterruptGuard::InterruptGuard(BatchExecutor* batch) : batch_(batch) {
 }
 
 InterruptGuard::~InterruptGuard() {
-  if (!batch_) return;
+  if (!active_) return;
   pthread_kill(waiter_.native_handle(), SIGUSR2);
   waiter_.join();
   sigset_t set = guarded_signals(false);

@@ -8,7 +8,10 @@
 #include <set>
 #include <sstream>
 
+#include "grader/grading/run_specs.h"
 #include "grader/grading/scoring.h"
+#include "grader/util/timestamp.h"
+#include "grader/workspace/tree_hash.h"
 
 namespace grader {
 
@@ -20,19 +23,6 @@ const std::set<std::string> kAllowedEnv = {
     "PATH",       "LANG",        "LANGUAGE", "LC_ALL",   "LC_CTYPE", "LC_NUMERIC", "TZ",
     "MODULEPATH", "MODULESHOME", "LMOD_CMD", "LMOD_DIR", "LMOD_PKG", "BASH_ENV",   "SLURM_CONF",
 };
-
-// Files a run must read back: what the rubric collects plus what its file checks look at.
-std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& run) {
-  std::set<std::string> paths(run.collect.begin(), run.collect.end());
-  for (const auto& check : rubric.checks) {
-    if (check.run != run.id) continue;
-    if (auto* o = std::get_if<OutputCheck>(&check.kind); o && o->stream == Stream::File)
-      paths.insert(o->path);
-    if (auto* e = std::get_if<FileExistsCheck>(&check.kind)) paths.insert(e->path);
-    if (auto* r = std::get_if<RequirementsCheck>(&check.kind)) paths.insert(r->file);
-  }
-  return {paths.begin(), paths.end()};
-}
 
 // "{{workdir}}" in a run's environment is the workspace as that run sees it (a remote copy for a
 // cluster; the sandbox shows it as /work and rewrites the path on the way in).
@@ -76,19 +66,6 @@ RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspac
     }
   }
   return req;
-}
-
-// The files static checks read (jobscript, conda_env), as the learner handed them in.
-std::vector<std::string> static_files(const Rubric& rubric) {
-  std::vector<std::string> files;
-  for (const auto& check : rubric.checks) {
-    if (const auto* job = std::get_if<JobscriptCheck>(&check.kind)) files.push_back(job->file);
-    if (const auto* conda = std::get_if<CondaEnvCheck>(&check.kind)) {
-      files.push_back(conda->file);
-      if (conda->script) files.push_back(*conda->script);
-    }
-  }
-  return files;
 }
 
 // Regular files inside the workspace only (staging already refused links that leave it), capped
@@ -260,6 +237,18 @@ RunSummary remove_project_dir(const std::string& dir, Executor& executor, const 
 
 }  // namespace
 
+RunnerInfo runner_info(const Executor& executor, const GradeOptions& options) {
+  return {executor.transport(), executor.name(), executor.isolation(), options.runner_host,
+          options.runner_cluster};
+}
+
+void apply_score(Report& report, const Score& score) {
+  report.checks = score.checks;
+  report.score = score.score;
+  report.max_score = score.max_score;
+  report.passed = score.full_marks() && report.runner_error.empty() && report.submission_error.empty();
+}
+
 Report grade_submission(const Rubric& rubric, const fs::path& submission, Executor& executor,
                         const GradeOptions& options) {
   Report report;
@@ -270,13 +259,18 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
                           : options.submission_name;
   if (report.submission.empty())
     report.submission = fs::absolute(submission).parent_path().filename().string();
-  report.runner = {executor.transport(), executor.name(), executor.isolation()};
+  report.runner = runner_info(executor, options);
+  report.provenance = options.provenance;
+  report.provenance.started = iso_utc_now();
+  try {
+    report.provenance.submission_hash = tree_hash(submission);
+  } catch (const std::exception&) {
+    // An unreadable submission is refused by staging below, with the reason; no hash is kept.
+  }
 
   auto finish = [&](const Score& score) {
-    report.checks = score.checks;
-    report.score = score.score;
-    report.max_score = score.max_score;
-    report.passed = score.full_marks() && report.runner_error.empty() && report.submission_error.empty();
+    report.provenance.ended = iso_utc_now();
+    apply_score(report, score);
     return report;
   };
 
@@ -300,7 +294,8 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   }
 
   RunResults results;
-  results.emplace(kSubmissionRun, read_submission_files(resolved, *ws));
+  report.submission_files = read_submission_files(resolved, *ws);
+  results.emplace(kSubmissionRun, report.submission_files);
   Workdirs workdirs(*ws);
   for (const auto& run : resolved.runs) {
     RunResult result = run_one(resolved, run, *ws, executor, options, workdirs);

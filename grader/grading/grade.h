@@ -7,6 +7,7 @@
 #include <string>
 
 #include "grader/grading/runner_values.h"
+#include "grader/grading/scoring.h"
 #include "grader/report/report.h"
 #include "grader/rubric/model.h"
 #include "grader/run/executor.h"
@@ -24,11 +25,23 @@ struct GradeOptions {
   Executor* batch_executor = nullptr;
   std::string runner_name;     // the --runner given, "" for none; checked against require_runner
   RunnerValues runner_values;  // what {{python_modules}} and {{project_dir}} stand for there
+  std::string runner_host;     // the report's runner.host and runner.cluster
+  std::string runner_cluster;
+  // What every report of this grading shares (version, rubric, provided files, repository
+  // commit); grade_submission adds the submission's hash and the times.
+  Provenance provenance;
 };
 
 // The allow-listed part of the grader's own environment (PATH, locale, TZ, and the module and
 // Slurm variables that cluster exercises need), plus HOME set to the workspace later.
 std::map<std::string, std::string> base_environment(char** environ_vars);
+
+// The report's runner: what `executor` applies, where (options' host and cluster).
+RunnerInfo runner_info(const Executor& executor, const GradeOptions& options);
+
+// Puts `score` into `report`: checks, points, and `passed` (full marks, and neither a refused
+// submission nor a runner error).
+void apply_score(Report& report, const Score& score);
 
 Report grade_submission(const Rubric& rubric, const std::filesystem::path& submission, Executor& executor,
                         const GradeOptions& options);

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 
+#include "grader/repo/git_commit.h"
+#include "grader/util/sha256.h"
 #include "grader/util/text.h"
+#include "grader/workspace/tree_hash.h"
 
 namespace grader {
 
@@ -36,6 +39,17 @@ fs::path provided_dir(const Exercise& exercise) {
   std::error_code ec;
   if (exercise.dir.empty() || !fs::is_directory(exercise.dir / "provided", ec)) return {};
   return exercise.dir / "provided";
+}
+
+Provenance exercise_provenance(const Exercise& exercise) {
+  Provenance p;
+  p.grader_version = GRADER_VERSION;
+  p.rubric_path = exercise.rubric.string();
+  p.rubric_sha256 = sha256_file_hex(exercise.rubric);
+  if (fs::path provided = provided_dir(exercise); !provided.empty()) p.provided_hash = tree_hash(provided);
+  fs::path rubric_dir = fs::absolute(exercise.rubric).parent_path();
+  if (auto root = find_repo_root(rubric_dir)) p.repo_commit = git_commit(*root).value_or("");
+  return p;
 }
 
 Exercise resolve_exercise(const std::string& name, const std::optional<fs::path>& repo) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "grader/report/report.h"
 #include "grader/util/usage_error.h"
 
 namespace grader {
@@ -29,6 +30,11 @@ Exercise resolve_exercise(const std::string& name, const std::optional<std::file
 // exercises/ID/provided/ when the exercise has one (files the task gives, staged over every
 // submission), else empty.
 std::filesystem::path provided_dir(const Exercise& exercise);
+
+// What every report graded against `exercise` shares: the grader's version, the rubric's path
+// and SHA-256, the tree hash of provided/, and the git commit of the repository around the
+// rubric. Throws std::runtime_error when the rubric cannot be read.
+Provenance exercise_provenance(const Exercise& exercise);
 
 // Every exercise id that has a rubric, sorted.
 std::vector<Exercise> list_exercises(const std::filesystem::path& repo);

@@ -74,6 +74,23 @@ nlohmann::json run_to_json(const RunSummary& s, Audience audience) {
   return j;
 }
 
+nlohmann::json text_or_null(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(sanitize_utf8(s));
+}
+
+nlohmann::json provenance_to_json(const Provenance& p) {
+  return {
+      {"grader_version", p.grader_version},
+      {"rubric", {{"path", sanitize_utf8(p.rubric_path)}, {"sha256", p.rubric_sha256}}},
+      {"provided_hash", text_or_null(p.provided_hash)},
+      {"submission_hash", text_or_null(p.submission_hash)},
+      {"repo_commit", text_or_null(p.repo_commit)},
+      {"started", text_or_null(p.started)},
+      {"ended", text_or_null(p.ended)},
+      {"regraded", text_or_null(p.regraded)},
+  };
+}
+
 }  // namespace
 
 nlohmann::json report_to_json(const Report& report, Audience audience) {
@@ -113,7 +130,10 @@ nlohmann::json report_to_json(const Report& report, Audience audience) {
       {"runner",
        {{"transport", report.runner.transport},
         {"executor", report.runner.executor},
-        {"isolation", report.runner.isolation}}},
+        {"isolation", report.runner.isolation},
+        {"host", sanitize_utf8(report.runner.host)},
+        {"cluster", report.runner.cluster}}},
+      {"provenance", provenance_to_json(report.provenance)},
       {"error", error},
       {"checks", checks},
       {"runs", runs},

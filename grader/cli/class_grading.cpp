@@ -1,0 +1,101 @@
+// Grading a class; see class_grading.h.
+#include "grader/cli/class_grading.h"
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "grader/cli/class_records.h"
+#include "grader/grading/resume.h"
+#include "grader/grading/run_specs.h"
+#include "grader/util/units.h"
+#include "grader/workspace/tree_hash.h"
+
+namespace grader::cli {
+
+namespace fs = std::filesystem;
+
+std::string graded_line(const GradedSubmission& g) {
+  return g.name + ": " + format_score(g.report.score) + "/" + format_score(g.report.max_score) +
+         (g.report.runner_failed() ? " (runner error)"
+          : g.report.passed        ? ""
+                                   : " (not full marks)");
+}
+
+namespace {
+
+// The submission's record when it holds this very grading: same key, so the same report.
+std::optional<RunRecord> unchanged_record(const ClassGrading& job, const std::string& file,
+                                          const std::string& key) {
+  if (job.force || key.empty()) return std::nullopt;
+  auto record = read_record(job.out_dir, file, std::cerr);
+  if (!record || record->key != key) return std::nullopt;
+  return record;
+}
+
+std::string key_of(const ClassGrading& job, const std::string& name) {
+  Provenance p = job.base.provenance;
+  try {
+    p.submission_hash = tree_hash(job.subs / name);
+  } catch (const std::exception&) {
+    return "";  // unreadable: graded, and refused there with the reason
+  }
+  return grading_key(p, runner_info(job.commands, job.base));
+}
+
+RunRecord graded_record(const ClassGrading& job, const std::string& name, const std::string& file,
+                        const std::string& key) {
+  GradeOptions o = job.base;
+  o.submission_name = name;
+  RunRecord r;
+  r.report = grade_submission(job.rubric, job.subs / name, job.commands, o);
+  r.key = r.report.provenance.submission_hash.empty() ? "" : key;
+  r.report_file = file;
+  r.run_specs = run_specs(job.rubric);
+  r.runner_values = job.base.runner_values;
+  return r;
+}
+
+}  // namespace
+
+ClassOutcome grade_class(const ClassGrading& job, const std::vector<std::string>& names, int jobs,
+                         Progress& progress) {
+  ClassOutcome outcome;
+  outcome.graded.resize(names.size());
+  const std::vector<std::string> files = report_file_names(names);
+  std::atomic<std::size_t> next{0}, resumed{0};
+  std::mutex mu;
+  std::string write_error;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < names.size(); i = next++) {
+      progress.started();
+      auto t0 = std::chrono::steady_clock::now();
+      const std::string key = key_of(job, names[i]);
+      std::optional<RunRecord> record = unchanged_record(job, files[i], key);
+      const bool reused = record.has_value();
+      if (!reused) record = graded_record(job, names[i], files[i], key);
+      try {
+        write_graded(job.out_dir, *record, job.audience);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (write_error.empty()) write_error = e.what();
+      }
+      if (reused) ++resumed;
+      GradedSubmission& g = outcome.graded[i];
+      g = {names[i], files[i], std::move(record->report)};
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress.finished(graded_line(g), reused, g.report.runner_failed(), s);
+    }
+  };
+  std::vector<std::thread> threads;
+  int n_threads = std::min<int>(jobs, static_cast<int>(names.size()));
+  for (int t = 0; t < n_threads; ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  if (!write_error.empty()) throw std::runtime_error("cannot write a report: " + write_error);
+  outcome.resumed = resumed;
+  return outcome;
+}
+
+}  // namespace grader::cli
