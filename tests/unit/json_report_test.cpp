@@ -43,7 +43,7 @@ Report sample() {
   r.score = 2;
   r.max_score = 5;
   r.passed = false;
-  r.runner = {"local", "sandbox", {"user", "pid", "mount"}};
+  r.runner = {"local", "sandbox", {"user", "pid", "mount"}, "vm", ""};
   r.checks.push_back(check("greets", CheckStatus::Passed, 2, 2));
   r.checks.push_back(check("pi", CheckStatus::Failed, 0, 3));
   RunSummary main = run("main", RunStatus::Ok);
@@ -68,7 +68,7 @@ std::set<std::string> keys(const json& j) {
 TEST(JsonReport, TopLevelHasEveryDocumentedFieldAndNoOther) {
   json j = report_to_json(sample(), Audience::Learner);
   EXPECT_EQ(keys(j), (std::set<std::string>{"schema", "exercise", "title", "submission", "score", "max_score",
-                                            "passed", "runner", "error", "checks", "runs"}));
+                                            "passed", "runner", "provenance", "error", "checks", "runs"}));
   EXPECT_EQ(j["schema"], "grader-report/1");
   EXPECT_EQ(j["exercise"], "hello");
   EXPECT_EQ(j["title"], "Run a Python script");
@@ -81,10 +81,30 @@ TEST(JsonReport, TopLevelHasEveryDocumentedFieldAndNoOther) {
 
 TEST(JsonReport, RunnerBlockListsTransportExecutorAndIsolation) {
   json runner = report_to_json(sample(), Audience::Learner)["runner"];
-  EXPECT_EQ(keys(runner), (std::set<std::string>{"transport", "executor", "isolation"}));
+  EXPECT_EQ(keys(runner), (std::set<std::string>{"transport", "executor", "isolation", "host", "cluster"}));
+  EXPECT_EQ(runner["host"], "vm");
+  EXPECT_EQ(runner["cluster"], "");
   EXPECT_EQ(runner["transport"], "local");
   EXPECT_EQ(runner["executor"], "sandbox");
   EXPECT_EQ(runner["isolation"], json::array({"user", "pid", "mount"}));
+}
+
+TEST(JsonReport, ProvenanceSaysWhatProducedTheReportAndNullForWhatIsNotKnown) {
+  Report r = sample();
+  r.provenance.grader_version = "0.1.0";
+  r.provenance.rubric_path = "rubrics/hello.toml";
+  r.provenance.rubric_sha256 = std::string(64, 'a');
+  r.provenance.submission_hash = "sha256:" + std::string(64, 'b');
+  r.provenance.started = "2026-12-02T03:50:00Z";
+  json p = report_to_json(r, Audience::Learner)["provenance"];
+  EXPECT_EQ(keys(p), (std::set<std::string>{"grader_version", "rubric", "provided_hash", "submission_hash",
+                                            "repo_commit", "started", "ended", "regraded"}));
+  EXPECT_EQ(p["rubric"], (json{{"path", "rubrics/hello.toml"}, {"sha256", std::string(64, 'a')}}));
+  EXPECT_EQ(p["submission_hash"], "sha256:" + std::string(64, 'b'));
+  EXPECT_TRUE(p["repo_commit"].is_null());
+  EXPECT_TRUE(p["provided_hash"].is_null());
+  EXPECT_TRUE(p["regraded"].is_null());
+  EXPECT_EQ(p["started"], "2026-12-02T03:50:00Z");
 }
 
 TEST(JsonReport, EmptyIsolationIsAnEmptyArrayNotNull) {
