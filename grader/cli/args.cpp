@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "grader/repo/repo.h"
 #include "grader/util/text.h"
 #include "grader/util/usage_error.h"
 
@@ -67,6 +68,14 @@ bool use_color(const std::optional<std::string>& setting) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
   return isatty(STDOUT_FILENO) == 1;
+}
+
+std::optional<std::filesystem::path> repo_option(const Args& args, const std::string& command) {
+  auto r = args.value("--repo");
+  if (!r) return find_repo_root(std::filesystem::current_path());
+  auto repo = find_repo_root(*r);
+  if (!repo) throw UsageError(command + ": --repo " + *r + " has no rubrics/ and exercises/ directories");
+  return repo;
 }
 
 }  // namespace grader::cli

@@ -2,6 +2,7 @@
 // and flags, with unknown options rejected and a suggestion offered.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -48,6 +49,11 @@ int check_command(const std::vector<std::string>& argv);
 int validate_command(const std::vector<std::string>& argv);
 int grade_command(const std::vector<std::string>& argv);
 int list_command(const std::vector<std::string>& argv);
+int regrade_command(const std::vector<std::string>& argv);
+
+// The exercise repository: --repo DIR (which must be one), else the one around the current
+// directory, if any. `command` names the command in the error ("grader grade").
+std::optional<std::filesystem::path> repo_option(const Args& args, const std::string& command);
 
 // Whether to colour text going to stdout: a TTY, NO_COLOR unset, and --color not "never".
 bool use_color(const std::optional<std::string>& setting);

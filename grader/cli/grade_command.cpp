@@ -83,14 +83,6 @@ int parse_jobs(const Args& args) {
   }
 }
 
-std::optional<fs::path> repo_root(const Args& args) {
-  auto r = args.value("--repo");
-  if (!r) return find_repo_root(fs::current_path());
-  auto repo = find_repo_root(*r);
-  if (!repo) throw UsageError("grader grade: --repo " + *r + " has no rubrics/ and exercises/ directories");
-  return repo;
-}
-
 // The submission directories of `subs`, sorted; hidden ones and the report directory (when --out
 // lies inside SUBMISSIONS_DIR, a second run must not grade the reports as a learner) are not.
 std::vector<std::string> submission_names(const fs::path& subs, const fs::path& out_dir) {
@@ -171,7 +163,7 @@ int grade_command(const std::vector<std::string>& argv) {
   auto out_dir = args.value("--out");
   if (!out_dir) throw UsageError("grader grade: --out DIR is required (see grader grade --help)");
   int jobs = parse_jobs(args);
-  Exercise exercise = resolve_exercise(args.positional[0], repo_root(args));
+  Exercise exercise = resolve_exercise(args.positional[0], repo_option(args, "grader grade"));
   Rubric rubric = load_rubric(exercise.rubric);
   fs::path subs = args.positional[1];
   fs::create_directories(*out_dir);

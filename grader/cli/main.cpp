@@ -16,6 +16,7 @@ commands:
   validate [REPO]               lint every rubric; reference solutions must score full marks
                                 and fixtures the score they declare
   grade EXERCISE DIR --out OUT  grade every submission in DIR: reports, gradebook.csv, index.html
+  regrade EXERCISE OUT          re-score a graded class from its recorded runs, no code run
   list                          the exercises of this repository
 
   grader COMMAND --help         help on one command
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     if (command == "check") return cli::check_command(args);
     if (command == "validate") return cli::validate_command(args);
     if (command == "grade") return cli::grade_command(args);
+    if (command == "regrade") return cli::regrade_command(args);
     if (command == "list") return cli::list_command(args);
     std::cerr << "grader: unknown command '" << command << "'\n\n" << kUsage;
     return cli::kUsage;
