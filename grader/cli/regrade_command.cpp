@@ -54,7 +54,13 @@ std::string refusal_text(const Rubric& rubric, const std::string& provided,
       who[why].push_back(r.report.submission);
     }
   std::string text;
-  for (const auto& why : order) text += "\n  " + why + " (" + join(who[why]) + ")";
+  for (const auto& why : order) {
+    std::vector<std::string>& names = who[why];
+    // A class of 200 is not listed in full: the first few, and how many more.
+    std::string more = names.size() > 8 ? " and " + std::to_string(names.size() - 8) + " more" : "";
+    if (names.size() > 8) names.resize(8);
+    text += "\n  " + why + " (" + join(names) + more + ")";
+  }
   return text;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -186,4 +187,27 @@ TEST(ClassWorkflow, CtrlCLeavesTheClassFilesOfWhatWasGraded) {
   auto again = c.grade({"--quiet"});
   EXPECT_NE(again.out.find("2 graded (1 unchanged since their last grading)"), std::string::npos)
       << again.out;
+}
+
+// docs/report.md's recipe for the submission tree hash, run as written, gives the report's.
+TEST(ClassWorkflow, TheDocumentedTreeHashRecipeGivesTheReportsHash) {
+  ClassRepo c(std::map<std::string, std::string>{{"alice", "print('hi')\n"}});
+  c.write("subs/alice/data/välj.txt", "åäö\n");
+  c.write("subs/alice/run.sh", "#!/bin/sh\n");
+  fs::permissions(c.path / "subs/alice/run.sh", fs::perms::owner_exec, fs::perm_options::add);
+  fs::create_symlink("main.py", c.path / "subs/alice/link.py");
+  c.grade({"--quiet"});
+  std::string doc = slurp(fs::path(GRADER_SOURCE_DIR) / "docs/report.md");
+  auto start = doc.find("```python\nimport hashlib");
+  ASSERT_NE(start, std::string::npos);
+  start += 10;
+  std::string code = doc.substr(start, doc.find("```", start) - start);
+  c.write("recipe.py", code + "\nimport sys\nprint(tree_hash(sys.argv[1]))\n");
+  std::string cmd = "python3 " + (c.path / "recipe.py").string() + " " + (c.path / "subs/alice").string();
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[128] = {};
+  std::string out = fgets(buf, sizeof buf, p) ? buf : "";
+  pclose(p);
+  EXPECT_EQ(out, c.report("alice")["provenance"]["submission_hash"].get<std::string>() + "\n");
 }
