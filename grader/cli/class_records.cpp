@@ -43,8 +43,13 @@ std::optional<RunRecord> read_record(const fs::path& out_dir, const std::string&
 
 void write_graded(const fs::path& out_dir, const RunRecord& record, Audience audience) {
   fs::create_directories(records_dir(out_dir));
-  atomic_write(records_dir(out_dir) / record.report_file, render_record(record));
-  atomic_write(out_dir / record.report_file, render_json(record.report, audience));
+  write_if_changed(records_dir(out_dir) / record.report_file, render_record(record));
+  write_if_changed(out_dir / record.report_file, render_json(record.report, audience));
+}
+
+void add_graded(AtomicBatch& batch, const fs::path& out_dir, const RunRecord& record, Audience audience) {
+  batch.add(records_dir(out_dir) / record.report_file, render_record(record));
+  batch.add(out_dir / record.report_file, render_json(record.report, audience));
 }
 
 std::vector<RunRecord> read_records(const fs::path& out_dir, std::ostream& warn) {

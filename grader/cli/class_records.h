@@ -9,6 +9,7 @@
 #include <ostream>
 #include <vector>
 
+#include "grader/report/atomic_write.h"
 #include "grader/report/class_report.h"
 #include "grader/report/report.h"
 #include "grader/report/run_record.h"
@@ -22,8 +23,12 @@ std::filesystem::path records_dir(const std::filesystem::path& out_dir);
 std::optional<RunRecord> read_record(const std::filesystem::path& out_dir, const std::string& report_file,
                                      std::ostream& warn);
 
-// Record, then the learner's report for `audience`.
+// Record, then the learner's report for `audience`; a file that already says the same is left
+// as it is (a resumed class costs no writes).
 void write_graded(const std::filesystem::path& out_dir, const RunRecord& record, Audience audience);
+// The same, into a batch that puts a whole class in place at once.
+void add_graded(AtomicBatch& batch, const std::filesystem::path& out_dir, const RunRecord& record,
+                Audience audience);
 
 // Every record in DIR/.grader, sorted by submission name; damaged ones said on `warn`, left out.
 std::vector<RunRecord> read_records(const std::filesystem::path& out_dir, std::ostream& warn);

@@ -92,13 +92,15 @@ int regrade_command(const std::vector<std::string>& argv) {
         dir.string());
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
   std::size_t changed = 0, full = 0;
+  AtomicBatch batch;  // the whole class in place at once, or none of it
   for (auto& record : records) {
     RunRecord out = rescore(rubric, record, now);
     changed += out.report.score != record.report.score;
     full += out.report.passed;
-    write_graded(dir, out, audience);
+    add_graded(batch, dir, out, audience);
     record = std::move(out);
   }
+  batch.commit();
   write_class_files(dir, rubric, class_of(records));
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << records.size() << " reports re-scored in " << format_score(std::round(s * 100) / 100) << " s ("
