@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include "grader/util/units.h"
+
 namespace grader::sandbox {
 namespace {
 
@@ -40,6 +42,19 @@ void judge_init_death(const RunRequest& req, const RunEnd& end, RunResult& resul
   result.message = "the sandbox's init ended unexpectedly";
 }
 
+// The OOM killer fired in the run's cgroup: memory is the cause, whatever ended the run after it
+// (a pool waits forever for a worker the killer took, and the run ends at its timeout).
+void blame_memory(const RunRequest& req, const RunEnd& end, RunResult& result) {
+  if (!req.memory_bytes || !end.has_cgroup || !end.usage.oom_kill) return;
+  if (result.status == RunStatus::MemoryLimit || result.status == RunStatus::RunnerError) return;
+  std::string then = result.status == RunStatus::Timeout
+                         ? "the run then hung until its " + format_duration(req.timeout_s) + " time limit"
+                     : result.status == RunStatus::OutputLimit ? "then: " + result.message
+                                                               : "the run then " + how_it_ended(result);
+  result.status = RunStatus::MemoryLimit;
+  result.message = "a process was killed at the " + format_size(*req.memory_bytes) + " memory limit; " + then;
+}
+
 }  // namespace
 
 void classify(const RunRequest& req, const RunEnd& end, RunResult& result) {
@@ -51,6 +66,7 @@ void classify(const RunRequest& req, const RunEnd& end, RunResult& result) {
       judge_init_death(req, end, result);
     }
   }
+  blame_memory(req, end, result);
   if (end.leftovers) result.message += std::string("; ") + runio::kLeftoversNote;
 }
 

@@ -2,10 +2,11 @@
 // init reported and the cgroup's memory evidence. Pure; the exit status, signal and stderr are
 // already in the result.
 //
-// MemoryLimit: with a cgroup, on an OOM kill, on a SIGKILL after a memory event, or on an
-// allocation failure's text (MemoryError, ...) with the peak at 90% of the limit or more; without
-// one, on that text alone (RLIMIT_AS failed the allocation). OutputLimit: a stream over its cap,
-// SIGXFSZ, or CPython's "File too large" (it ignores SIGXFSZ).
+// MemoryLimit: with a cgroup, on an OOM kill (whatever ended the run after it: a timeout, a
+// non-zero exit, even exit 0; the message says what happened next), on a SIGKILL after a memory event, or on
+// an allocation failure's text (MemoryError, ...) with the peak at 90% of the limit or more; without one, on
+// that text alone (RLIMIT_AS failed the allocation). OutputLimit: a stream over its cap, SIGXFSZ, or
+// CPython's "File too large" (it ignores SIGXFSZ).
 #pragma once
 
 #include <cstdint>

@@ -37,6 +37,33 @@ class VerdictTest : public ::testing::Test {
   RunResult result_;
 };
 
+// A multiprocessing.Pool whose worker the OOM killer took waits for it forever: the run ends at
+// its timeout, but memory is what ended it.
+TEST_F(VerdictTest, AnOomKillBeforeATimeoutIsTheMemoryLimit) {
+  req_.memory_bytes = 512ull << 20;
+  req_.timeout_s = 30;
+  end_.stop = Stop::Timeout;
+  end_.have_report = false;
+  with_cgroup(512ull << 20, true);
+  result_.signal = SIGKILL;
+  EXPECT_EQ(judge().status, RunStatus::MemoryLimit);
+  EXPECT_EQ(result_.message,
+            "a process was killed at the 512 MiB memory limit; the run then hung until its 30 s time limit");
+}
+
+TEST_F(VerdictTest, AnOomKillIsTheMemoryLimitEvenWhenTheRunRecovered) {
+  req_.memory_bytes = 256ull << 20;
+  with_cgroup(256ull << 20, true);
+  result_.exit_code = 0;
+  EXPECT_EQ(judge().status, RunStatus::MemoryLimit);
+  EXPECT_EQ(result_.message,
+            "a process was killed at the 256 MiB memory limit; the run then exited with code 0");
+  result_ = {};
+  end_.usage.oom_kill = false;
+  result_.exit_code = 0;
+  EXPECT_EQ(judge().status, RunStatus::Ok) << "no OOM kill, no memory verdict";
+}
+
 TEST_F(VerdictTest, ExitZeroIsOk) {
   result_.exit_code = 0;
   const RunResult r = judge();
