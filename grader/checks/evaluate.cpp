@@ -60,9 +60,10 @@ struct Verdict {
   std::string safe;     // for hidden checks: no expected values, no output
 };
 
+// A pass names what was looked for ("stdout matches /.../"): for a hidden check that is the
+// expected value itself, so a hidden check's learner reads only that it passed.
 Verdict pass(std::string message) {
-  std::string safe = message;
-  return {CheckStatus::Passed, 1.0, std::move(message), std::move(safe)};
+  return {CheckStatus::Passed, 1.0, std::move(message), "passed"};
 }
 Verdict fail(std::string message, std::string safe) {
   return {CheckStatus::Failed, 0.0, std::move(message), std::move(safe)};

@@ -1,6 +1,7 @@
-// The class's files beside the learners' reports in `grade --out DIR`: gradebook.csv and
-// index.html, written from every report of the class once grading ends (also after an
-// interrupt, and by `regrade`), atomically, so that they never disagree with the reports.
+// The class's files beside the learners' reports in `grade --out DIR`: gradebook.csv, index.html
+// and feedback/NAME.html per learner, written from every report of the class once grading ends
+// (also after an interrupt, and by `regrade`), atomically, so that they never disagree with the
+// reports.
 #pragma once
 
 #include <filesystem>

@@ -1,5 +1,6 @@
-// A class's files beside the learners' reports: gradebook.csv (one row per submission) and
-// index.html (the class at a glance). Pure: they render text; the CLI writes it.
+// A class's files beside the learners' reports: their names, and gradebook.csv (one row per
+// submission). Pure: they render text; the CLI writes it. index.html is class_overview.h's, the
+// learners' pages feedback_page.h's.
 #pragma once
 
 #include <string>
@@ -16,6 +17,10 @@ struct GradedSubmission {
   std::string file;  // its report's file name, relative to the class files
   Report report;
 };
+
+// The report's result for the rubric check `id`; nullptr when the report has none (it was graded
+// with an older rubric, or grading stopped before checks).
+const CheckResult* find_check(const Report& report, const std::string& id);
 
 // The report file name of each submission ("alice.json"), unique across the class and the same on
 // every run: a name that is not plain ([A-Za-z0-9._-], not starting with '.') has its other bytes
@@ -35,8 +40,5 @@ std::string class_status(const Report& report);
 // submission,score,max_score,passed,status and one column per rubric check's points (empty when
 // the report has no such check).
 std::string render_gradebook_csv(const Rubric& rubric, const std::vector<GradedSubmission>& all);
-
-// A self-contained page: one row per submission, linking its report.
-std::string render_class_html(const Rubric& rubric, const std::vector<GradedSubmission>& all);
 
 }  // namespace grader

@@ -1,5 +1,6 @@
-// Runs the real grader binary for end-to-end tests: arguments, working directory and
-// environment in, exit code and both streams out. Test-only; header-only.
+// Runs the real grader binary (and the real tools the tests read its output with) for end-to-end
+// tests: arguments, working directory and environment in, exit code and both streams out.
+// Test-only; header-only.
 #pragma once
 
 #include <fcntl.h>
@@ -25,9 +26,10 @@ inline std::string slurp(const std::filesystem::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// Streams go to files, not pipes, so that a test cannot deadlock on a full pipe.
-inline CliResult run_grader(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
-                            const std::map<std::string, std::string>& extra_env = {}) {
+// Runs `argv` (argv[0] an absolute path; no PATH search) and waits for it. Streams go to files,
+// not pipes, so that a test cannot deadlock on a full pipe.
+inline CliResult run_program(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
+                             const std::map<std::string, std::string>& extra_env = {}) {
   namespace fs = std::filesystem;
   std::string dir_template = (fs::temp_directory_path() / "cli-run-XXXXXX").string();
   fs::path dir = mkdtemp(dir_template.data());
@@ -40,13 +42,11 @@ inline CliResult run_grader(const std::vector<std::string>& args, const std::fil
     dup2(e, 2);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(120);
     for (const auto& [k, v] : extra_env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> argv;
-    std::string bin = GRADER_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
+    std::vector<std::string> copy = argv;
+    std::vector<char*> args;
+    for (auto& a : copy) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
     _exit(121);
   }
   int status = 0;
@@ -57,6 +57,13 @@ inline CliResult run_grader(const std::vector<std::string>& args, const std::fil
   r.err = slurp(err);
   fs::remove_all(dir);
   return r;
+}
+
+inline CliResult run_grader(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
+                            const std::map<std::string, std::string>& extra_env = {}) {
+  std::vector<std::string> argv = {GRADER_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, cwd, extra_env);
 }
 
 // A scratch directory removed at the end of the test.

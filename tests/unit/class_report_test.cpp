@@ -1,6 +1,6 @@
 // The class files (grader/report/class_report.cpp): gradebook.csv's columns, RFC 4180 quoting of
-// commas, quotes and newlines, an empty cell for a check a report lacks, the status column; and
-// index.html, which escapes every name and links each learner's report file.
+// commas, quotes and newlines, an empty cell for a check a report lacks, the status column; and the
+// report file names. index.html is class_overview_test.cpp's.
 #include "grader/report/class_report.h"
 
 #include <gtest/gtest.h>
@@ -146,67 +146,6 @@ TEST(Gradebook, ClassStatusOfACleanReportIsGraded) {
   EXPECT_EQ(class_status(r), "graded");
 }
 
-TEST(ClassHtml, LinksEachReportFileWithItsName) {
-  std::vector<GradedSubmission> all = {graded("alice", 4, {}), graded("bob", 1, {})};
-  std::string html = render_class_html(rubric({"greets"}), all);
-  EXPECT_TRUE(contains(html, "<a href=\"alice.json\">alice</a>")) << html;
-  EXPECT_TRUE(contains(html, "<a href=\"bob.json\">bob</a>")) << html;
-  EXPECT_TRUE(contains(html, "<p>2 submissions.</p>")) << html;
-}
-
-TEST(ClassHtml, EscapesNamesTitlesAndCheckIds) {
-  Rubric r = rubric({"<i>pi</i>"});
-  r.exercise = "ex&<1>";
-  r.title = "\"Quotes\" & 'apostrophes'";
-  GradedSubmission g = graded("<script>alert(1)</script>", 0, {});
-  g.file = "a\"onmouseover=\"x.json";
-  std::string html = render_class_html(r, {g});
-  EXPECT_FALSE(contains(html, "<script>")) << html;
-  EXPECT_FALSE(contains(html, "<i>")) << html;
-  EXPECT_FALSE(contains(html, "\"onmouseover")) << html;
-  EXPECT_TRUE(contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;</a>")) << html;
-  EXPECT_TRUE(contains(html, "<a href=\"a&quot;onmouseover=&quot;x.json\">")) << html;
-  EXPECT_TRUE(contains(html, "<th>&lt;i&gt;pi&lt;/i&gt;</th>")) << html;
-  EXPECT_TRUE(contains(html, "<title>ex&amp;&lt;1&gt; — class overview</title>")) << html;
-  EXPECT_TRUE(contains(html, "<h1>ex&amp;&lt;1&gt;: &quot;Quotes&quot; &amp; &#39;apostrophes&#39;</h1>"))
-      << html;
-}
-
-TEST(ClassHtml, InvalidUtf8InANameIsShownAsHexBytes) {
-  std::string html = render_class_html(rubric({}), {graded(std::string("bad\xff", 4), 0, {})});
-  EXPECT_TRUE(contains(html, ">bad\\xFF</a>")) << html;
-  EXPECT_FALSE(contains(html, "\xff")) << html;
-}
-
-TEST(ClassHtml, RowShowsScoreStatusAndPerCheckCells) {
-  Rubric r = rubric({"greets", "pi", "fast"});
-  GradedSubmission g =
-      graded("bob", 2.5, {check("greets", CheckStatus::Passed, 2), check("pi", CheckStatus::Failed, 0.5)});
-  std::string html = render_class_html(r, {g});
-  EXPECT_TRUE(contains(html,
-                       "<tr class=\"no\"><td><a href=\"bob.json\">bob</a></td><td>2.5 / 4</td><td>graded</td>"
-                       "<td>2 passed</td><td>0.5 failed</td><td></td></tr>\n"))
-      << html;
-}
-
-TEST(ClassHtml, RowClassMarksFullMarksAndRunnerErrors) {
-  GradedSubmission full = graded("full", 4, {});
-  GradedSubmission broken = graded("broken", 0, {});
-  broken.report.runner_error = "unreachable";
-  std::string html = render_class_html(rubric({}), {full, broken});
-  EXPECT_TRUE(contains(html, "<tr class=\"ok\"><td><a href=\"full.json\">")) << html;
-  EXPECT_TRUE(contains(html, "<tr class=\"err\"><td><a href=\"broken.json\">")) << html;
-  EXPECT_TRUE(contains(html, "<td>runner_error</td>")) << html;
-}
-
-TEST(ClassHtml, IsACompleteDocument) {
-  std::string html = render_class_html(rubric({}), {});
-  EXPECT_EQ(html.rfind("<!DOCTYPE html>\n", 0), 0u);
-  EXPECT_TRUE(contains(html, "<meta charset=\"utf-8\">"));
-  EXPECT_TRUE(html.size() > 15 && html.substr(html.size() - 15) == "</body></html>\n") << html;
-  EXPECT_TRUE(contains(html, "<p>0 submissions.</p>"));
-}
-
 // Issue 13: two submissions must never share a report file.
 TEST(ClassReport, ReportFileNamesNeverMeet) {
   std::vector<std::string> names = {"a b",
@@ -254,4 +193,12 @@ TEST(ClassReport, CsvCellsNeverStartAFormula) {
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"");
   EXPECT_EQ(csv_cell("alice"), "alice");
   EXPECT_EQ(csv_cell("a,b"), "\"a,b\"");
+}
+
+TEST(ClassReport, FindCheckByIdOrNullWhenTheReportLacksIt) {
+  Report r;
+  r.checks = {check("greets", CheckStatus::Passed, 2), check("pi", CheckStatus::Failed, 0)};
+  ASSERT_NE(find_check(r, "pi"), nullptr);
+  EXPECT_EQ(find_check(r, "pi")->status, CheckStatus::Failed);
+  EXPECT_EQ(find_check(r, "fast"), nullptr);
 }

@@ -242,3 +242,13 @@ TEST(CrashedRun, OutputCheckSaysHowTheRunEnded) {
   auto r = eval(text(Stream::Stdout, MatchKind::Contains, "done"), run);
   EXPECT_NE(r.message.find("time limit"), std::string::npos) << r.message;
 }
+
+// Issue 13: a hidden check that passed told the learner the pattern it had looked for.
+TEST(HiddenCheck, PassDoesNotNameThePattern) {
+  auto r = eval(text(Stream::Stdout, MatchKind::Regex, "^magic=(7781|7782)$"), ok_run("magic=7781\n"), true);
+  EXPECT_EQ(r.status, CheckStatus::Passed);
+  EXPECT_EQ(r.message, "passed");
+  EXPECT_NE(r.detail.find("7781|7782"), std::string::npos) << "the teacher still reads it: " << r.detail;
+  auto visible = eval(text(Stream::Stdout, MatchKind::Regex, "^magic=(7781|7782)$"), ok_run("magic=7781\n"));
+  EXPECT_NE(visible.message.find("7781|7782"), std::string::npos) << visible.message;
+}
