@@ -51,6 +51,8 @@ constexpr const char* kHelpTail =
                    Slurm's account comes from the login's SBATCH_ACCOUNT, as for sbatch
   --repo DIR       the exercise repository (default: found by walking up from here)
   --teacher        reports show hidden checks' expected values and hidden runs' output
+  --lms LIST       also DIR/canvas.csv, DIR/moodle.csv: grades in that system's import layout,
+                   the submission's directory name as the login (canvas,moodle; repeatable)
   -h, --help       this text
 
 exit codes: 0 every submission full marks, 1 some not, 2 bad usage or bad rubric,
@@ -182,9 +184,9 @@ void print_batch_stats(const Runner& runner, bool arrays) {
 }  // namespace
 
 int grade_command(const std::vector<std::string>& argv) {
-  Args args = parse_args(
-      "grader grade", argv,
-      {{"--out", "--jobs", "--runner", "--executor", "--repo"}, {"--teacher", "--array", "-h", "--help"}});
+  Args args = parse_args("grader grade", argv,
+                         {{"--out", "--jobs", "--runner", "--executor", "--repo", "--lms"},
+                          {"--teacher", "--array", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
     return kFullMarks;
@@ -194,6 +196,7 @@ int grade_command(const std::vector<std::string>& argv) {
   auto out_dir = args.value("--out");
   if (!out_dir) throw UsageError("grader grade: --out DIR is required (see grader grade --help)");
   int jobs = parse_jobs(args);
+  ClassFileOptions class_files{parse_lms_list(args.all_values("--lms"), "grader grade")};
   Exercise exercise = resolve_exercise(args.positional[0], repo_root(args));
   Rubric rubric = load_rubric(exercise.rubric);
   fs::path subs = args.positional[1];
@@ -220,7 +223,7 @@ int grade_command(const std::vector<std::string>& argv) {
 
   ClassJob job{rubric, subs, *out_dir, *commands, base, audience};
   std::vector<GradedSubmission> all = grade_all(job, names, jobs);
-  write_class_files(*out_dir, rubric, all);
+  write_class_files(*out_dir, rubric, all, class_files);
   int code = summarise(all, *out_dir);
   print_batch_stats(runner, args.flag("--array"));
   return code;
