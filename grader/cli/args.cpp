@@ -17,6 +17,11 @@ std::optional<std::string> Args::value(const std::string& name) const {
   return it->second;
 }
 
+std::vector<std::string> Args::all_values(const std::string& name) const {
+  auto it = every_value.find(name);
+  return it == every_value.end() ? std::vector<std::string>{} : it->second;
+}
+
 Args parse_args(const std::string& command, const std::vector<std::string>& argv, const OptionSpec& spec) {
   Args args;
   bool only_positional = false;
@@ -43,6 +48,7 @@ Args parse_args(const std::string& command, const std::vector<std::string>& argv
         value = argv[++i];
       }
       args.values[name] = value;
+      args.every_value[name].push_back(value);
     } else if (spec.flags.count(name)) {
       // Its own message: as an unknown option it would suggest itself ("did you mean '--teacher'?").
       if (has_inline) throw UsageError(command + ": option '" + name + "' takes no value");

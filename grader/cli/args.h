@@ -13,10 +13,13 @@ namespace grader::cli {
 
 struct Args {
   std::vector<std::string> positional;
-  std::map<std::string, std::string> values;
+  std::map<std::string, std::string> values;                    // the last value of each option
+  std::map<std::string, std::vector<std::string>> every_value;  // all of them, in order
   std::set<std::string> flags;
 
   std::optional<std::string> value(const std::string& name) const;
+  // Every value a repeatable option was given ("--lms canvas --lms moodle"), in order.
+  std::vector<std::string> all_values(const std::string& name) const;
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
 };
 

@@ -1,6 +1,7 @@
 // `grader check EXERCISE [SUBMISSION]`: grade one submission and report it.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -11,6 +12,7 @@
 #include "grader/report/atomic_write.h"
 #include "grader/report/formats.h"
 #include "grader/rubric/loader.h"
+#include "grader/util/text.h"
 #include "runners/executor_factory.h"
 #include "runners/runner_factory.h"
 
@@ -25,7 +27,8 @@ an exercise id (looked up in the repository's rubrics/ and exercises/), an exerc
 or a rubric file.
 
 options:
-  --format FMT     text (default), json, gradescope or junit
+  --format FMT     text (default), json, gradescope, junit or prairielearn (PrairieLearn's
+                   external grader results.json)
   --out FILE       write the report there (atomically) instead of to stdout; with a
                    non-text format, the text summary still goes to stdout
   --repo DIR       the exercise repository (default: found by walking up from here)
@@ -43,6 +46,7 @@ std::string render(const Report& report, const std::string& format, Audience aud
   if (format == "json") return render_json(report, audience);
   if (format == "gradescope") return render_gradescope(report);
   if (format == "junit") return render_junit({report}, report.exercise);
+  if (format == "prairielearn") return render_prairielearn(report);
   return render_text(report, audience, color);
 }
 
@@ -72,8 +76,10 @@ int check_command(const std::vector<std::string>& argv) {
   if (args.positional.empty() || args.positional.size() > 2)
     throw UsageError("grader check: expected EXERCISE [SUBMISSION] (see grader check --help)");
   std::string format = args.value("--format").value_or("text");
-  if (format != "text" && format != "json" && format != "gradescope" && format != "junit")
-    throw UsageError("grader check: --format must be text, json, gradescope or junit, not '" + format + "'");
+  const std::vector<std::string> formats = {"text", "json", "gradescope", "junit", "prairielearn"};
+  if (std::find(formats.begin(), formats.end(), format) == formats.end())
+    throw UsageError("grader check: --format must be text, json, gradescope, junit or prairielearn, not '" +
+                     format + "'" + did_you_mean(format, formats));
   bool color = use_color(args.value("--color"));
 
   std::optional<std::filesystem::path> repo;

@@ -64,6 +64,8 @@ constexpr const char* kHelpTail =
                    Slurm's account comes from the login's SBATCH_ACCOUNT, as for sbatch
   --repo DIR       the exercise repository (default: found by walking up from here)
   --teacher        reports show hidden checks' expected values and hidden runs' output
+  --lms LIST       also DIR/canvas.csv, DIR/moodle.csv: grades in that system's import layout,
+                   the submission's directory name as the login (canvas,moodle; repeatable)
   -h, --help       this text
 
 exit codes: 0 every submission full marks, 1 some not, 2 bad usage or bad rubric,
@@ -144,15 +146,16 @@ ProgressMode progress_mode(const Args& args) {
 }
 
 // The class files from every record in DIR: what was graded before this run too.
-void write_class_from_records(const fs::path& out_dir, const Rubric& rubric) {
-  write_class_files(out_dir, rubric, class_of(read_records(out_dir, std::cerr)));
+void write_class_from_records(const fs::path& out_dir, const Rubric& rubric,
+                              const ClassFileOptions& options) {
+  write_class_files(out_dir, rubric, class_of(read_records(out_dir, std::cerr)), options);
 }
 
 }  // namespace
 
 int grade_command(const std::vector<std::string>& argv) {
   Args args = parse_args("grader grade", argv,
-                         {{"--out", "--jobs", "--runner", "--executor", "--repo"},
+                         {{"--out", "--jobs", "--runner", "--executor", "--repo", "--lms"},
                           {"--teacher", "--array", "--force", "--quiet", "-h", "--help"}});
   if (args.flag("-h") || args.flag("--help")) {
     std::cout << kHelp << kWhereItRunsHelp << kHelpTail;
@@ -163,6 +166,7 @@ int grade_command(const std::vector<std::string>& argv) {
   auto out_dir = args.value("--out");
   if (!out_dir) throw UsageError("grader grade: --out DIR is required (see grader grade --help)");
   int jobs = parse_jobs(args);
+  ClassFileOptions class_files{parse_lms_list(args.all_values("--lms"), "grader grade")};
   Exercise exercise = resolve_exercise(args.positional[0], repo_option(args, "grader grade"));
   Rubric rubric = load_rubric(exercise.rubric);
   fs::path subs = args.positional[1];
@@ -176,7 +180,8 @@ int grade_command(const std::vector<std::string>& argv) {
   Runner runner =
       make_runner(args.value("--runner"), args.value("--executor").value_or(default_executor_name()));
   // Ctrl-C: the reports done so far are in DIR; the class files are written from them.
-  InterruptGuard interrupt(runner.batch.get(), [&] { write_class_from_records(*out_dir, rubric); });
+  InterruptGuard interrupt(runner.batch.get(),
+                           [&] { write_class_from_records(*out_dir, rubric, class_files); });
   Executor* commands = runner.executor.get();
   if (args.flag("--array")) {
     ArrayOptions arrays;
@@ -195,7 +200,7 @@ int grade_command(const std::vector<std::string>& argv) {
   Progress progress(mode, std::cout, names.size(), jobs);
   ClassOutcome outcome = grade_class(job, names, jobs, progress);
   progress.done();
-  write_class_from_records(*out_dir, rubric);
+  write_class_from_records(*out_dir, rubric, class_files);
   int code = summarise(outcome, *out_dir, mode == ProgressMode::Live);
   print_batch_stats(runner, args.flag("--array"));
   return code;

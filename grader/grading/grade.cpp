@@ -174,7 +174,10 @@ RunResult run_one(const Rubric& rubric, const RunSpec& run, const Workspace& ws,
                   const GradeOptions& options, Workdirs& workdirs) {
   Executor* ex = run.jobscript ? options.batch_executor : &executor;
   RunResult result;
-  if (!ex) {
+  if (!ex && options.skip_jobs_without_cluster) {
+    result.status = RunStatus::Skipped;
+    result.message = "needs a cluster: run '" + run.id + "' is a Slurm job and no --runner was given";
+  } else if (!ex) {
     result.status = RunStatus::RunnerError;
     result.message = "run '" + run.id +
                      "' is a Slurm job and no cluster was given to submit it to; use --runner " +

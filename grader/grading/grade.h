@@ -23,6 +23,9 @@ struct GradeOptions {
   // Runs with a `jobscript` go here (the Slurm executor of the chosen cluster); without one they
   // end as runner errors that say how to name a cluster.
   Executor* batch_executor = nullptr;
+  // Without a batch_executor, jobscript runs are `skipped` for want of a cluster instead (their
+  // checks unavailable, the static checks still graded): `grader validate` without --runner.
+  bool skip_jobs_without_cluster = false;
   std::string runner_name;     // the --runner given, "" for none; checked against require_runner
   RunnerValues runner_values;  // what {{python_modules}} and {{project_dir}} stand for there
   std::string runner_host;     // the report's runner.host and runner.cluster

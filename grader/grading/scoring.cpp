@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 
 namespace grader {
 
@@ -22,37 +23,78 @@ bool ran_with(const RunResults& runs, const std::string& id, int code) {
   return it != runs.end() && it->second.exit_code && *it->second.exit_code == code;
 }
 
+// Why this runner cannot grade the check, or empty: its run exited with the rubric's
+// `unavailable` code (no conda here), or was never started for want of a cluster (Skipped).
+std::string unavailable_reason(const Rubric& rubric, const RunResults& runs, const CheckSpec& check) {
+  const RunSpec* run = rubric.find_run(check.run);
+  if (!run) return "";
+  if (run->unavailable_exit && ran_with(runs, run->id, *run->unavailable_exit))
+    return run->unavailable_reason;
+  auto it = runs.find(run->id);
+  if (it != runs.end() && it->second.status == RunStatus::Skipped) return it->second.message;
+  return "";
+}
+
+CheckResult skipped(const CheckSpec& check, bool hidden, std::string message, bool unavailable) {
+  CheckResult result = blank_result(check, hidden);
+  result.status = CheckStatus::Skipped;
+  result.unavailable = unavailable;
+  result.message = std::move(message);
+  result.detail = result.message;
+  return result;
+}
+
+// What scoring knows of the checks before this one.
+struct Earlier {
+  std::map<std::string, CheckStatus> status;
+  std::map<std::string, std::string> unavailable;  // check id -> why this runner could not grade it
+};
+
+// The check skipped for its unmet `needs`, or nullopt when they are met. When every unmet need is
+// one this runner could not grade, the check is unavailable too, for the first one's reason
+// (`why`): none of it is the learner's doing.
+std::optional<CheckResult> unmet_needs(const CheckSpec& check, bool hidden, const Earlier& earlier,
+                                       std::string& why) {
+  std::vector<std::string> unmet;
+  bool all_unavailable = true;
+  for (const auto& need : check.needs) {
+    auto it = earlier.status.find(need);
+    if (it != earlier.status.end() && it->second == CheckStatus::Passed) continue;
+    unmet.push_back(need);
+    auto u = earlier.unavailable.find(need);
+    if (u == earlier.unavailable.end())
+      all_unavailable = false;
+    else if (why.empty())
+      why = u->second;
+  }
+  if (unmet.empty()) return std::nullopt;
+  if (!all_unavailable) why.clear();
+  std::string list;
+  for (const auto& u : unmet) list += (list.empty() ? "'" : ", '") + u + "'";
+  if (!why.empty())
+    return skipped(check, hidden, "skipped: needs " + list + ", which this runner could not check: " + why,
+                   true);
+  return skipped(check, hidden, "skipped: needs " + list + ", which did not pass", false);
+}
+
 }  // namespace
 
 Score score_checks(const Rubric& rubric, const RunResults& runs) {
   Score score;
-  std::map<std::string, CheckStatus> status_of;
+  Earlier earlier;
   for (const auto& check : rubric.checks) {
     bool hidden = is_hidden(rubric, check);
-    std::vector<std::string> unmet;
-    for (const auto& need : check.needs) {
-      auto it = status_of.find(need);
-      if (it == status_of.end() || it->second != CheckStatus::Passed) unmet.push_back(need);
-    }
     CheckResult result;
-    if (!unmet.empty()) {
-      result = blank_result(check, hidden);
-      result.status = CheckStatus::Skipped;
-      std::string list;
-      for (const auto& u : unmet) list += (list.empty() ? "'" : ", '") + u + "'";
-      result.message = "skipped: needs " + list + ", which did not pass";
-      result.detail = result.message;
-    } else if (const RunSpec* run = rubric.find_run(check.run);
-               run && run->unavailable_exit && ran_with(runs, run->id, *run->unavailable_exit)) {
-      result = blank_result(check, hidden);
-      result.status = CheckStatus::Skipped;
-      result.unavailable = true;
-      result.message = "skipped: " + run->unavailable_reason;
-      result.detail = result.message;
+    std::string why;
+    if (auto s = unmet_needs(check, hidden, earlier, why)) {
+      result = std::move(*s);
+    } else if (why = unavailable_reason(rubric, runs, check); !why.empty()) {
+      result = skipped(check, hidden, "skipped: " + why, true);
     } else {
       result = evaluate_check(check, runs, hidden);
     }
-    status_of[check.id] = result.status;
+    earlier.status[check.id] = result.status;
+    if (result.unavailable) earlier.unavailable[check.id] = why;
     score.score += result.points;
     score.max_score += result.max_points;
     score.checks.push_back(std::move(result));

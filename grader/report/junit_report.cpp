@@ -1,4 +1,6 @@
-// JUnit XML, the format CI systems render; see formats.h.
+// JUnit XML, the format CI systems render; see formats.h. What GitLab reads of it is described at
+// https://docs.gitlab.com/ci/testing/unit_test_reports (testcase classname as the suite, name as
+// the test; the failure's text, not its message attribute, shown as the test's output).
 #include <cstdio>
 
 #include "grader/report/formats.h"
@@ -51,19 +53,21 @@ std::string render_junit(const std::vector<Report>& reports, const std::string& 
       ++t;
       cases += "    <testcase classname=\"" + classname + "\" name=\"" + xml_escape(c.id) + "\">\n";
       std::string msg = xml_escape(c.message);
+      // GitLab shows an element's body and ignores its message attribute: the body has it all.
+      std::string body = xml_escape(c.hint ? c.message + "\nhint: " + *c.hint : c.message);
       switch (c.status) {
         case CheckStatus::Passed: break;
         case CheckStatus::Failed:
           ++f;
-          cases += "      <failure message=\"" + msg + "\">" + msg + "</failure>\n";
+          cases += "      <failure message=\"" + msg + "\">" + body + "</failure>\n";
           break;
         case CheckStatus::Error:
           ++e;
-          cases += "      <error message=\"" + msg + "\">" + msg + "</error>\n";
+          cases += "      <error message=\"" + msg + "\">" + body + "</error>\n";
           break;
         case CheckStatus::Skipped:
           ++s;
-          cases += "      <skipped message=\"" + msg + "\"/>\n";
+          cases += "      <skipped message=\"" + msg + "\">" + msg + "</skipped>\n";
           break;
       }
       cases += "    </testcase>\n";

@@ -77,8 +77,9 @@ std::optional<SlurmAccounting> slurm_from_json(const json& j) {
 }
 
 RunStatus run_status_from(const std::string& s) {
-  for (RunStatus st : {RunStatus::Ok, RunStatus::NonzeroExit, RunStatus::Signaled, RunStatus::Timeout,
-                       RunStatus::MemoryLimit, RunStatus::OutputLimit, RunStatus::RunnerError})
+  for (RunStatus st :
+       {RunStatus::Ok, RunStatus::NonzeroExit, RunStatus::Signaled, RunStatus::Timeout,
+        RunStatus::MemoryLimit, RunStatus::OutputLimit, RunStatus::RunnerError, RunStatus::Skipped})
     if (to_string(st) == s) return st;
   throw std::invalid_argument("unknown run status '" + s + "'");
 }

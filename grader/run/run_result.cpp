@@ -17,6 +17,7 @@ std::string to_string(RunStatus s) {
     case RunStatus::MemoryLimit: return "memory_limit";
     case RunStatus::OutputLimit: return "output_limit";
     case RunStatus::RunnerError: return "runner_error";
+    case RunStatus::Skipped: return "skipped";
   }
   return "runner_error";
 }

@@ -18,6 +18,10 @@ enum class RunStatus {
   MemoryLimit,  // memory limit reached (OOM kill, or the interpreter's MemoryError at the cap)
   OutputLimit,  // stdout/stderr over the cap, or a file write over RLIMIT_FSIZE
   RunnerError,  // the grader could not run it at all; says nothing about the learner
+  // Not started because this runner lacks what it needs (a Slurm job and no cluster, in
+  // `grader validate` without --runner); `message` says what. Its checks are skipped as
+  // unavailable, like a run's `unavailable` exit code.
+  Skipped,
 };
 
 std::string to_string(RunStatus s);
@@ -66,7 +70,7 @@ struct RunResult {
   std::string message;                         // why: the runner error, the limit that was hit; empty when Ok
   std::optional<SlurmAccounting> slurm;        // set for Slurm jobs
 
-  bool completed() const { return status != RunStatus::RunnerError; }
+  bool completed() const { return status != RunStatus::RunnerError && status != RunStatus::Skipped; }
 };
 
 struct RunRequest;

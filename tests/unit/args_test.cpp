@@ -202,3 +202,11 @@ TEST(UseColor, OtherSettingsAreAUsageError) {
     EXPECT_EQ(std::string(e.what()), "--color must be auto, always or never, not 'yes'");
   }
 }
+
+TEST(Args, EveryValueOfARepeatedOptionIsKeptInOrder) {
+  Args a = parse({"--format", "json", "--out=a", "--format=junit"});
+  EXPECT_EQ(a.all_values("--format"), (std::vector<std::string>{"json", "junit"}));
+  EXPECT_EQ(a.value("--format"), "junit") << "value() is still the last one";
+  EXPECT_EQ(a.all_values("--out"), std::vector<std::string>{"a"});
+  EXPECT_TRUE(a.all_values("--color").empty());
+}

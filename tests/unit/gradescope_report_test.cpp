@@ -156,3 +156,26 @@ TEST(GradescopeReport, NoChecksGiveAnEmptyTestsArray) {
   ASSERT_TRUE(j["tests"].is_array());
   EXPECT_TRUE(j["tests"].empty());
 }
+
+TEST(GradescopeReport, ExecutionTimeIsTheRunsWallSecondsRoundedUp) {
+  Report r = sample();
+  EXPECT_EQ(parsed(r)["execution_time"], 0) << "nothing ran";
+  for (double wall : {0.25, 1.5}) {
+    RunSummary run;
+    run.result.wall_s = wall;
+    r.runs.push_back(run);
+  }
+  json j = parsed(r);
+  ASSERT_TRUE(j["execution_time"].is_number_integer()) << j["execution_time"];
+  EXPECT_EQ(j["execution_time"], 2);
+}
+
+TEST(GradescopeReport, OutputIsPlainTextSoLearnerMarkupIsNeverRendered) {
+  Report r = sample();
+  r.checks[1].message = "<script>alert(1)</script> **bold**";
+  json j = parsed(r);
+  EXPECT_EQ(j["output_format"], "text");
+  EXPECT_EQ(j["test_output_format"], "text");
+  for (const auto& t : j["tests"]) EXPECT_EQ(t["output_format"], "text");
+  EXPECT_EQ(j["tests"][1]["output"], "<script>alert(1)</script> **bold**");
+}

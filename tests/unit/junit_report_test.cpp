@@ -342,3 +342,23 @@ TEST(JunitReport, NoncharactersXmlCannotCarryBecomeReplacementCharacters) {
   EXPECT_EQ(root.all("testsuite")[0]->all("testcase")[0]->all("failure")[0]->text,
             "x\xEF\xBF\xBDy\xEF\xBF\xBDz");
 }
+
+TEST(JunitReport, TheHintIsInTheFailureBodyWhereGitLabShowsIt) {
+  Report r = mixed();
+  r.checks[2].hint = "print <42>";
+  r.checks[3].hint = "install numpy";
+  r.checks[0].hint = "never shown for a pass";
+  std::string xml = render_junit({r}, "hello");
+  Element root = parse(xml);
+  auto cases = root.all("testsuite")[0]->all("testcase");
+  EXPECT_EQ(cases[2]->all("failure")[0]->text, "c message\nhint: print <42>");
+  EXPECT_EQ(cases[2]->all("failure")[0]->attrs.at("message"), "c message");
+  EXPECT_EQ(cases[3]->all("error")[0]->text, "d message\nhint: install numpy");
+  EXPECT_EQ(xml.find("never shown"), std::string::npos);
+}
+
+TEST(JunitReport, ASkippedChecksReasonIsInItsBody) {
+  Element root = parse(render_junit({mixed()}, "hello"));
+  auto cases = root.all("testsuite")[0]->all("testcase");
+  EXPECT_EQ(cases[4]->all("skipped")[0]->text, "e message");
+}

@@ -79,6 +79,16 @@ TEST(RunRecord, RoundTripsEveryFieldAndEveryByte) {
   EXPECT_NE(text.find("\"base64\""), std::string::npos);
 }
 
+TEST(RunRecord, EveryRunStatusRoundTrips) {
+  for (RunStatus st :
+       {RunStatus::Ok, RunStatus::NonzeroExit, RunStatus::Signaled, RunStatus::Timeout,
+        RunStatus::MemoryLimit, RunStatus::OutputLimit, RunStatus::RunnerError, RunStatus::Skipped}) {
+    RunRecord rec = record_of(sample());
+    rec.report.runs[0].result.status = st;
+    EXPECT_EQ(parse_record(render_record(rec), "x").report.runs[0].result.status, st) << to_string(st);
+  }
+}
+
 TEST(RunRecord, WhatIsNotARecordIsAnErrorNamingTheFile) {
   auto error_of = [](const std::string& text) {
     try {

@@ -69,6 +69,68 @@ TEST(Scoring, ChecksOnHiddenRunAreHidden) {
   EXPECT_EQ(s.checks[1].message.find("42"), std::string::npos) << s.checks[1].message;
 }
 
+TEST(Scoring, ChecksOfASkippedRunAreUnavailableWithItsReason) {
+  RunResult skipped;
+  skipped.id = "main";
+  skipped.status = RunStatus::Skipped;
+  skipped.message = "needs a cluster: run 'main' is a Slurm job and no --runner was given";
+  auto s = score_checks(two_check_rubric(), {{"main", skipped}});
+  ASSERT_EQ(s.checks.size(), 2u);
+  EXPECT_EQ(s.checks[0].status, CheckStatus::Skipped);
+  EXPECT_TRUE(s.checks[0].unavailable);
+  EXPECT_EQ(s.checks[0].message,
+            "skipped: needs a cluster: run 'main' is a Slurm job and no --runner was given");
+  EXPECT_DOUBLE_EQ(s.max_score, 4) << "points not run are still part of the total";
+  EXPECT_DOUBLE_EQ(s.score, 0);
+}
+
+TEST(Scoring, ANeedThisRunnerCouldNotCheckMakesTheCheckUnavailableToo) {
+  // `out` needs `exit`; `exit` grades a run that never started, so `out` is not the learner's loss.
+  Rubric r = two_check_rubric();
+  RunSpec job;
+  job.id = "job";
+  job.jobscript = "job.sh";
+  r.runs.push_back(job);
+  r.checks[0].run = "job";
+  RunResults runs = one_run(0, "42\n");
+  runs["job"].id = "job";
+  runs["job"].status = RunStatus::Skipped;
+  runs["job"].message = "needs a cluster";
+  auto s = score_checks(r, runs);
+  EXPECT_TRUE(s.checks[0].unavailable);
+  EXPECT_EQ(s.checks[1].status, CheckStatus::Skipped);
+  EXPECT_TRUE(s.checks[1].unavailable);
+  EXPECT_EQ(s.checks[1].message, "skipped: needs 'exit', which this runner could not check: needs a cluster");
+}
+
+TEST(Scoring, ANeedThatFailedKeepsTheCheckTheLearnersLoss) {
+  // `both` needs a check that failed and one this runner could not check: the failure decides.
+  Rubric r = two_check_rubric();
+  RunSpec job;
+  job.id = "job";
+  job.jobscript = "job.sh";
+  r.runs.push_back(job);
+  CheckSpec on_job;
+  on_job.id = "on-job";
+  on_job.run = "job";
+  on_job.kind = ExitCodeCheck{0};
+  CheckSpec both;
+  both.id = "both";
+  both.run = "main";
+  both.needs = {"on-job", "exit"};
+  both.kind = ExitCodeCheck{0};
+  r.checks = {r.checks[0], on_job, both};
+  RunResults runs = one_run(1, "");
+  runs["job"].status = RunStatus::Skipped;
+  runs["job"].message = "needs a cluster";
+  auto s = score_checks(r, runs);
+  ASSERT_EQ(s.checks.size(), 3u);
+  EXPECT_EQ(s.checks[0].status, CheckStatus::Failed);
+  EXPECT_TRUE(s.checks[1].unavailable);
+  EXPECT_FALSE(s.checks[2].unavailable);
+  EXPECT_EQ(s.checks[2].message, "skipped: needs 'on-job', 'exit', which did not pass");
+}
+
 TEST(Scoring, UnrunnableGivesErrorForEveryCheck) {
   auto s = score_unrunnable(two_check_rubric(), "submission refused: x");
   for (const auto& c : s.checks) EXPECT_EQ(c.status, CheckStatus::Error);

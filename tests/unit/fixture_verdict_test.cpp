@@ -1,0 +1,153 @@
+// A fixture's verdict (grader/repo/fixture_verdict): exact when every run started, as
+// `grader validate` has always compared; with runs skipped for want of a cluster, the checks of
+// those runs are "not run here", their declared statuses are left alone, and the declared score
+// must be reachable with their points.
+#include "grader/repo/fixture_verdict.h"
+
+#include <gtest/gtest.h>
+
+using namespace grader;
+
+namespace {
+
+CheckResult check(std::string id, CheckStatus status, double points, double max_points) {
+  CheckResult c;
+  c.id = std::move(id);
+  c.status = status;
+  c.points = points;
+  c.max_points = max_points;
+  c.message = status == CheckStatus::Passed ? "ok" : "wrong";
+  return c;
+}
+
+CheckResult not_run(std::string id, double max_points, std::string why = "needs a cluster: no --runner") {
+  CheckResult c = check(std::move(id), CheckStatus::Skipped, 0, max_points);
+  c.unavailable = true;
+  c.message = "skipped: " + why;
+  return c;
+}
+
+// A grading of the batch-script shape: two static checks, two on a job that never started.
+Report without_cluster() {
+  Report r;
+  r.checks = {check("directives", CheckStatus::Passed, 4, 4), check("modules", CheckStatus::Failed, 1, 2),
+              not_run("completes", 2), not_run("product", 2)};
+  r.score = 5;
+  r.max_score = 10;
+  RunSummary job;
+  job.result.id = "job";
+  job.result.status = RunStatus::Skipped;
+  r.runs.push_back(job);
+  return r;
+}
+
+Fixture declared(double score, std::map<std::string, std::string> statuses = {}) {
+  Fixture f;
+  f.name = "x";
+  f.score = score;
+  f.check_status = std::move(statuses);
+  return f;
+}
+
+}  // namespace
+
+TEST(FixtureVerdict, CompleteGradingIsComparedExactlyAsBefore) {
+  Report r = without_cluster();
+  r.runs[0].result.status = RunStatus::Ok;
+  r.checks[2] = check("completes", CheckStatus::Passed, 2, 2);
+  r.checks[3] = check("product", CheckStatus::Failed, 0, 2);
+  r.score = 7;
+  Fixture f = declared(7, {{"modules", "failed"}});
+  f.description = "loads the module late";
+  FixtureVerdict v = compare_fixture(r, f);
+  EXPECT_TRUE(v.ok);
+  EXPECT_EQ(v.message, "scores 7/10 as declared (loads the module late)");
+  EXPECT_EQ(v.not_run, 0u);
+
+  FixtureVerdict off = compare_fixture(r, declared(6, {{"modules", "passed"}, {"gone", "failed"}}));
+  EXPECT_FALSE(off.ok);
+  EXPECT_EQ(off.message,
+            "scored 7/10, declared 6; check 'gone' absent, declared failed; check 'modules' failed, "
+            "declared passed");
+}
+
+TEST(FixtureVerdict, UnavailableChecksWithEveryRunStartedAreComparedExactly) {
+  // No conda on this runner: the run started and said so; the fixture declares that score.
+  Report r = without_cluster();
+  r.runs[0].result.status = RunStatus::Ok;
+  r.checks[2].message = "skipped: no conda on this runner";
+  EXPECT_TRUE(checks_not_run(r).empty());
+  EXPECT_FALSE(compare_fixture(r, declared(7)).ok) << "the points of unavailable checks are not assumed";
+  EXPECT_TRUE(compare_fixture(r, declared(5)).ok);
+}
+
+TEST(FixtureVerdict, ChecksOfASkippedRunAreNotRunHere) {
+  EXPECT_EQ(checks_not_run(without_cluster()), (std::vector<std::string>{"completes", "product"}));
+}
+
+TEST(FixtureVerdict, StaticChecksScoringAsDeclaredPassAndSayWhatWasNotRun) {
+  FixtureVerdict v = compare_fixture(without_cluster(), declared(5, {{"modules", "failed"}}));
+  EXPECT_TRUE(v.ok) << v.message;
+  EXPECT_EQ(v.not_run, 2u);
+  EXPECT_EQ(
+      v.message,
+      "the checks run here score as declared (5/10); not run here: completes, product (needs a cluster: "
+      "no --runner)");
+}
+
+TEST(FixtureVerdict, DeclaredScoreMayCountPointsOfChecksNotRun) {
+  FixtureVerdict v = compare_fixture(without_cluster(), declared(7, {{"completes", "passed"}}));
+  EXPECT_TRUE(v.ok) << v.message;
+  EXPECT_EQ(
+      v.message,
+      "the checks run here score as declared (5/10; the declared 7 counts 2 points of the checks not run "
+      "here); not run here: completes, product (needs a cluster: no --runner)");
+}
+
+TEST(FixtureVerdict, DeclaredStatusesOfChecksNotRunAreNotCompared) {
+  EXPECT_TRUE(
+      compare_fixture(without_cluster(), declared(5, {{"completes", "error"}, {"product", "failed"}})).ok);
+}
+
+TEST(FixtureVerdict, AStaticCheckOtherThanDeclaredIsStillCaught) {
+  FixtureVerdict v = compare_fixture(without_cluster(), declared(5, {{"modules", "passed"}}));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.message,
+            "check 'modules' failed, declared passed; not run here: completes, product (needs a cluster: no "
+            "--runner)");
+}
+
+TEST(FixtureVerdict, ADeclaredScoreOutOfReachIsCaught) {
+  // 5 here, and the two checks not run can add at most 4.
+  FixtureVerdict high = compare_fixture(without_cluster(), declared(9.5));
+  EXPECT_FALSE(high.ok);
+  EXPECT_EQ(high.message.substr(0, high.message.find(';')),
+            "scored 5/10 on the checks run here, and at most 9 with those not run here");
+  // Declared skipped: that check adds nothing, so 9 is out of reach too.
+  EXPECT_FALSE(compare_fixture(without_cluster(), declared(9, {{"product", "skipped"}})).ok);
+  EXPECT_TRUE(compare_fixture(without_cluster(), declared(9)).ok);
+}
+
+TEST(FixtureVerdict, ADeclaredScoreBelowWhatDeclaredPassesGiveIsCaught) {
+  // Declared passed, `completes` brings its 2 points: the score cannot be 5.
+  FixtureVerdict low = compare_fixture(without_cluster(), declared(5, {{"completes", "passed"}}));
+  EXPECT_FALSE(low.ok);
+  EXPECT_EQ(
+      low.message.substr(0, low.message.find(';')),
+      "scored 5/10 on the checks run here, and at least 7 with those not run here that are declared passed");
+}
+
+TEST(FixtureVerdict, ChecksNotRunAreGroupedByTheirReason) {
+  Report r = without_cluster();
+  r.checks.push_back(not_run("solves", 1, "no conda on this runner"));
+  CheckResult chained = not_run("after", 1);
+  chained.message =
+      "skipped: needs 'completes', which this runner could not check: needs a cluster: no --runner";
+  r.checks.push_back(chained);
+  EXPECT_EQ(describe_not_run(r, checks_not_run(r)),
+            "completes, product, after (needs a cluster: no --runner); solves (no conda on this runner)");
+}
+
+TEST(FixtureVerdict, SkippedIsARunStatusOfItsOwn) {
+  EXPECT_EQ(to_string(RunStatus::Skipped), "skipped");
+}
