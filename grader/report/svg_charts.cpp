@@ -2,10 +2,10 @@
 #include "grader/report/svg_charts.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <vector>
 
 #include "grader/report/html_escape.h"
+#include "grader/util/units.h"
 
 namespace grader {
 
@@ -19,15 +19,6 @@ constexpr int kChartHeight = 150;
 constexpr int kTop = 22;
 constexpr int kBottom = 26;
 constexpr int kMinWidth = 320;
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -46,11 +37,12 @@ std::string bar_svg(const Bar& b, int slot, std::size_t tallest) {
   double y = kTop + kChartHeight - h;
   double mid = slot * kSlot + kSlot / 2.0;
   return "<g><rect class=\"" + std::string(b.css) + "\" data-count=\"" + std::to_string(b.count) + "\" x=\"" +
-         num(x) + "\" y=\"" + num(y) + "\" width=\"" + std::to_string(kBarWidth) + "\" height=\"" + num(h) +
-         "\"><title>" + html_escape(b.tip) + "</title></rect><text x=\"" + num(mid) + "\" y=\"" + num(y - 5) +
-         "\" text-anchor=\"middle\" class=\"count\">" + std::to_string(b.count) + "</text><text x=\"" +
-         num(mid) + "\" y=\"" + std::to_string(kTop + kChartHeight + 18) + "\" text-anchor=\"middle\">" +
-         html_escape(b.label) + "</text></g>";
+         format_2dp(x) + "\" y=\"" + format_2dp(y) + "\" width=\"" + std::to_string(kBarWidth) +
+         "\" height=\"" + format_2dp(h) + "\"><title>" + html_escape(b.tip) + "</title></rect><text x=\"" +
+         format_2dp(mid) + "\" y=\"" + format_2dp(y - 5) + "\" text-anchor=\"middle\" class=\"count\">" +
+         std::to_string(b.count) + "</text><text x=\"" + format_2dp(mid) + "\" y=\"" +
+         std::to_string(kTop + kChartHeight + 18) + "\" text-anchor=\"middle\">" + html_escape(b.label) +
+         "</text></g>";
 }
 
 std::vector<Bar> histogram_bars(const ClassSummary& s) {
@@ -101,7 +93,7 @@ std::string pass_rate_svg(const CheckTally& t) {
   for (const auto& p : parts) {
     double w = total ? 100.0 * static_cast<double>(p.count) / static_cast<double>(total) : 0;
     out += "<rect class=\"" + std::string(p.status) + "\" data-status=\"" + p.status + "\" data-count=\"" +
-           std::to_string(p.count) + "\" x=\"" + num(x) + "\" y=\"0\" width=\"" + num(w) +
+           std::to_string(p.count) + "\" x=\"" + format_2dp(x) + "\" y=\"0\" width=\"" + format_2dp(w) +
            "\" height=\"10\"><title>" + std::to_string(p.count) + " " + p.status + "</title></rect>";
     x += w;
   }

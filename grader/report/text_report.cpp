@@ -3,6 +3,7 @@
 
 #include "grader/report/formats.h"
 #include "grader/util/text.h"
+#include "grader/util/units.h"
 
 namespace grader {
 
@@ -19,16 +20,6 @@ struct Palette {
   std::string dim(const std::string& s) const { return paint("2", s); }
   std::string bold(const std::string& s) const { return paint("1", s); }
 };
-
-// Two decimals at most, trailing zeros dropped: 3, 1.5, 0.33, 37.5 (not "38", as "%.2g" gave).
-std::string points(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
 
 std::string indent_lines(std::string_view text, const std::string& prefix) {
   std::string out;
@@ -70,7 +61,7 @@ std::string render_text(const Report& report, Audience audience, bool color) {
     }
     std::string title = terminal_safe(c.title);
     title.resize(std::max(width, title.size()), ' ');
-    std::string pts = points(c.points) + "/" + points(c.max_points);
+    std::string pts = format_2dp(c.points) + "/" + format_2dp(c.max_points);
     pts.resize(std::max<std::size_t>(pts.size(), 7), ' ');
     const std::string& message = audience == Audience::Teacher ? c.detail : c.message;
     std::string safe_message = terminal_safe(message);  // split_lines returns views into it
@@ -92,7 +83,7 @@ std::string render_text(const Report& report, Audience audience, bool color) {
       out += "  stderr, last lines:\n" + indent_lines(terminal_safe(tail(r.err.data, 8)), "    | ");
   }
 
-  std::string total = "Score: " + points(report.score) + "/" + points(report.max_score);
+  std::string total = "Score: " + format_2dp(report.score) + "/" + format_2dp(report.max_score);
   out += "\n" + (report.passed ? p.green(total + "  all checks passed") : p.bold(total)) + "\n";
   return out;
 }

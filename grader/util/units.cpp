@@ -193,4 +193,13 @@ std::string format_score(double points) {
   return o.str();
 }
 
+std::string format_2dp(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string s = buf;
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
 }  // namespace grader

@@ -21,6 +21,10 @@ std::optional<std::uint64_t> parse_size(std::string_view text);
 // significant digits, no trailing zeros).
 std::string format_score(double points);
 
+// Two decimals at most, trailing zeros dropped: "3", "1.5", "0.33", "37.5" (not "38", as "%.2g"
+// gave). For points on a terminal and coordinates in SVG.
+std::string format_2dp(double v);
+
 // "1.25 s", "250 ms", "3 µs": for messages.
 std::string format_duration(double seconds);
 

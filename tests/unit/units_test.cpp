@@ -195,3 +195,11 @@ TEST(Units, FormattedValuesParseBack) {
 
 }  // namespace
 }  // namespace grader
+
+TEST(Units, TwoDecimalsAtMostWithoutTrailingZeros) {
+  EXPECT_EQ(grader::format_2dp(3), "3");
+  EXPECT_EQ(grader::format_2dp(1.5), "1.5");
+  EXPECT_EQ(grader::format_2dp(1.0 / 3), "0.33");
+  EXPECT_EQ(grader::format_2dp(37.5), "37.5");
+  EXPECT_EQ(grader::format_2dp(0), "0");
+}
