@@ -82,6 +82,8 @@ SandboxOptions SandboxOptions::from_environment() {
 struct SandboxExecutor::Impl {
   Controls controls;
   std::string degraded;
+  sandbox::WorkspaceQuotas quotas;
+  bool disk_quota = false;  // workspaces are bounded tmpfs
 
   void note(const std::string& why) { degraded += (degraded.empty() ? "" : "; ") + why; }
   bool off(const char* control) const { return controls.off(control); }
@@ -90,6 +92,7 @@ struct SandboxExecutor::Impl {
   void probe_seccomp();
   void probe_cgroups();
   void probe_landlock();
+  void probe_disk_quota();
   // `true` run for real through the controls configured so far; nullopt (with a note) when not
   // even its scratch directory could be made.
   std::optional<RunResult> probe_run(const char* what);
@@ -140,6 +143,7 @@ void SandboxExecutor::Impl::probe() {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   probe_seccomp();
   probe_cgroups();
+  probe_disk_quota();
 
   sandbox::NamespacePlan& ns = controls.ns;
   ns.pid = !off("pid");
@@ -193,6 +197,17 @@ void SandboxExecutor::Impl::probe_landlock() {
 }
 
 // The steps of a run, in order; see sandbox_run.h.
+// Bounded workspaces need a root grader (a tmpfs mounted on the host), and a real mount to prove it.
+void SandboxExecutor::Impl::probe_disk_quota() {
+  if (!controls.root || off("quota")) return;
+  std::string why;
+  disk_quota = sandbox::WorkspaceQuotas::available(why);
+  if (disk_quota)
+    controls.quotas = &quotas;
+  else
+    note("no bounded workspace (" + why + ")");
+}
+
 RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
   sandbox::SandboxRun run(controls, req, probe_only);
   try {
@@ -246,11 +261,22 @@ std::vector<std::string> SandboxExecutor::isolation() const {
   controls.push_back("no_new_privs");
   controls.push_back("setsid");
   if (!i.ns.pid) controls.push_back("subreaper");
+  if (impl_->disk_quota) controls.push_back("disk_quota");
   return controls;
 }
 
 std::string SandboxExecutor::degraded() const {
   return impl_->degraded;
+}
+
+std::filesystem::path SandboxExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
+  if (!impl_->disk_quota) return local_dir;
+  const SandboxOptions& o = impl_->controls.options;
+  return impl_->quotas.make(local_dir, {o.workspace_bytes, o.workspace_inodes});
+}
+
+void SandboxExecutor::release_workspace(const std::filesystem::path& workdir) {
+  impl_->quotas.release(workdir);
 }
 
 RunResult SandboxExecutor::run(const RunRequest& request) {

@@ -38,6 +38,8 @@ namespace grader {
 struct SandboxOptions {
   std::uint64_t file_size_limit = 64ull * 1024 * 1024;  // RLIMIT_FSIZE
   std::uint64_t tmp_bytes = 64ull * 1024 * 1024;        // /tmp tmpfs
+  std::uint64_t workspace_bytes = 1ull << 30;           // the workspace's tmpfs, as root (disk_quota)
+  std::uint64_t workspace_inodes = 100000;              // its files and directories
   std::uint64_t shm_bytes = 16ull * 1024 * 1024;        // /dev/shm tmpfs
   std::uint64_t pids_max = 256;                         // cgroup pids.max
   std::uint64_t nofile = 1024;
@@ -59,10 +61,13 @@ class SandboxExecutor final : public Executor {
 
   RunResult run(const RunRequest& request) override;
   std::string name() const override { return "sandbox"; }
+  // As root: the submission's workspace is a bounded tmpfs of its own (workspace_quota.h).
+  std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) override;
+  void release_workspace(const std::filesystem::path& workdir) override;
   // The controls in force for every run of this executor, from: "user" (a user namespace),
   // "uid" (an unprivileged uid/gid of its own per run), "pid", "mount", "net", "ipc", "uts",
   // "cgroup", "seccomp", "landlock", "landlock_net", "landlock_scope", "rlimits", "no_new_privs",
-  // "setsid", "subreaper".
+  // "setsid", "subreaper", "disk_quota" (the workspace's size and file count bounded).
   std::vector<std::string> isolation() const override;
   // Why controls are missing, for humans ("" when nothing is): what the probes found.
   std::string degraded() const;

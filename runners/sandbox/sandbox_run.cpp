@@ -255,6 +255,8 @@ void SandboxRun::classify_verdict() {
   end.usage = usage_;
   end.leftovers = !sweep_.complete || !cgroup_emptied_;
   end.file_size_limit = c_.options.file_size_limit;
+  if (c_.quotas) end.disk_quota = c_.quotas->quota_of(req_.workdir);
+  end.tmp_bytes = c_.options.tmp_bytes;
   classify(req_, end, result_);
 }
 

@@ -28,6 +28,7 @@
 #include "runners/sandbox/seccomp.h"
 #include "runners/sandbox/supervisor.h"
 #include "runners/sandbox/uid_lease.h"
+#include "runners/sandbox/workspace_quota.h"
 
 namespace grader::sandbox {
 
@@ -46,6 +47,7 @@ struct Controls {
   int landlock_abi = 0;  // > 0: Landlock confines every run (where there is no mount ns)
   bool landlock_net = false, landlock_scoped = false;
   std::pair<char*, char*> environ = {nullptr, nullptr};
+  const WorkspaceQuotas* quotas = nullptr;  // the bounded workspaces, when there are any
 
   bool off(const char* control) const { return options.disable.count(control) > 0; }
 };

@@ -55,6 +55,17 @@ void blame_memory(const RunRequest& req, const RunEnd& end, RunResult& result) {
   result.message = "a process was killed at the " + format_size(*req.memory_bytes) + " memory limit; " + then;
 }
 
+// A run that failed on "No space left on device" in a bounded workspace reached a disk limit:
+// the workspace's or /tmp's (both tmpfs of their own; the host's disk is not what filled).
+void blame_disk(const RunEnd& end, RunResult& result) {
+  if (!end.disk_quota) return;
+  if (result.status != RunStatus::NonzeroExit && result.status != RunStatus::Signaled) return;
+  if (!contains(result.err.data, "No space left on device")) return;
+  result.message = "a disk limit was reached: No space left on device (" + describe(*end.disk_quota) +
+                   ", or /tmp's " + format_size(end.tmp_bytes) + "; " + how_it_ended(result) + ")";
+  result.status = RunStatus::OutputLimit;
+}
+
 }  // namespace
 
 void classify(const RunRequest& req, const RunEnd& end, RunResult& result) {
@@ -66,6 +77,7 @@ void classify(const RunRequest& req, const RunEnd& end, RunResult& result) {
       judge_init_death(req, end, result);
     }
   }
+  blame_disk(end, result);
   blame_memory(req, end, result);
   if (end.leftovers) result.message += std::string("; ") + runio::kLeftoversNote;
 }

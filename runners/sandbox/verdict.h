@@ -10,11 +10,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "grader/run/executor.h"
 #include "runners/process/run_io.h"
 #include "runners/sandbox/cgroup.h"
+#include "runners/sandbox/workspace_quota.h"
 
 namespace grader::sandbox {
 
@@ -27,6 +29,8 @@ struct RunEnd {
   CgroupUsage usage;       // the cgroup's, when there is one
   bool leftovers = false;  // some processes of the run could not be killed
   std::uint64_t file_size_limit = 0;
+  std::optional<DiskQuota> disk_quota;  // the workspace's bounds, when it has them
+  std::uint64_t tmp_bytes = 0;          // /tmp's tmpfs size
 };
 
 // Sets result.status and result.message (and result.signal where init died of the OOM killer).

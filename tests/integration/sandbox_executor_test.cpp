@@ -91,8 +91,42 @@ TEST_F(SandboxExecutorTest, AllControlsInForceAsRoot) {
   if (::geteuid() != 0) GTEST_SKIP() << "runs as root in CI";
   auto iso = executor().isolation();
   EXPECT_EQ(iso, (std::vector<std::string>{"uid", "pid", "mount", "net", "ipc", "uts", "cgroup", "seccomp",
-                                           "rlimits", "no_new_privs", "setsid"}))
+                                           "rlimits", "no_new_privs", "setsid", "disk_quota"}))
       << executor().degraded();
+}
+
+// As root the submission's workspace is a tmpfs of its own: many files each under the file size
+// limit stop at its size, so do empty files at its file count; what a run collects is still read
+// back, the staged directory is left as it was, and nothing stays mounted.
+TEST_F(SandboxExecutorTest, TheWorkspaceHasOneSizeAndFileBound) {
+  if (::geteuid() != 0) GTEST_SKIP() << "bounded workspaces need a root grader; runs as root in CI";
+  SandboxOptions o;
+  o.workspace_bytes = 8ull << 20;
+  o.workspace_inodes = 200;
+  SandboxExecutor bounded{o};
+  ASSERT_TRUE(contains(bounded.isolation(), "disk_quota")) << bounded.degraded();
+  std::ofstream(work_ / "in.txt") << "data";
+  fs::path ws = bounded.prepare_workspace(work_);
+  ASSERT_NE(ws, work_);
+  RunRequest req =
+      sh("cat in.txt > copy.txt; for i in 1 2 3 4 5; do head -c 3000000 /dev/zero > f$i || exit 9; done");
+  req.workdir = ws;
+  req.collect = {"copy.txt"};
+  RunResult r = bounded.run(req);
+  EXPECT_EQ(r.status, RunStatus::OutputLimit) << r.message << r.err.data;
+  EXPECT_NE(r.message.find(
+                "a disk limit was reached: No space left on device (the workspace's 8 MiB, 200-file limit"),
+            std::string::npos)
+      << r.message;
+  EXPECT_EQ(r.files["copy.txt"].data, "data");
+  req = sh("mkdir d; i=0; while [ $i -lt 1000 ]; do : > d/$i || exit 9; i=$((i+1)); done");
+  req.workdir = ws;
+  r = bounded.run(req);
+  EXPECT_EQ(r.status, RunStatus::OutputLimit) << r.message << r.err.data;
+  bounded.release_workspace(ws);
+  EXPECT_FALSE(fs::exists(ws.parent_path())) << "unmounted and removed";
+  EXPECT_FALSE(fs::exists(work_ / "copy.txt")) << "the staged workspace is not the run's";
+  EXPECT_EQ(read_file("/proc/self/mounts").find(ws.parent_path().string()), std::string::npos);
 }
 
 TEST_F(SandboxExecutorTest, ExitZeroIsOkAndOutputIsCaptured) {
