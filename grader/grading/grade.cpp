@@ -142,7 +142,7 @@ std::string refusal(const Rubric& rubric, const Executor& executor, const Runner
 // first use and released at the end.
 class Workdirs {
  public:
-  explicit Workdirs(const Workspace& ws) : ws_(ws) {}
+  Workdirs(const Workspace& ws, WorkspaceBounds bounds) : ws_(ws), bounds_(bounds) {}
   // Released as before: a failure to release reaches the caller. The destructor only cleans up
   // after an exception, and never throws.
   void release() {
@@ -160,12 +160,13 @@ class Workdirs {
   }
   const fs::path& of(Executor& ex) {
     auto it = dirs_.find(&ex);
-    if (it == dirs_.end()) it = dirs_.emplace(&ex, ex.prepare_workspace(ws_.dir())).first;
+    if (it == dirs_.end()) it = dirs_.emplace(&ex, ex.prepare_workspace(ws_.dir(), bounds_)).first;
     return it->second;
   }
 
  private:
   const Workspace& ws_;
+  WorkspaceBounds bounds_;
   std::map<Executor*, fs::path> dirs_;
 };
 
@@ -299,7 +300,7 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   RunResults results;
   report.submission_files = read_submission_files(resolved, *ws);
   results.emplace(kSubmissionRun, report.submission_files);
-  Workdirs workdirs(*ws);
+  Workdirs workdirs(*ws, resolved.workspace);
   for (const auto& run : resolved.runs) {
     RunResult result = run_one(resolved, run, *ws, executor, options, workdirs);
     report.runs.push_back({result,

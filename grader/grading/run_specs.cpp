@@ -73,7 +73,8 @@ json run_specs(const Rubric& rubric) {
     specs[run.id] = spec_of(rubric, run);
     order.push_back(run.id);
   }
-  return {{"order", order}, {"runs", specs}};
+  json workspace = {{"bytes", opt(rubric.workspace.bytes)}, {"files", opt(rubric.workspace.files)}};
+  return {{"order", order}, {"runs", specs}, {"workspace", workspace}};
 }
 
 std::vector<std::string> run_spec_changes(const json& before, const json& now) {
@@ -92,6 +93,8 @@ std::vector<std::string> run_spec_changes(const json& before, const json& now) {
   for (const auto& id : before.at("order"))
     if (!is.contains(id.get<std::string>())) out.push_back("run '" + id.get<std::string>() + "' is gone");
   if (out.empty() && before.at("order") != now.at("order")) out.push_back("the runs are in another order");
+  if (before.value("workspace", json()) != now.value("workspace", json()))
+    out.push_back("the workspace's bounds changed (workspace_size, workspace_files)");
   return out;
 }
 

@@ -29,8 +29,20 @@ namespace {
 
 using namespace rubric_loader;
 
-const std::vector<std::string> kTopKeys = {"exercise",       "title", "require_isolation",
-                                           "require_runner", "run",   "check"};
+const std::vector<std::string> kTopKeys = {"exercise", "title", "require_isolation", "require_runner",
+                                           "run",      "check", "workspace_size",    "workspace_files"};
+
+// The workspace as a whole (every run's files together), where the executor bounds it.
+WorkspaceBounds load_workspace_bounds(const TomlTable& top) {
+  WorkspaceBounds b;
+  if ((b.bytes = get_size(top, "workspace_size")) && *b.bytes < (1u << 20))
+    fail(top.value_pos("workspace_size"), "'workspace_size' must be at least 1M");
+  if (auto files = top.get_integer("workspace_files")) {
+    if (*files < 16) fail(top.value_pos("workspace_files"), "'workspace_files' must be at least 16");
+    b.files = static_cast<std::uint64_t>(*files);
+  }
+  return b;
+}
 
 // The controls an executor can report in runner.isolation (docs/security.md), for
 // require_isolation.
@@ -99,6 +111,7 @@ Rubric load_top(const TomlTable& top, const std::string& source) {
   rubric.title = get_line(top, "title").value_or(rubric.exercise);
   rubric.require_isolation = load_isolation(top);
   rubric.require_runner = top.get_string("require_runner");
+  rubric.workspace = load_workspace_bounds(top);
 
   rubric.runs = load_runs(top, start);
   std::vector<std::string> run_ids;

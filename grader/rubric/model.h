@@ -12,6 +12,7 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/rubric/environment_spec.h"
+#include "grader/run/executor.h"
 #include "grader/util/source_pos.h"
 
 namespace grader {
@@ -131,6 +132,7 @@ struct Rubric {
   std::vector<std::string> require_isolation;
   // The --runner this rubric must be graded with ("local", a profile name); nullopt: any.
   std::optional<std::string> require_runner;
+  WorkspaceBounds workspace;  // workspace_size, workspace_files: the workspace as a whole
   std::vector<RunSpec> runs;
   std::vector<CheckSpec> checks;  // in an order where every check comes after what it needs
 

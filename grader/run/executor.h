@@ -14,6 +14,12 @@
 
 namespace grader {
 
+// A rubric's `workspace_size` and `workspace_files`; unset: the executor's defaults.
+struct WorkspaceBounds {
+  std::optional<std::uint64_t> bytes;
+  std::optional<std::uint64_t> files;
+};
+
 struct RunRequest {
   std::string id;
   std::vector<std::string> argv;
@@ -47,6 +53,12 @@ class Executor {
   // in place. Throws TransportError when that fails.
   virtual std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) {
     return local_dir;
+  }
+  // The same, with the rubric's bounds on the workspace as a whole (its size and file count),
+  // for an executor that can apply them (the root sandbox's disk_quota); others ignore them.
+  virtual std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir,
+                                                  const WorkspaceBounds& /*bounds*/) {
+    return prepare_workspace(local_dir);
   }
   // After the last run: remove what prepare_workspace made. Never throws.
   virtual void release_workspace(const std::filesystem::path& /*workdir*/) {}

@@ -270,9 +270,15 @@ std::string SandboxExecutor::degraded() const {
 }
 
 std::filesystem::path SandboxExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
+  return prepare_workspace(local_dir, {});
+}
+
+std::filesystem::path SandboxExecutor::prepare_workspace(const std::filesystem::path& local_dir,
+                                                         const WorkspaceBounds& bounds) {
   if (!impl_->disk_quota) return local_dir;
   const SandboxOptions& o = impl_->controls.options;
-  return impl_->quotas.make(local_dir, {o.workspace_bytes, o.workspace_inodes});
+  return impl_->quotas.make(
+      local_dir, {bounds.bytes.value_or(o.workspace_bytes), bounds.files.value_or(o.workspace_inodes)});
 }
 
 void SandboxExecutor::release_workspace(const std::filesystem::path& workdir) {

@@ -63,6 +63,8 @@ class SandboxExecutor final : public Executor {
   std::string name() const override { return "sandbox"; }
   // As root: the submission's workspace is a bounded tmpfs of its own (workspace_quota.h).
   std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir) override;
+  std::filesystem::path prepare_workspace(const std::filesystem::path& local_dir,
+                                          const WorkspaceBounds& bounds) override;
   void release_workspace(const std::filesystem::path& workdir) override;
   // The controls in force for every run of this executor, from: "user" (a user namespace),
   // "uid" (an unprivileged uid/gid of its own per run), "pid", "mount", "net", "ipc", "uts",

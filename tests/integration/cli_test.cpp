@@ -344,3 +344,28 @@ TEST(Cli, GradeKeepsEveryReportWhenNamesWouldMeet) {
   auto csv = slurp(out / "gradebook.csv");
   EXPECT_NE(csv.find("\"'=HYPERLINK("), std::string::npos) << "the name is text, not a formula: " << csv;
 }
+
+// A rubric's workspace_size bounds all of a submission's files together (the root sandbox's
+// disk_quota): 1 MB files, each far under the file size limit, stop at 2M.
+TEST(Cli, RubricWorkspaceSizeBoundsTheWorkspace) {
+  if (::geteuid() != 0) GTEST_SKIP() << "bounded workspaces need a root grader; CI runs as root";
+  MiniRepo repo(R"(exercise = "ex"
+workspace_size = "2M"
+[[run]]
+id = "main"
+command = ["python3", "main.py"]
+timeout = "10s"
+[[check]]
+id = "ok"
+exit_code = 0
+)",
+                {{"main.py", "for i in range(5):\n    open(f'f{i}', 'wb').write(b'x' * 1000000)\n"}});
+  auto r = run_grader({"check", "ex", repo.sub().string(), "--format", "json"}, repo.path);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto j = parse_report(r.out);
+  EXPECT_EQ(j["runs"][0]["status"], "output_limit");
+  EXPECT_NE(j["runs"][0]["message"].get<std::string>().find("the workspace's 2 MiB, 100000-file limit"),
+            std::string::npos)
+      << j["runs"][0]["message"];
+  EXPECT_FALSE(fs::exists(repo.sub() / "f0")) << "the submission itself is never written";
+}

@@ -1068,5 +1068,17 @@ TEST(RubricJobscript, BadRegexAndCores) {
             "r.toml:10:40: key 'cores' in check 'directives' must be 1 or more");
 }
 
+TEST(RubricLoader, WorkspaceBoundsAreSizesAndCountsWithTheirLimits) {
+  Rubric r = parse_rubric(
+      "workspace_size = \"256M\"\nworkspace_files = 5000\n" + with_check("id = \"ok\"\nexit_code = 0\n"),
+      "r.toml");
+  EXPECT_EQ(r.workspace.bytes, 256ull << 20);
+  EXPECT_EQ(r.workspace.files, 5000u);
+  EXPECT_FALSE(parse_rubric(with_check("id = \"ok\"\nexit_code = 0\n"), "r.toml").workspace.bytes);
+  EXPECT_EQ(error_of("workspace_size = \"10K\"\n" + kHead),
+            "r.toml:1:18: 'workspace_size' must be at least 1M");
+  EXPECT_EQ(error_of("workspace_files = 3\n" + kHead), "r.toml:1:19: 'workspace_files' must be at least 16");
+}
+
 }  // namespace
 }  // namespace grader
