@@ -49,7 +49,7 @@ WorkspaceBounds load_workspace_bounds(const TomlTable& top) {
 const std::vector<std::string> kIsolationControls = {
     "user",    "uid",          "pid",     "mount",     "net",          "ipc",
     "uts",     "cgroup",       "seccomp", "landlock",  "landlock_net", "landlock_scope",
-    "rlimits", "no_new_privs", "setsid",  "subreaper", "pgroup"};
+    "rlimits", "no_new_privs", "setsid",  "subreaper", "pgroup",       "disk_quota"};
 
 std::vector<std::string> load_isolation(const TomlTable& top) {
   std::vector<std::string> out;
