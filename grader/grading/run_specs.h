@@ -19,8 +19,8 @@ std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& r
 // The submission's files that static checks read as handed in (jobscript, conda_env).
 std::vector<std::string> static_files(const Rubric& rubric);
 
-// Run id -> its spec; "@submission" -> the static checks' files; and the workspace's bounds. Placeholders as written (not
-// filled in for a runner). A run's `hidden` is not part of it: it changes what a report shows,
+// Run id -> its spec; "@submission" -> the static checks' files; and the workspace's bounds. Placeholders as
+// written (not filled in for a runner). A run's `hidden` is not part of it: it changes what a report shows,
 // not what the run did.
 nlohmann::json run_specs(const Rubric& rubric);
 
