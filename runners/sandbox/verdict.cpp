@@ -66,6 +66,16 @@ void blame_disk(const RunEnd& end, RunResult& result) {
   result.status = RunStatus::OutputLimit;
 }
 
+// The filter kills for one thing only (seccomp.cpp: every refused x86-64 call fails with EPERM or
+// ENOSYS instead): a system call of a foreign ABI. Its number means nothing in x86-64 terms, so
+// the ABI is what a teacher needs to hear.
+void blame_seccomp(const RunEnd& end, RunResult& result) {
+  if (!end.seccomp || result.status != RunStatus::Signaled || result.signal != SIGSYS) return;
+  result.message = how_it_ended(result) +
+                   ": the sandbox's seccomp filter refused a system call of a foreign ABI (32-bit int 0x80 "
+                   "or x32), which it never allows; a refused x86-64 call fails with EPERM instead";
+}
+
 }  // namespace
 
 void classify(const RunRequest& req, const RunEnd& end, RunResult& result) {
@@ -77,6 +87,7 @@ void classify(const RunRequest& req, const RunEnd& end, RunResult& result) {
       judge_init_death(req, end, result);
     }
   }
+  blame_seccomp(end, result);
   blame_disk(end, result);
   blame_memory(req, end, result);
   if (end.leftovers) result.message += std::string("; ") + runio::kLeftoversNote;

@@ -80,6 +80,20 @@ TEST_F(VerdictTest, AFullBoundedWorkspaceIsTheOutputLimit) {
       << "without a bound the host's disk is full: not the run's limit";
 }
 
+TEST_F(VerdictTest, ASeccompKillSaysWhatTheFilterRefused) {
+  end_.seccomp = true;
+  result_.signal = SIGSYS;
+  EXPECT_EQ(judge().status, RunStatus::Signaled);
+  EXPECT_EQ(
+      result_.message,
+      "killed by signal 31 (SIGSYS): the sandbox's seccomp filter refused a system call of a foreign ABI "
+      "(32-bit int 0x80 or x32), which it never allows; a refused x86-64 call fails with EPERM instead");
+  result_ = {};
+  end_.seccomp = false;
+  result_.signal = SIGSYS;
+  EXPECT_EQ(judge().message, "killed by signal 31 (SIGSYS)") << "no filter, no such claim";
+}
+
 TEST_F(VerdictTest, ExitZeroIsOk) {
   result_.exit_code = 0;
   const RunResult r = judge();
