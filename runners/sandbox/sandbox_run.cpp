@@ -257,6 +257,7 @@ void SandboxRun::classify_verdict() {
   end.file_size_limit = c_.options.file_size_limit;
   if (c_.quotas) end.disk_quota = c_.quotas->quota_of(req_.workdir);
   end.tmp_bytes = c_.options.tmp_bytes;
+  end.shm_bytes = c_.options.shm_bytes;
   end.seccomp = c_.seccomp.has_value();
   classify(req_, end, result_);
 }

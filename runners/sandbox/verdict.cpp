@@ -62,7 +62,8 @@ void blame_disk(const RunEnd& end, RunResult& result) {
   if (result.status != RunStatus::NonzeroExit && result.status != RunStatus::Signaled) return;
   if (!contains(result.err.data, "No space left on device")) return;
   result.message = "a disk limit was reached: No space left on device (" + describe(*end.disk_quota) +
-                   ", or /tmp's " + format_size(end.tmp_bytes) + "; " + how_it_ended(result) + ")";
+                   ", /tmp's " + format_size(end.tmp_bytes) + " or /dev/shm's " + format_size(end.shm_bytes) +
+                   "; " + how_it_ended(result) + ")";
   result.status = RunStatus::OutputLimit;
 }
 

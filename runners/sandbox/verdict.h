@@ -31,6 +31,7 @@ struct RunEnd {
   std::uint64_t file_size_limit = 0;
   std::optional<DiskQuota> disk_quota;  // the workspace's bounds, when it has them
   std::uint64_t tmp_bytes = 0;          // /tmp's tmpfs size
+  std::uint64_t shm_bytes = 0;          // /dev/shm's
   bool seccomp = false;                 // the run had the sandbox's seccomp filter
 };
 

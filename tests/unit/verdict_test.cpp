@@ -68,12 +68,14 @@ TEST_F(VerdictTest, AnOomKillIsTheMemoryLimitEvenWhenTheRunRecovered) {
 TEST_F(VerdictTest, AFullBoundedWorkspaceIsTheOutputLimit) {
   end_.disk_quota = DiskQuota{1ull << 30, 100000};
   end_.tmp_bytes = 64ull << 20;
+  end_.shm_bytes = 16ull << 20;
   result_.exit_code = 1;
   result_.err.data = "OSError: [Errno 28] No space left on device\n";
   EXPECT_EQ(judge().status, RunStatus::OutputLimit);
-  EXPECT_EQ(result_.message,
-            "a disk limit was reached: No space left on device (the workspace's 1 GiB, 100000-file limit, or "
-            "/tmp's 64 MiB; exited with code 1)");
+  EXPECT_EQ(
+      result_.message,
+      "a disk limit was reached: No space left on device (the workspace's 1 GiB, 100000-file limit, /tmp's "
+      "64 MiB or /dev/shm's 16 MiB; exited with code 1)");
   result_.status = {};
   end_.disk_quota.reset();
   EXPECT_EQ(judge().status, RunStatus::NonzeroExit)
