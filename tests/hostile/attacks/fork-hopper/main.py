@@ -1,16 +1,16 @@
 # A process that outruns a kill loop by pid: it forks, the parent exits, the child does the same,
-# for ever (bounded: 200,000 hops or 20 s), so that a kill aimed at a pid found a moment earlier
-# hits nobody. The main process ends at once; nothing of the run may survive it.
+# so that a kill aimed at a pid found a moment earlier hits nobody; the main process ends at once.
+# After 0.3 s of hopping it sleeps where a scan can see it (a hopping process is missed by scans
+# of /proc, the harness's too): if the grader's kill loop missed it, it is found alive then.
 import os
 import time
 
 if os.fork() == 0:
     os.setsid()
-    deadline = time.monotonic() + 20
-    for _ in range(200_000):
-        if time.monotonic() > deadline:
-            break
+    deadline = time.monotonic() + 0.3
+    while time.monotonic() < deadline:
         if os.fork():
             os._exit(0)
+    time.sleep(60)
     os._exit(0)
 print("main process done", flush=True)
