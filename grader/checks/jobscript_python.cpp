@@ -113,16 +113,23 @@ void Evaluator::srun_for_parallel() {
     if (cmd.kind != js::CommandKind::Python) continue;
     any = true;
     if (tasks > 1 && cmd.launcher.empty()) {
-      problems.push_back(at(cmd.line) + " runs one copy of python, though the job asks for " +
-                         std::to_string(tasks) + " tasks: start it with srun (or mpirun)");
+      problems.push_back(
+          at(cmd.line) + " runs one copy of python, though the job asks for " + std::to_string(tasks) +
+          " tasks: an MPI program starts with srun (or mpirun); a program that uses threads or "
+          "multiprocessing asks for -n 1 -c " +
+          std::to_string(tasks) + " instead");
     }
     if (cmd.launcher == "mpirun" || cmd.launcher == "mpiexec") {
       for (std::size_t i = 0; i + 1 < cmd.launcher_args.size(); ++i) {
         const std::string& o = cmd.launcher_args[i];
-        if ((o == "-np" || o == "-n") &&
-            std::strtoll(cmd.launcher_args[i + 1].c_str(), nullptr, 10) != tasks) {
+        const std::string& n = cmd.launcher_args[i + 1];
+        // Only a number can be compared: $SLURM_NTASKS is the tasks asked for by definition, and
+        // another variable's value is not known before the job runs.
+        const bool number = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
+        if ((o == "-np" || o == "-n") && number && std::strtoll(n.c_str(), nullptr, 10) != tasks) {
           problems.push_back(at(cmd.line) + " starts " + cmd.launcher_args[i + 1] +
-                             " processes, but the job asks for " + std::to_string(tasks) + " tasks");
+                             " processes, but the job asks for " + std::to_string(tasks) +
+                             (tasks == 1 ? " task" : " tasks"));
         }
       }
     }

@@ -112,6 +112,10 @@ void CheckReader::load_run(CheckSpec& check) const {
                                     " check: it reads the file from the submission as handed "
                                     "in, before any run, so it takes no 'run'");
     }
+  } else if (run_ids_.empty()) {
+    fail(check.pos, label_ +
+                        " grades a run, and the rubric has no [[run]]; add one (only jobscript and "
+                        "conda_env checks, which read the submission as handed in, need none)");
   } else if (auto run = s_.get_string("run")) {
     if (!contains(run_ids_, *run)) {
       fail(s_.value_pos("run"), label_ + " names run '" + *run + "', which does not exist" +

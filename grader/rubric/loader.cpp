@@ -69,6 +69,9 @@ std::vector<std::string> load_isolation(const TomlTable& top) {
 std::vector<RunSpec> load_runs(const TomlTable& top, const SourcePos& start) {
   std::vector<RunSpec> runs;
   std::map<std::string, int> lines;  // id -> line, for repeated ids
+  // A rubric of static checks only (jobscript, conda_env) runs nothing; a check that grades a run
+  // without one is refused where it is read.
+  if (!top.has("run")) return runs;
   std::vector<TomlTable> tables = get_table_array(top, "run", start);
   for (std::size_t i = 0; i < tables.size(); ++i) {
     runs.push_back(load_run(tables[i], i, lines));

@@ -281,6 +281,32 @@ TEST(JobscriptCheck, DardelRequiresAPartition) {
       requirement(evaluate_jobscript(c, "#!/bin/bash\n#SBATCH -p shared\n"), "cluster_partition").met);
 }
 
+// Issue 12: `mpirun -np $SLURM_NTASKS` is the tasks asked for, not a mismatch; a count is
+// compared only when it is a number; a python without a launcher under -n 4 may be MPI or
+// multiprocessing, and the advice says both (the course runs multiprocessing with -n 1 -c 4).
+TEST(JobscriptCheck, MpirunWithTheTaskVariableMatchesAndTheAdviceFitsMultiprocessing) {
+  JobscriptCheck c;
+  c.file = "job.sh";
+  c.srun_for_parallel = true;
+  for (const char* n : {"$SLURM_NTASKS", "${SLURM_NTASKS}", "$NP"})
+    EXPECT_TRUE(requirement(evaluate_jobscript(c, std::string("#!/bin/bash\n#SBATCH -n 4\nmpirun -np ") + n +
+                                                      " python x.py\n"),
+                            "srun_for_parallel")
+                    .met)
+        << n;
+  EXPECT_EQ(requirement(evaluate_jobscript(c, "#!/bin/bash\n#SBATCH -n 1\nmpirun -np 4 python x.py\n"),
+                        "srun_for_parallel")
+                .message,
+            "job.sh:3: 'mpirun -np 4 python x.py' starts 4 processes, but the job asks for 1 task");
+  EXPECT_EQ(
+      requirement(evaluate_jobscript(c, "#!/bin/bash\n#SBATCH -n 4\npython multiproc.py\n"),
+                  "srun_for_parallel")
+          .message,
+      "job.sh:3: 'python multiproc.py' runs one copy of python, though the job asks for 4 tasks: an MPI "
+      "program starts with srun (or mpirun); a program that uses threads or multiprocessing asks for -n 1 "
+      "-c 4 instead");
+}
+
 TEST(JobscriptCheck, SrunForParallelAndMpirunCount) {
   JobscriptCheck c;
   c.file = "job.sh";

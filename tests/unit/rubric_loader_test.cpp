@@ -885,8 +885,10 @@ TEST(RubricErrors, RubricRejectsMissingExercise) {
             "r.toml:1:1: rubric has no 'exercise'; add e.g. exercise = \"hello\"");
 }
 
-TEST(RubricErrors, RubricRejectsMissingRuns) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n"), "r.toml:1:1: rubric has no [[run]]; add at least one");
+// With no runs and no checks, the checks are what is missing: a rubric of static checks needs no
+// run (RubricLoader.StaticChecksAloneNeedNoRun).
+TEST(RubricErrors, RubricRejectsMissingChecksBeforeRuns) {
+  EXPECT_EQ(error_of("exercise = \"hello\"\n"), "r.toml:1:1: rubric has no [[check]]; add at least one");
 }
 
 TEST(RubricErrors, RubricRejectsRunWrittenAsTable) {
@@ -1078,6 +1080,20 @@ TEST(RubricLoader, WorkspaceBoundsAreSizesAndCountsWithTheirLimits) {
   EXPECT_EQ(error_of("workspace_size = \"10K\"\n" + kHead),
             "r.toml:1:18: 'workspace_size' must be at least 1M");
   EXPECT_EQ(error_of("workspace_files = 3\n" + kHead), "r.toml:1:19: 'workspace_files' must be at least 16");
+}
+
+// Issue 12: a rubric of static checks only runs nothing, and needs no [[run]].
+TEST(RubricLoader, StaticChecksAloneNeedNoRun) {
+  Rubric r = parse_rubric(R"(exercise = "job"
+[[check]]
+id = "script"
+jobscript = { file = "job.sh", max_time = "1h" }
+)",
+                          "r.toml");
+  EXPECT_TRUE(r.runs.empty());
+  EXPECT_EQ(error_of("exercise = \"job\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n"),
+            "r.toml:2:1: check 'ok' grades a run, and the rubric has no [[run]]; add one (only jobscript and "
+            "conda_env checks, which read the submission as handed in, need none)");
 }
 
 }  // namespace
