@@ -263,12 +263,18 @@ Verdict requirements_verdict(const std::string& what, const std::vector<Requirem
       what + ": " + std::to_string(met) + " of " + std::to_string(total) + " requirements met";
   std::string notes;
   for (const auto& n : notes_in) notes += "\n  note: " + n;
+  // Each requirement's lines indented alike: one message may hold several problems, a line each.
+  auto item = [](const std::string& message) {
+    std::string out = "\n  ";
+    for (char ch : message) out += ch == '\n' ? std::string("\n  ") : std::string(1, ch);
+    return out;
+  };
   std::string list;
   for (const auto& r : reqs)
-    if (!r.met) list += "\n  " + r.message;
+    if (!r.met) list += item(r.message);
   if (met == total) {
     std::string passed;
-    for (const auto& r : reqs) passed += "\n  " + r.message;
+    for (const auto& r : reqs) passed += item(r.message);
     return {CheckStatus::Passed, 1.0, counts + passed + notes, counts};
   }
   Verdict v = fail(counts + ":" + list + notes, counts);

@@ -116,7 +116,7 @@ void Evaluator::valid() {
   if (problems.empty()) {
     add("valid", true, file_ + ": sbatch accepts it");
   } else {
-    add("valid", false, join(problems, "; "));
+    add("valid", false, join(problems, "\n"));
   }
 }
 

@@ -83,7 +83,7 @@ void Evaluator::gpu() {
                        near_miss("partition"));
   }
   if (!problems.empty()) {
-    add("gpu", false, join(problems, "; "));
+    add("gpu", false, join(problems, "\n"));
     return;
   }
   const js::Directive* d = r.asks.empty() ? r.partition : r.asks.front();

@@ -140,7 +140,7 @@ void Evaluator::srun_for_parallel() {
         file_ + (tasks > 1 ? ": python runs under a launcher for its " + std::to_string(tasks) + " tasks"
                            : ": one task, so python needs no launcher"));
   } else {
-    add("srun_for_parallel", false, join(problems, "; "));
+    add("srun_for_parallel", false, join(problems, "\n"));
   }
 }
 
@@ -161,7 +161,7 @@ void Evaluator::no_home_paths() {
   if (problems.empty()) {
     add("no_home_paths", true, file_ + ": no absolute paths into a home directory");
   } else {
-    add("no_home_paths", false, join(problems, "; "));
+    add("no_home_paths", false, join(problems, "\n"));
   }
 }
 

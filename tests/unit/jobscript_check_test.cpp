@@ -233,15 +233,20 @@ TEST(JobscriptCheck, CpuJobMustNotAskForGpu) {
             "job.sh:6: '#SBATCH --gres=gpu:1' asks for a GPU, which this job does not need");
 }
 
+// One problem per line (issue 12): joined with "; " they ran into each other's "did you mean".
 TEST(JobscriptCheck, UnknownFeatureOrPartitionOnTheProfile) {
   std::string text = kGood;
   text.insert(text.find("module"), "#SBATCH -C l40a\n#SBATCH -p mian\n");
   JobscriptEvaluation e = evaluate_jobscript(local_check(), text);
   EXPECT_EQ(requirement(e, "valid").message,
             "job.sh:6: '#SBATCH -C l40a' asks for the feature 'l40a', which no node of local has; did you "
-            "mean 'l40s'?; "
+            "mean 'l40s'?\n"
             "job.sh:7: '#SBATCH -p mian' names the partition 'mian', which local does not have; did you mean "
             "'main'?");
+  // In the check's message every problem is a line of its own, indented as the requirements are.
+  const std::string message = grade(local_check(), text).message;
+  EXPECT_NE(message.find("\n  job.sh:6: '#SBATCH -C l40a'"), std::string::npos) << message;
+  EXPECT_NE(message.find("'l40s'?\n  job.sh:7: '#SBATCH -p mian'"), std::string::npos) << message;
 }
 
 TEST(JobscriptCheck, PelleGpuNeedsPartitionAndTypedRequest) {
