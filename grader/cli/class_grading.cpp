@@ -35,8 +35,9 @@ std::optional<RunRecord> unchanged_record(const ClassGrading& job, const std::st
   return record;
 }
 
-std::string key_of(const ClassGrading& job, const std::string& name) {
-  Provenance p = job.base.provenance;
+// The submission's grading key, with its tree hash put into `p` (hashed once: grading takes it
+// from there); "" for a submission that cannot be read.
+std::string key_of(const ClassGrading& job, const std::string& name, Provenance& p) {
   try {
     p.submission_hash = tree_hash(job.subs / name);
   } catch (const std::exception&) {
@@ -46,12 +47,13 @@ std::string key_of(const ClassGrading& job, const std::string& name) {
 }
 
 RunRecord graded_record(const ClassGrading& job, const std::string& name, const std::string& file,
-                        const std::string& key) {
+                        const Provenance& p, const std::string& key) {
   GradeOptions o = job.base;
   o.submission_name = name;
+  o.provenance = p;
   RunRecord r;
   r.report = grade_submission(job.rubric, job.subs / name, job.commands, o);
-  r.key = r.report.provenance.submission_hash.empty() ? "" : key;
+  r.key = key;
   r.report_file = file;
   r.run_specs = run_specs(job.rubric);
   r.runner_values = job.base.runner_values;
@@ -72,10 +74,11 @@ ClassOutcome grade_class(const ClassGrading& job, const std::vector<std::string>
     for (std::size_t i = next++; i < names.size(); i = next++) {
       progress.started();
       auto t0 = std::chrono::steady_clock::now();
-      const std::string key = key_of(job, names[i]);
+      Provenance p = job.base.provenance;
+      const std::string key = key_of(job, names[i], p);
       std::optional<RunRecord> record = unchanged_record(job, files[i], key);
       const bool reused = record.has_value();
-      if (!reused) record = graded_record(job, names[i], files[i], key);
+      if (!reused) record = graded_record(job, names[i], files[i], p, key);
       try {
         write_graded(job.out_dir, *record, job.audience);
       } catch (const std::exception& e) {

@@ -266,10 +266,12 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   report.runner = runner_info(executor, options);
   report.provenance = options.provenance;
   report.provenance.started = iso_utc_now();
-  try {
-    report.provenance.submission_hash = tree_hash(submission);
-  } catch (const std::exception&) {
-    // An unreadable submission is refused by staging below, with the reason; no hash is kept.
+  if (report.provenance.submission_hash.empty()) {
+    try {
+      report.provenance.submission_hash = tree_hash(submission);
+    } catch (const std::exception&) {
+      // An unreadable submission is refused by staging below, with the reason; no hash is kept.
+    }
   }
 
   auto finish = [&](const Score& score) {

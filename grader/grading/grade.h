@@ -31,7 +31,8 @@ struct GradeOptions {
   std::string runner_host;     // the report's runner.host and runner.cluster
   std::string runner_cluster;
   // What every report of this grading shares (version, rubric, provided files, repository
-  // commit); grade_submission adds the submission's hash and the times.
+  // commit); grade_submission adds the times, and the submission's hash unless the caller has
+  // already computed it (`grade`, for its resume key) and set it here.
   Provenance provenance;
 };
 
