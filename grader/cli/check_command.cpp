@@ -82,14 +82,7 @@ int check_command(const std::vector<std::string>& argv) {
                      format + "'" + did_you_mean(format, formats));
   bool color = use_color(args.value("--color"));
 
-  std::optional<std::filesystem::path> repo;
-  if (auto r = args.value("--repo")) {
-    repo = find_repo_root(*r);
-    if (!repo) throw UsageError("grader check: --repo " + *r + " has no rubrics/ and exercises/ directories");
-  } else {
-    repo = find_repo_root(std::filesystem::current_path());
-  }
-  Exercise exercise = resolve_exercise(args.positional[0], repo);
+  Exercise exercise = resolve_exercise(args.positional[0], repo_option(args, "grader check"));
   Rubric rubric = load_rubric(exercise.rubric);
   if (args.value("--runner")) block_interrupts();
   std::filesystem::path submission = args.positional.size() > 1 ? args.positional[1] : ".";
