@@ -4,6 +4,7 @@
 #include <set>
 
 #include "grader/checks/evaluate.h"
+#include "grader/util/json_optional.h"
 
 namespace grader {
 
@@ -35,22 +36,17 @@ std::vector<std::string> static_files(const Rubric& rubric) {
 
 namespace {
 
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 json spec_of(const Rubric& rubric, const RunSpec& run) {
   return {{"command", run.command},
-          {"jobscript", opt(run.jobscript)},
+          {"jobscript", json_or_null(run.jobscript)},
           {"env", run.env},
           {"timeout_s", run.timeout_s},
-          {"memory_bytes", opt(run.memory_bytes)},
+          {"memory_bytes", json_or_null(run.memory_bytes)},
           {"output_limit", run.output_limit},
-          {"stdin", opt(run.stdin_text)},
-          {"stdin_file", opt(run.stdin_file)},
+          {"stdin", json_or_null(run.stdin_text)},
+          {"stdin_file", json_or_null(run.stdin_file)},
           {"collect", files_to_collect(rubric, run)},
-          {"unavailable_exit", opt(run.unavailable_exit)}};
+          {"unavailable_exit", json_or_null(run.unavailable_exit)}};
 }
 
 // "command, timeout_s": the keys whose values differ.
@@ -73,7 +69,8 @@ json run_specs(const Rubric& rubric) {
     specs[run.id] = spec_of(rubric, run);
     order.push_back(run.id);
   }
-  json workspace = {{"bytes", opt(rubric.workspace.bytes)}, {"files", opt(rubric.workspace.files)}};
+  json workspace = {{"bytes", json_or_null(rubric.workspace.bytes)},
+                    {"files", json_or_null(rubric.workspace.files)}};
   return {{"order", order}, {"runs", specs}, {"workspace", workspace}};
 }
 

@@ -3,6 +3,7 @@
 #include "grader/report/run_record.h"
 
 #include "grader/util/base64.h"
+#include "grader/util/json_optional.h"
 #include "grader/util/text.h"
 
 namespace grader {
@@ -21,16 +22,6 @@ std::string bytes_from_json(const json& j) {
   auto b = base64_decode(j.at("base64").get<std::string>());
   if (!b) throw json::other_error::create(501, "bad base64", &j);
   return *b;
-}
-
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-template <typename T>
-std::optional<T> opt_from(const json& j) {
-  return j.is_null() ? std::nullopt : std::optional<T>(j.get<T>());
 }
 
 json stream_to_json(const CapturedStream& s) {
@@ -97,8 +88,8 @@ json result_to_json(const RunResult& r) {
         {"exists", f.exists}, {"data", bytes_to_json(f.data)}, {"size", f.size}, {"truncated", f.truncated}};
   return {{"id", r.id},
           {"status", to_string(r.status)},
-          {"exit_code", opt(r.exit_code)},
-          {"signal", opt(r.signal)},
+          {"exit_code", json_or_null(r.exit_code)},
+          {"signal", json_or_null(r.signal)},
           {"wall_s", r.wall_s},
           {"cpu_s", r.cpu_s},
           {"max_rss_kb", r.max_rss_kb},
@@ -113,8 +104,8 @@ RunResult result_from_json(const json& j) {
   RunResult r;
   j.at("id").get_to(r.id);
   r.status = run_status_from(j.at("status").get<std::string>());
-  r.exit_code = opt_from<int>(j.at("exit_code"));
-  r.signal = opt_from<int>(j.at("signal"));
+  r.exit_code = optional_from_json<int>(j.at("exit_code"));
+  r.signal = optional_from_json<int>(j.at("signal"));
   j.at("wall_s").get_to(r.wall_s);
   j.at("cpu_s").get_to(r.cpu_s);
   j.at("max_rss_kb").get_to(r.max_rss_kb);
@@ -136,7 +127,7 @@ json check_to_json(const CheckResult& c) {
           {"max_points", c.max_points},
           {"message", c.message},
           {"detail", c.detail},
-          {"hint", opt(c.hint)},
+          {"hint", json_or_null(c.hint)},
           {"hidden", c.hidden},
           {"unavailable", c.unavailable}};
 }
@@ -150,7 +141,7 @@ CheckResult check_from_json(const json& j) {
   j.at("max_points").get_to(c.max_points);
   j.at("message").get_to(c.message);
   j.at("detail").get_to(c.detail);
-  c.hint = opt_from<std::string>(j.at("hint"));
+  c.hint = optional_from_json<std::string>(j.at("hint"));
   j.at("hidden").get_to(c.hidden);
   j.at("unavailable").get_to(c.unavailable);
   return c;
@@ -233,8 +224,8 @@ Report report_from_record_json(const json& j) {
 }  // namespace
 
 std::string render_record(const RunRecord& record) {
-  json values = {{"python_modules", opt(record.runner_values.python_modules)},
-                 {"project_storage", opt(record.runner_values.project_storage)},
+  json values = {{"python_modules", json_or_null(record.runner_values.python_modules)},
+                 {"project_storage", json_or_null(record.runner_values.project_storage)},
                  {"profile", record.runner_values.profile}};
   json j = {{"schema", kRecordSchema},           {"key", record.key},
             {"report_file", record.report_file}, {"run_specs", record.run_specs},
@@ -257,8 +248,8 @@ RunRecord parse_record(std::string_view text, const std::string& source) {
     j.at("report_file").get_to(r.report_file);
     r.run_specs = j.at("run_specs");
     const json& v = j.at("runner_values");
-    r.runner_values.python_modules = opt_from<std::string>(v.at("python_modules"));
-    r.runner_values.project_storage = opt_from<std::string>(v.at("project_storage"));
+    r.runner_values.python_modules = optional_from_json<std::string>(v.at("python_modules"));
+    r.runner_values.project_storage = optional_from_json<std::string>(v.at("project_storage"));
     v.at("profile").get_to(r.runner_values.profile);
     r.report = report_from_record_json(j.at("report"));
     return r;
