@@ -8,9 +8,12 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "grader/checks/check_verdict.h"
 #include "grader/checks/conda_check.h"
+#include "grader/checks/count_check.h"
 #include "grader/checks/environment_check.h"
 #include "grader/checks/jobscript_check.h"
+#include "grader/checks/slurm_check.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 
@@ -51,26 +54,6 @@ std::string format_number(double v) {
   o.precision(12);
   o << v;
   return o.str();
-}
-
-struct Verdict {
-  CheckStatus status;
-  double fraction;      // of the check's points earned
-  std::string message;  // full: expected and actual
-  std::string safe;     // for hidden checks: no expected values, no output
-};
-
-// A pass names what was looked for ("stdout matches /.../"): for a hidden check that is the
-// expected value itself, so a hidden check's learner reads only that it passed.
-Verdict pass(std::string message) {
-  return {CheckStatus::Passed, 1.0, std::move(message), "passed"};
-}
-Verdict fail(std::string message, std::string safe) {
-  return {CheckStatus::Failed, 0.0, std::move(message), std::move(safe)};
-}
-Verdict error(std::string message) {
-  std::string safe = message;
-  return {CheckStatus::Error, 0.0, std::move(message), std::move(safe)};
 }
 
 // How the run ended, in a phrase to follow "but the run ...".
@@ -202,7 +185,8 @@ Verdict eval_output(const OutputCheck& c, const RunResult& r, const RunResults& 
     }
   }
   return std::visit(overloaded{[&](const TextMatch& m) { return eval_text(m, s, runs); },
-                               [&](const NumberMatch& m) { return eval_number(m, s); }},
+                               [&](const NumberMatch& m) { return eval_number(m, s); },
+                               [&](const CountMatch& m) { return eval_count(m, s.text, s.name); }},
                     c.match);
 }
 
@@ -410,7 +394,8 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
                    [&](const EnvironmentCheck& c) { return eval_environment(c, r, runs, check.partial); },
                    [&](const RequirementsCheck& c) { return eval_requirements(c, r, check.partial); },
                    [&](const JobscriptCheck&) { return error("unreachable"); },
-                   [&](const CondaEnvCheck&) { return error("unreachable"); }},
+                   [&](const CondaEnvCheck&) { return error("unreachable"); },
+                   [&](const SlurmCheck& c) { return eval_slurm(c, r); }},
         check.kind);
     // Output checks on a run that crashed say so: the output alone would mislead.
     if (v.status == CheckStatus::Failed && r.status != RunStatus::Ok &&

@@ -160,6 +160,7 @@ JobscriptEvaluation Evaluator::run() {
   for (const auto& o : c_.require) required(o);
   if (c_.max_time_s) max_time(*c_.max_time_s);
   if (c_.cores) cores(*c_.cores);
+  if (c_.tasks) tasks(*c_.tasks);
   if (c_.max_memory) max_memory(*c_.max_memory);
   if (c_.account) account(*c_.account);
   if (c_.partition) partition_pattern(*c_.partition);

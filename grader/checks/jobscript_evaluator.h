@@ -67,6 +67,7 @@ class Evaluator {
   // jobscript_resources.cpp
   void max_time(std::int64_t max_s);
   void cores(std::int64_t want);
+  void tasks(std::int64_t want);
   void max_memory(std::uint64_t max);
   void account(const std::string& pattern);
   void partition_pattern(const std::string& pattern);

@@ -34,15 +34,25 @@ void Evaluator::max_time(std::int64_t max_s) {
   add("max_time", true, at(*d) + " asks for " + describe_slurm_time(granted) + " (at most " + allowed + ")");
 }
 
-void Evaluator::cores(std::int64_t want) {
-  std::int64_t got = script_.cores();
+namespace {
+
+// "-n 2 (line 4), --ntasks-per-node=1 (line 5)": the directives a count was read from.
+std::string written_as(const js::JobScript& script, std::initializer_list<const char*> options) {
   std::vector<std::string> how;
-  for (const char* o : {"nodes", "ntasks", "ntasks-per-node", "cpus-per-task"}) {
-    if (const js::Directive* d = script_.find(o))
+  for (const char* o : options) {
+    if (const js::Directive* d = script.find(o))
       how.push_back(d->written + (d->written.rfind("--", 0) == 0 ? "=" : " ") + d->value + " (line " +
                     std::to_string(d->line) + ")");
   }
-  std::string from = how.empty() ? "no -n or -c, so 1 task of 1 core" : join(how);
+  return join(how);
+}
+
+}  // namespace
+
+void Evaluator::cores(std::int64_t want) {
+  std::int64_t got = script_.cores();
+  std::string from = written_as(script_, {"nodes", "ntasks", "ntasks-per-node", "cpus-per-task"});
+  if (from.empty()) from = "no -n or -c, so 1 task of 1 core";
   auto plural = [](std::int64_t n) { return std::to_string(n) + (n == 1 ? " core" : " cores"); };
   if (got == want) {
     add("cores", true, file_ + ": asks for " + plural(got) + " (" + from + ")");
@@ -50,6 +60,20 @@ void Evaluator::cores(std::int64_t want) {
     add("cores", false,
         file_ + ": asks for " + plural(got) + " (" + from + "), not " + std::to_string(want) +
             near_miss("ntasks") + near_miss("cpus-per-task"));
+  }
+}
+
+void Evaluator::tasks(std::int64_t want) {
+  std::int64_t got = script_.tasks();
+  std::string from = written_as(script_, {"nodes", "ntasks", "ntasks-per-node"});
+  if (from.empty()) from = "no -n, so 1 task";
+  auto plural = [](std::int64_t n) { return std::to_string(n) + (n == 1 ? " task" : " tasks"); };
+  if (got == want) {
+    add("tasks", true, file_ + ": asks for " + plural(got) + " (" + from + ")");
+  } else {
+    add("tasks", false,
+        file_ + ": asks for " + plural(got) + " (" + from + "), not " + std::to_string(want) +
+            near_miss("ntasks"));
   }
 }
 

@@ -22,6 +22,17 @@ nlohmann::json or_null(const std::optional<std::string>& v) {
   return v ? nlohmann::json(sanitize_utf8(*v)) : nlohmann::json(nullptr);
 }
 
+nlohmann::json steps_to_json(const std::vector<SlurmStep>& steps) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SlurmStep& s : steps) {
+    out.push_back({{"id", sanitize_utf8(s.id)},
+                   {"state", sanitize_utf8(s.state)},
+                   {"exit_code", sanitize_utf8(s.exit_code)},
+                   {"ntasks", s.ntasks}});
+  }
+  return out;
+}
+
 // What Slurm's accounting said of the job; null for runs that were not Slurm jobs.
 nlohmann::json slurm_to_json(const std::optional<SlurmAccounting>& a) {
   if (!a) return nullptr;
@@ -38,6 +49,7 @@ nlohmann::json slurm_to_json(const std::optional<SlurmAccounting>& a) {
       {"max_rss_kb", a->max_rss_kb},
       {"alloc_tres", sanitize_utf8(a->alloc_tres)},
       {"time_limit", sanitize_utf8(a->time_limit)},
+      {"steps", steps_to_json(a->steps)},
   };
 }
 

@@ -33,6 +33,26 @@ CapturedStream stream_from_json(const json& j) {
           j.at("truncated").get<bool>()};
 }
 
+json steps_to_json(const std::vector<SlurmStep>& steps) {
+  json out = json::array();
+  for (const SlurmStep& s : steps)
+    out.push_back({{"id", s.id}, {"state", s.state}, {"exit_code", s.exit_code}, {"ntasks", s.ntasks}});
+  return out;
+}
+
+std::vector<SlurmStep> steps_from_json(const json& j) {
+  std::vector<SlurmStep> steps;
+  for (const json& s : j) {
+    SlurmStep step;
+    s.at("id").get_to(step.id);
+    s.at("state").get_to(step.state);
+    s.at("exit_code").get_to(step.exit_code);
+    s.at("ntasks").get_to(step.ntasks);
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
 json slurm_to_json(const std::optional<SlurmAccounting>& a) {
   if (!a) return nullptr;
   return {{"job_id", a->job_id},
@@ -46,7 +66,8 @@ json slurm_to_json(const std::optional<SlurmAccounting>& a) {
           {"queue_wait_s", a->queue_wait_s},
           {"max_rss_kb", a->max_rss_kb},
           {"alloc_tres", a->alloc_tres},
-          {"time_limit", a->time_limit}};
+          {"time_limit", a->time_limit},
+          {"steps", steps_to_json(a->steps)}};
 }
 
 std::optional<SlurmAccounting> slurm_from_json(const json& j) {
@@ -64,6 +85,8 @@ std::optional<SlurmAccounting> slurm_from_json(const json& j) {
   j.at("max_rss_kb").get_to(a.max_rss_kb);
   j.at("alloc_tres").get_to(a.alloc_tres);
   j.at("time_limit").get_to(a.time_limit);
+  // Records written before steps were kept have none.
+  if (auto s = j.find("steps"); s != j.end()) a.steps = steps_from_json(*s);
   return a;
 }
 

@@ -16,20 +16,22 @@ namespace {
 
 const std::vector<std::string> kKindKeys = {"exit_code",   "stdout",       "stderr",      "file",
                                             "wall_time",   "cpu_time",     "peak_memory", "jobscript",
-                                            "environment", "requirements", "conda_env"};
+                                            "environment", "requirements", "conda_env",   "slurm"};
 const std::vector<std::string> kCheckKeys = {
-    "id",          "run",       "title",       "points",       "partial",  "hint",      "hidden",
-    "needs",       "exit_code", "stdout",      "stderr",       "file",     "wall_time", "cpu_time",
-    "peak_memory", "jobscript", "environment", "requirements", "conda_env"};
+    "id",          "run",       "title",       "points",       "partial",   "hint",      "hidden",
+    "needs",       "exit_code", "stdout",      "stderr",       "file",      "wall_time", "cpu_time",
+    "peak_memory", "jobscript", "environment", "requirements", "conda_env", "slurm"};
 // Kinds that read the submission as handed in, before any run: they take no 'run'.
 const std::vector<std::string> kStaticKinds = {"jobscript", "conda_env"};
 // Kinds of several requirements, where `partial` gives the share met.
 const std::vector<std::string> kPartialKinds = {"lines", "jobscript", "environment", "requirements",
                                                 "conda_env"};
-const std::vector<std::string> kMatcherKeys = {"contains", "regex", "exact", "lines", "number"};
+const std::vector<std::string> kMatcherKeys = {"contains", "regex", "exact", "lines", "number", "count"};
 const std::vector<std::string> kFileKeys = {"path",  "exists", "contains", "regex",
-                                            "exact", "lines",  "number"};
+                                            "exact", "lines",  "number",   "count"};
 const std::vector<std::string> kNumberKeys = {"regex", "value", "rel_tol", "abs_tol"};
+const std::vector<std::string> kCountKeys = {"regex", "value"};
+const std::vector<std::string> kSlurmKeys = {"tasks"};
 const std::vector<std::string> kBoundKeys = {"min", "max"};
 
 constexpr std::string_view kPlaceholderOpen = "{{stdout:";
@@ -49,9 +51,10 @@ class CheckReader {
   void load_attributes(PendingCheck& pending) const;
   CheckKind load_kind(std::string_view kind, const TomlValue& value, const std::string& check_id) const;
   CheckKind load_file(const std::string& check_id) const;
-  std::variant<TextMatch, NumberMatch> load_matcher(std::string_view table_key,
-                                                    const std::string& check_id) const;
+  OutputMatch load_matcher(std::string_view table_key, const std::string& check_id) const;
   NumberMatch load_number(const TomlTable& m) const;
+  CountMatch load_count(const TomlTable& m) const;
+  SlurmCheck load_slurm() const;
   void check_pattern(const std::string& pattern, bool is_regex, std::string_view key, const TomlTable& m,
                      const std::string& check_id, const SourcePos& at) const;
   BoundCheck load_bound(std::string_view table_key, Metric metric) const;
@@ -190,6 +193,7 @@ CheckKind CheckReader::load_kind(std::string_view kind, const TomlValue& value,
   if (kind == "environment") return load_environment_check(s_, value);
   if (kind == "requirements") return load_requirements_check(s_, value);
   if (kind == "conda_env") return load_conda_env_check(s_, value);
+  if (kind == "slurm") return load_slurm();
   if (kind == "wall_time") return load_bound(kind, Metric::WallTime);
   if (kind == "cpu_time") return load_bound(kind, Metric::CpuTime);
   return load_bound(kind, Metric::PeakMemory);
@@ -225,8 +229,7 @@ CheckKind CheckReader::load_file(const std::string& check_id) const {
 }
 
 // The one matcher in a stdout, stderr or file table.
-std::variant<TextMatch, NumberMatch> CheckReader::load_matcher(std::string_view table_key,
-                                                               const std::string& check_id) const {
+OutputMatch CheckReader::load_matcher(std::string_view table_key, const std::string& check_id) const {
   TomlTable m = *s_.get_table(table_key);
   std::string name = s_.key_name(table_key);
   if (table_key != "file") m.reject_unknown(kMatcherKeys);
@@ -240,6 +243,7 @@ std::variant<TextMatch, NumberMatch> CheckReader::load_matcher(std::string_view 
   const std::string& key = matchers[0].key;
   const TomlValue& value = matchers[0].value;
   if (key == "number") return load_number(m);
+  if (key == "count") return load_count(m);
 
   TextMatch match;
   if (!value.is_string()) m.wrong_type(key, value, "a string");
@@ -267,6 +271,33 @@ NumberMatch CheckReader::load_number(const TomlTable& m) const {
   match.rel_tol = get_number(n, "rel_tol", true);
   match.abs_tol = get_number(n, "abs_tol", true);
   return match;
+}
+
+// count = { regex = '^Integral value is', value = 1 }
+CountMatch CheckReader::load_count(const TomlTable& m) const {
+  TomlTable n = *m.get_table("count", "a table like { regex = '^Result', value = 1 }");
+  n.reject_unknown(kCountKeys);
+  CountMatch match;
+  std::optional<std::string> regex = n.get_string("regex");
+  if (!regex) fail(n.pos(), "key 'count' " + s_.where() + " has no 'regex'");
+  compile_regex(*regex, "regex", n, n.value_pos("regex"), false);
+  match.regex = *regex;
+  std::optional<std::int64_t> value = n.get_integer("value", "a whole number like 1");
+  if (!value) fail(n.pos(), "key 'count' " + s_.where() + " has no 'value' (how many lines must match)");
+  if (*value < 0) fail(n.value_pos("value"), "key 'value' " + s_.where() + " must be 0 or more");
+  match.value = *value;
+  return match;
+}
+
+// slurm = { tasks = 2 }
+SlurmCheck CheckReader::load_slurm() const {
+  TomlTable t = *s_.get_table("slurm", "a table like { tasks = 2 }");
+  t.reject_unknown(kSlurmKeys);
+  SlurmCheck check;
+  check.tasks = t.get_integer("tasks", "a whole number like 2");
+  if (!check.tasks) fail(t.pos(), "key 'slurm' " + s_.where() + " needs 'tasks'");
+  if (*check.tasks < 1) fail(t.value_pos("tasks"), "key 'tasks' " + s_.where() + " must be 1 or more");
+  return check;
 }
 
 // Placeholders must name a run; a regex must compile once they are filled in.

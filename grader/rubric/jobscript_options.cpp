@@ -12,21 +12,10 @@ namespace grader::rubric_loader {
 
 namespace {
 
-const std::vector<std::string> kJobscriptKeys = {"file",
-                                                 "profile",
-                                                 "require",
-                                                 "max_time",
-                                                 "cores",
-                                                 "max_memory",
-                                                 "account",
-                                                 "partition",
-                                                 "cluster",
-                                                 "gpu",
-                                                 "module_before_python",
-                                                 "python_modules",
-                                                 "runs",
-                                                 "srun_for_parallel",
-                                                 "no_home_paths"};
+const std::vector<std::string> kJobscriptKeys = {
+    "file",           "profile", "require",           "max_time",     "cores", "tasks",
+    "max_memory",     "account", "partition",         "cluster",      "gpu",   "module_before_python",
+    "python_modules", "runs",    "srun_for_parallel", "no_home_paths"};
 
 // The jobscript table `j` of a check whose messages say `where` ("in check 'x'").
 class OptionsReader {
@@ -143,6 +132,10 @@ void OptionsReader::load_resources() {
   if (auto cores = j_.get_integer("cores", "a whole number like 2")) {
     if (*cores < 1) fail(j_.value_pos("cores"), "key 'cores' " + where_ + " must be 1 or more");
     c_.cores = *cores;
+  }
+  if (auto tasks = j_.get_integer("tasks", "a whole number like 2")) {
+    if (*tasks < 1) fail(j_.value_pos("tasks"), "key 'tasks' " + where_ + " must be 1 or more");
+    c_.tasks = *tasks;
   }
   if (auto m = get_size(j_, "max_memory")) {
     if (*m == 0) fail(j_.value_pos("max_memory"), "key 'max_memory' " + where_ + " must be more than 0");

@@ -97,6 +97,20 @@ std::vector<CheckSpec> load_checks(const TomlTable& top, const SourcePos& start,
   return order_checks(std::move(pending));
 }
 
+// Slurm's accounting exists for jobscript runs only: a `slurm` check of a command run could never
+// pass on any runner.
+void check_slurm_runs(const Rubric& rubric) {
+  for (const CheckSpec& check : rubric.checks) {
+    if (!std::holds_alternative<SlurmCheck>(check.kind)) continue;
+    const RunSpec* run = rubric.find_run(check.run);
+    if (run && !run->jobscript) {
+      fail(check.pos,
+           "check '" + check.id + "' is a slurm check of run '" + check.run +
+               "', which runs a command, not a jobscript: only Slurm jobs have Slurm's accounting");
+    }
+  }
+}
+
 Rubric load_top(const TomlTable& top, const std::string& source) {
   SourcePos start{source, 1, 1};
   top.reject_unknown(kTopKeys);
@@ -120,6 +134,7 @@ Rubric load_top(const TomlTable& top, const std::string& source) {
   std::vector<std::string> run_ids;
   for (const RunSpec& run : rubric.runs) run_ids.push_back(run.id);
   rubric.checks = load_checks(top, start, run_ids);
+  check_slurm_runs(rubric);
   add_environment_probes(rubric);
   return rubric;
 }

@@ -62,10 +62,19 @@ struct NumberMatch {
   std::optional<double> abs_tol;
 };
 
+// How many lines `regex` matches (RE2, partial match per line), compared with `value`. Counts what
+// a run printed how often: one result line from an MPI program, not one per rank.
+struct CountMatch {
+  std::string regex;
+  std::int64_t value = 1;
+};
+
+using OutputMatch = std::variant<TextMatch, NumberMatch, CountMatch>;
+
 struct OutputCheck {
   Stream stream = Stream::Stdout;
   std::string path;  // for Stream::File, relative to the workspace
-  std::variant<TextMatch, NumberMatch> match;
+  OutputMatch match;
 };
 
 struct ExitCodeCheck {
@@ -96,6 +105,7 @@ struct JobscriptCheck {
   std::vector<std::string> require;         // sbatch long option names that must be given
   std::optional<std::int64_t> max_time_s;   // the job's -t must be at most this
   std::optional<std::int64_t> cores;        // tasks x cpus-per-task must be exactly this
+  std::optional<std::int64_t> tasks;        // -n (or nodes x ntasks-per-node) must be exactly this
   std::optional<std::uint64_t> max_memory;  // --mem (or --mem-per-cpu x cores) at most this
   std::optional<std::string> account;       // RE2, full match against -A
   std::optional<std::string> partition;     // RE2, full match against -p
@@ -108,8 +118,14 @@ struct JobscriptCheck {
   bool no_home_paths = false;               // no absolute paths into a home directory
 };
 
+// What Slurm's accounting says the job did (`slurm = { tasks = 2 }`), for jobscript runs: read from
+// sacct, so a program cannot claim it.
+struct SlurmCheck {
+  std::optional<std::int64_t> tasks;  // a step of the job ran exactly this many tasks
+};
+
 using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck,
-                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck>;
+                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck, SlurmCheck>;
 
 struct CheckSpec {
   std::string id;

@@ -39,6 +39,14 @@ struct CollectedFile {
   bool truncated = false;
 };
 
+// One step of a job as sacct lists it: "batch", "extern", "0" (the first srun), ...
+struct SlurmStep {
+  std::string id;  // the part after the job id's dot
+  std::string state;
+  std::string exit_code;
+  int ntasks = 0;  // sacct's NTasks: how many tasks Slurm started (and accounted) in the step
+};
+
 // What Slurm's accounting (sacct) says of a job, for runs that were Slurm jobs. Read from the
 // scheduler, never inferred: a GPU in alloc_tres was allocated, which says nothing of its use.
 struct SlurmAccounting {
@@ -54,6 +62,9 @@ struct SlurmAccounting {
   std::uint64_t max_rss_kb = 0;
   std::string alloc_tres;  // "cpu=2,mem=1G,node=1,billing=2,gres/gpu=1"
   std::string time_limit;  // as granted, sacct's Timelimit
+  // Every step sacct listed, in its order. The tasks a step ran are counted by Slurm, not the
+  // program: ranks that mpirun starts itself on the batch step's node are no step of their own.
+  std::vector<SlurmStep> steps;
 };
 
 struct RunResult {

@@ -87,6 +87,7 @@ SlurmAccounting job_accounting(const std::string& job_id, const JobOutcome& oc) 
       alloc = &row;
       continue;
     }
+    a.steps.push_back({row.job_id.substr(row.job_id.find('.') + 1), row.state, row.exit_code, row.ntasks});
     if (row.total_cpu_s) step_cpu += *row.total_cpu_s, have_step_cpu = true;
     if (row.max_rss_kb) a.max_rss_kb = std::max(a.max_rss_kb, *row.max_rss_kb);
   }

@@ -59,7 +59,7 @@ std::string squeue_format() {
 std::string sacct_format() {
   return "JobID,State,ExitCode,ElapsedRaw,TotalCPU,MaxRSS,AllocTRES,Partition,Account,Cluster,Timelimit,"
          "Submit,"
-         "Start,End,Reason";
+         "Start,End,Reason,NTasks";
 }
 
 std::optional<std::string> parse_sbatch_parsable(std::string_view out) {
@@ -116,6 +116,7 @@ std::vector<AcctRow> parse_sacct(std::string_view out) {
     r.start = parse_epoch(f[12]);
     r.end = parse_epoch(f[13]);
     r.reason = f[14];
+    if (f.size() > 15) r.ntasks = static_cast<int>(parse_number(trim(f[15])).value_or(0));
     rows.push_back(std::move(r));
   }
   return rows;

@@ -39,6 +39,7 @@ struct AcctRow {
   std::optional<std::uint64_t> max_rss_kb;
   std::string alloc_tres, partition, account, cluster, time_limit, reason;
   std::optional<std::int64_t> submit, start, end;
+  int ntasks = 0;  // NTasks: empty (0) on the allocation's row, set on steps
 
   bool is_step() const { return job_id.find('.') != std::string::npos; }
   // "12.batch" -> "12", "12_3.batch" -> "12_3" (an array task is a job of its own), "12+1" -> "12".

@@ -783,7 +783,7 @@ TEST(RubricErrors, RubricRejectsTwoKinds) {
 TEST(RubricErrors, RubricRejectsNoKind) {
   EXPECT_EQ(error_of(with_check("id = \"x\"\npoints = 2\n")),
             "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
-            "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env");
+            "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env, slurm");
 }
 
 TEST(RubricErrors, RubricRejectsTwoMatchers) {
@@ -794,7 +794,7 @@ TEST(RubricErrors, RubricRejectsTwoMatchers) {
 TEST(RubricErrors, RubricRejectsOutputWithoutMatcher) {
   EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout = {}\n")),
             "r.toml:7:10: key 'stdout' in check 'x' needs one of contains, regex, exact, lines, "
-            "number");
+            "number, count");
 }
 
 TEST(RubricErrors, RubricRejectsOutputAsString) {
