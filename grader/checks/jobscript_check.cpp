@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "grader/checks/jobscript_evaluator.h"
+#include "grader/jobscript/slips.h"
 #include "grader/util/text.h"
 
 namespace grader {
@@ -127,6 +128,8 @@ void Evaluator::unknown_features(const js::Directive& d, std::vector<std::string
   if (known.empty()) return;
   if (profile_->gpu)
     for (const auto& t : profile_->gpu->types) known.push_back(t);
+  if (profile_->gpu)
+    for (const auto& f : profile_->gpu->features) known.push_back(f);
   for (const auto& f : js::constraint_features(d.value)) {
     bool ok =
         std::any_of(known.begin(), known.end(), [&](const std::string& k) { return lower(k) == lower(f); });
@@ -186,6 +189,9 @@ void Evaluator::untold_issues() {
     });
     if (!told) out_.notes.push_back(at(issue.line) + " " + issue.message);
   }
+  // Shell slips change no requirement (sbatch accepts them) but make the job do something else.
+  for (const auto& slip : js::shell_slips(script_, lines_))
+    out_.notes.push_back(at(slip.line) + " " + slip.message);
 }
 
 }  // namespace jobscript_eval

@@ -87,6 +87,8 @@ class Evaluator {
   std::vector<std::string> loaded_before(const js::Command& cmd) const;
   void module_before_python();
   void python_modules(const std::vector<std::string>& patterns);
+  std::string python_from(const std::vector<std::string>& loaded,
+                          const std::vector<std::string>& patterns) const;
   void runs(const std::string& script);
   void srun_for_parallel();
   void no_home_paths();

@@ -103,7 +103,7 @@ std::vector<std::string> Evaluator::gpu_ask_problems(const GpuRequest& r, std::s
   bool typed_by_constraint = false;
   if (constraint)
     for (const auto& f : js::constraint_features(constraint->value))
-      if (is_gpu_type(rules, f)) typed_by_constraint = true;
+      if (is_gpu_type(rules, f) || in(rules.features, lower(f))) typed_by_constraint = true;
 
   std::vector<std::string> problems;
   for (const js::Directive* d : r.asks) {

@@ -58,6 +58,59 @@ void Evaluator::module_before_python() {
   add("module_before_python", false, at(py->line) + " runs before any module is loaded" + later);
 }
 
+namespace {
+
+// EasyBuild and site modules that load a Python module as their dependency (`module show
+// SciPy-bundle/2023.07` lists depends_on("Python/3.11.3")): loading one of them loads Python.
+const std::vector<std::string> kBringPython = {"SciPy-bundle", "matplotlib",     "Seaborn",
+                                               "PyTorch",      "PyTorch-bundle", "TensorFlow",
+                                               "mpi4py",       "numba",          "numba-cuda",
+                                               "scikit-learn", "JupyterLab",     "Python-bundle-PyPI",
+                                               "Tkinter",      "dask",           "python_ML_packages",
+                                               "h5py",         "netCDF4",        "CuPy",
+                                               "Horovod",      "IPython",        "jupyter-server",
+                                               "pandas",       "scipy"};
+
+std::string module_name(const std::string& module) {
+  return module.substr(0, module.find('/'));
+}
+
+// A bare name ("cray-python") that a versioned pattern ('^cray-python/3\.\d+\.\d+$') is about:
+// Lmod loads the default version.
+bool bare_name_of(const std::string& module, const std::string& pattern) {
+  if (module.find('/') != std::string::npos) return false;
+  std::string p = pattern.starts_with("^") ? pattern.substr(1) : pattern;
+  std::string name;
+  for (std::size_t i = 0; i < p.size() && p[i] != '/'; ++i) {
+    if (p[i] == '\\' && i + 1 < p.size())
+      ++i;
+    else if (std::string("()[]{}*+?|.$^").find(p[i]) != std::string::npos)
+      return false;
+    name += p[i];
+  }
+  return name == module && p.find('/') != std::string::npos;
+}
+
+}  // namespace
+
+// The loaded module that gives python, and how ("" when none does).
+std::string Evaluator::python_from(const std::vector<std::string>& loaded,
+                                   const std::vector<std::string>& patterns) const {
+  for (const auto& m : loaded)
+    for (const auto& p : patterns) {
+      if (full_match(m, p)) return "runs with the module " + m;
+      if (bare_name_of(m, p)) return "runs with the module " + m + " (its default version)";
+    }
+  std::vector<std::string> bundles = profile_ ? profile_->python.bundles : std::vector<std::string>{};
+  for (const auto& m : loaded) {
+    bool bundle = std::any_of(bundles.begin(), bundles.end(),
+                              [&](const std::string& b) { return module_name(b) == module_name(m); });
+    if (bundle || std::find(kBringPython.begin(), kBringPython.end(), module_name(m)) != kBringPython.end())
+      return "runs with the module " + m + ", which loads Python with it";
+  }
+  return "";
+}
+
 void Evaluator::python_modules(const std::vector<std::string>& patterns) {
   const js::Command* py = first_python();
   std::string hint;
@@ -68,13 +121,9 @@ void Evaluator::python_modules(const std::vector<std::string>& patterns) {
     return;
   }
   std::vector<std::string> loaded = loaded_before(*py);
-  for (const auto& m : loaded) {
-    for (const auto& p : patterns) {
-      if (full_match(m, p)) {
-        add("python_modules", true, at(py->line) + " runs with the module " + m);
-        return;
-      }
-    }
+  if (std::string how = python_from(loaded, patterns); !how.empty()) {
+    add("python_modules", true, at(py->line) + " " + how);
+    return;
   }
   std::string what = loaded.empty() ? "no module is loaded"
                                     : "the modules loaded are " + join(loaded, " ") +

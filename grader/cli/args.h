@@ -52,6 +52,7 @@ int check_command(const std::vector<std::string>& argv);
 int validate_command(const std::vector<std::string>& argv);
 int grade_command(const std::vector<std::string>& argv);
 int list_command(const std::vector<std::string>& argv);
+int lint_command(const std::vector<std::string>& argv);
 int regrade_command(const std::vector<std::string>& argv);
 
 // The exercise repository: --repo DIR (which must be one), else the one around the current

@@ -18,6 +18,7 @@ commands:
   grade EXERCISE DIR --out OUT  grade every submission in DIR: reports, gradebook.csv, index.html
   regrade EXERCISE OUT          re-score a graded class from its recorded runs, no code run
   list                          the exercises of this repository
+  lint JOBSCRIPT...             a jobscript held to sbatch's and a cluster's rules, no rubric
 
   grader COMMAND --help         help on one command
   grader --version              the version
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     if (command == "grade") return cli::grade_command(args);
     if (command == "regrade") return cli::regrade_command(args);
     if (command == "list") return cli::list_command(args);
+    if (command == "lint") return cli::lint_command(args);
     std::cerr << "grader: unknown command '" << command << "'\n\n" << kUsage;
     return cli::kUsage;
   } catch (const UsageError& e) {

@@ -43,7 +43,8 @@ const std::vector<std::string> kTopKeys = {"name",
                                            "conda",
                                            "ssh",
                                            "ssh_client"};
-const std::vector<std::string> kGpuKeys = {"types", "request", "partitions", "required", "example"};
+const std::vector<std::string> kGpuKeys = {"types",      "features", "request",
+                                           "partitions", "required", "example"};
 const std::vector<std::string> kPythonKeys = {"modules", "recommended", "bundles"};
 const std::vector<std::string> kCondaKeys = {"module", "channels", "envs_under"};
 const std::vector<std::string> kSshKeys = {"host", "user", "port", "env_prefix"};
@@ -141,6 +142,7 @@ GpuRules read_gpu_table(const TomlTable& t) {
   GpuRules rules;
   t.reject_unknown(kGpuKeys);
   rules.types = strings(t, "types");
+  rules.features = strings(t, "features");
   rules.request = strings(t, "request");
   for (const auto& r : rules.request) {
     if (std::find(kGpuSyntaxes.begin(), kGpuSyntaxes.end(), r) == kGpuSyntaxes.end()) {

@@ -40,8 +40,11 @@ class ProfileError : public UsageError {
 //   gpus-per-node-typed  --gpus-per-node=TYPE:N       gpus-per-task    --gpus-per-task=N
 //   partition            the GPU partition alone (-p gpu), no GPU option
 struct GpuRules {
-  bool available = true;                // false: the cluster has no GPUs (gpu = false)
-  std::vector<std::string> types;       // "t4", "l40s"; compared case-insensitively
+  bool available = true;           // false: the cluster has no GPUs (gpu = false)
+  std::vector<std::string> types;  // "t4", "l40s"; compared case-insensitively
+  // -C features that pick a GPU node of a kind without naming the type (Kebnekaise's
+  // nvidia_gpu, amd_gpu): with --gpus=N they count as the gpus-constraint syntax.
+  std::vector<std::string> features;
   std::vector<std::string> request;     // accepted syntaxes, above
   std::vector<std::string> partitions;  // a GPU job must name one of these (-p), when not empty
   bool required = false;                // every job must request a GPU (Alvis)
