@@ -783,7 +783,7 @@ TEST(RubricErrors, RubricRejectsTwoKinds) {
 TEST(RubricErrors, RubricRejectsNoKind) {
   EXPECT_EQ(error_of(with_check("id = \"x\"\npoints = 2\n")),
             "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
-            "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env");
+            "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env, speedup");
 }
 
 TEST(RubricErrors, RubricRejectsTwoMatchers) {
