@@ -74,25 +74,25 @@ TEST(SpeedupLoader, RejectsUnknownRunWithSuggestion) {
 TEST(SpeedupLoader, RejectsTheSameRunTwice) {
   EXPECT_EQ(
       error_of("id = \"s\"\nspeedup = { serial = \"many\", parallel = \"many\", value = 2, lower = -0.3 }\n"),
-      "r.toml:10:46: 'speedup.serial' and 'speedup.parallel' in check 's' are both run 'many'; a speedup "
+      "r.toml:10:41: 'speedup.serial' and 'speedup.parallel' in check 's' are both run 'many'; a speedup "
       "compares two different runs");
 }
 
 TEST(SpeedupLoader, RejectsLowerOutsideMinusOneToZero) {
   EXPECT_EQ(
       error_of("id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 2, lower = 0.3 }\n"),
-      "r.toml:10:68: 'speedup.lower' in check 's' must be from -1 to 0, a fraction of 'value' below it "
+      "r.toml:10:67: 'speedup.lower' in check 's' must be from -1 to 0, a fraction of 'value' below it "
       "(-0.3: at least 70% of value), as in ReFrame's references");
   EXPECT_NE(
       error_of("id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 2, lower = -1.5 }\n")
-          .find("r.toml:10:68: 'speedup.lower' in check 's' must be from -1 to 0"),
+          .find("r.toml:10:67: 'speedup.lower' in check 's' must be from -1 to 0"),
       std::string::npos);
 }
 
 TEST(SpeedupLoader, RejectsNegativeUpper) {
   EXPECT_EQ(
       error_of("id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 2, upper = -0.1 }\n"),
-      "r.toml:10:68: 'speedup.upper' in check 's' must be 0 or more, a fraction of 'value' above it (0.5: "
+      "r.toml:10:67: 'speedup.upper' in check 's' must be 0 or more, a fraction of 'value' above it (0.5: "
       "at most 150% of value)");
 }
 
@@ -105,7 +105,7 @@ TEST(SpeedupLoader, RejectsNoBoundsAtAll) {
 TEST(SpeedupLoader, RejectsZeroSpread) {
   EXPECT_NE(error_of("id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 2, lower = 0, "
                      "upper = 0 }\n")
-                .find("r.toml:10:79: 'speedup.lower' and 'speedup.upper' in check 's' are both 0"),
+                .find("r.toml:10:78: 'speedup.lower' and 'speedup.upper' in check 's' are both 0"),
             std::string::npos);
 }
 
@@ -135,7 +135,7 @@ TEST(SpeedupLoader, RejectsSerialWithCpuMeasure) {
   EXPECT_NE(
       error_of("id = \"s\"\nspeedup = { measure = \"cpu\", serial = \"one\", parallel = \"many\", value = 2, "
                "lower = -0.3 }\n")
-          .find("r.toml:10:31: 'speedup.serial' in check 's' is not used with measure = \"cpu\""),
+          .find("r.toml:10:30: 'speedup.serial' in check 's' is not used with measure = \"cpu\""),
       std::string::npos);
 }
 
@@ -151,14 +151,14 @@ TEST(SpeedupLoader, RejectsUnknownMeasureWithSuggestion) {
 TEST(SpeedupLoader, RejectsUnknownKeyWithSuggestion) {
   EXPECT_EQ(
       error_of("id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 2, lowr = -0.3 }\n"),
-      "r.toml:10:61: unknown key 'lowr' in check 's'; did you mean 'lower'?");
+      "r.toml:10:59: unknown key 'lowr' in check 's'; did you mean 'lower'?");
 }
 
 TEST(SpeedupLoader, RejectsMinReferenceWithoutReference) {
   EXPECT_NE(
       error_of("id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 2, lower = -0.3, "
                "min_reference = 1.5 }\n")
-          .find("r.toml:10:75: 'speedup.min_reference' in check 's' needs reference = \"solution\""),
+          .find("r.toml:10:73: 'speedup.min_reference' in check 's' needs reference = \"solution\""),
       std::string::npos);
 }
 
@@ -166,7 +166,7 @@ TEST(SpeedupLoader, RejectsUnknownReference) {
   EXPECT_EQ(
       error_of("id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 1, lower = -0.3, "
                "reference = \"solutoin\" }\n"),
-      "r.toml:10:87: 'speedup.reference' in check 's' must be \"solution\" (the exercise's reference "
+      "r.toml:10:85: 'speedup.reference' in check 's' must be \"solution\" (the exercise's reference "
       "solution, run in the same grading), not 'solutoin'; did you mean 'solution'?");
 }
 
