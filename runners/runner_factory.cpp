@@ -13,6 +13,7 @@
 #include "grader/util/usage_error.h"
 #include "runners/executor_factory.h"
 #include "runners/local/local_transport.h"
+#include "runners/local/usable_cores.h"
 #include "runners/openssh/openssh_transport.h"
 #include "runners/remote/remote_process_executor.h"
 #include "runners/slurm/slurm_executor.h"
@@ -193,6 +194,9 @@ GradeOptions grade_options(const Runner& runner, const std::string& runner_name)
   o.runner_name = runner_name;
   o.batch_executor = runner.batch.get();
   o.runner_values = runner_values(runner.profile ? &*runner.profile : nullptr);
+  // Runs here use this machine's cores unless the profile says what a node has.
+  if (!o.runner_values.cores && (!runner.transport || runner.transport->name() == "local"))
+    o.runner_values.cores = usable_cores();
   o.runner_host = runner.transport && runner.transport->name() != "local" ? runner.description : this_host();
   // ssh:// URLs name no cluster: their profile is only the fallback for placeholders.
   if (!runner_name.empty() && runner_name.rfind("ssh://", 0) != 0 && runner.profile)

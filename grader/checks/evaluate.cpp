@@ -14,6 +14,7 @@
 #include "grader/checks/environment_check.h"
 #include "grader/checks/jobscript_check.h"
 #include "grader/checks/slurm_check.h"
+#include "grader/checks/speedup_check.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 
@@ -380,6 +381,10 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
     v = eval_jobscript(*job, runs, check.partial);
   } else if (const auto* conda = std::get_if<CondaEnvCheck>(&check.kind)) {
     v = eval_conda(*conda, runs, check.partial);
+  } else if (const auto* speedup = std::get_if<SpeedupCheck>(&check.kind)) {
+    SpeedupVerdict s = evaluate_speedup(*speedup, runs);
+    v = {s.status, 0.0, s.message, s.safe};
+    result.unavailable = s.unavailable;
   } else if (it == runs.end()) {
     v = error("run '" + check.run + "' did not take place");
   } else if (it->second.status == RunStatus::RunnerError) {
@@ -395,7 +400,8 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
                    [&](const RequirementsCheck& c) { return eval_requirements(c, r, check.partial); },
                    [&](const JobscriptCheck&) { return error("unreachable"); },
                    [&](const CondaEnvCheck&) { return error("unreachable"); },
-                   [&](const SlurmCheck& c) { return eval_slurm(c, r); }},
+                   [&](const SlurmCheck& c) { return eval_slurm(c, r); },
+                   [&](const SpeedupCheck&) { return error("unreachable"); }},
         check.kind);
     // Output checks on a run that crashed say so: the output alone would mislead.
     if (v.status == CheckStatus::Failed && r.status != RunStatus::Ok &&

@@ -8,6 +8,7 @@
 #include "grader/cli/args.h"
 #include "grader/cli/interrupt.h"
 #include "grader/grading/grade.h"
+#include "grader/grading/reference_runs.h"
 #include "grader/repo/repo.h"
 #include "grader/report/atomic_write.h"
 #include "grader/report/formats.h"
@@ -96,6 +97,9 @@ int check_command(const std::vector<std::string>& argv) {
   options.provenance = exercise_provenance(exercise);
   options.submission_name = args.value("--name").value_or("");
   Audience audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
+  std::unique_ptr<ReferenceRuns> reference =
+      make_reference_runs(rubric, exercise.dir, *runner.executor, options);
+  options.reference = reference.get();
   Report report = grade_submission(rubric, submission, *runner.executor, options);
 
   if (auto out = args.value("--out")) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "grader/cli/class_records.h"
+#include "grader/grading/reference_runs.h"
 #include "grader/grading/resume.h"
 #include "grader/grading/run_specs.h"
 #include "grader/util/units.h"
@@ -47,8 +48,9 @@ std::string key_of(const ClassGrading& job, const std::string& name, Provenance&
 }
 
 RunRecord graded_record(const ClassGrading& job, const std::string& name, const std::string& file,
-                        const Provenance& p, const std::string& key) {
+                        const Provenance& p, const std::string& key, ReferenceRuns* reference) {
   GradeOptions o = job.base;
+  o.reference = reference;
   o.submission_name = name;
   o.provenance = p;
   RunRecord r;
@@ -71,6 +73,9 @@ ClassOutcome grade_class(const ClassGrading& job, const std::vector<std::string>
   std::mutex mu;
   std::string write_error;
   auto worker = [&] {
+    // One reference per thread: measured under the concurrency its submissions are graded with.
+    std::unique_ptr<ReferenceRuns> reference =
+        make_reference_runs(job.rubric, job.exercise_dir, job.commands, job.base);
     for (std::size_t i = next++; i < names.size(); i = next++) {
       progress.started();
       auto t0 = std::chrono::steady_clock::now();
@@ -78,7 +83,7 @@ ClassOutcome grade_class(const ClassGrading& job, const std::vector<std::string>
       const std::string key = key_of(job, names[i], p);
       std::optional<RunRecord> record = unchanged_record(job, files[i], key);
       const bool reused = record.has_value();
-      if (!reused) record = graded_record(job, names[i], files[i], p, key);
+      if (!reused) record = graded_record(job, names[i], files[i], p, key, reference.get());
       try {
         write_graded(job.out_dir, *record, job.audience);
       } catch (const std::exception& e) {

@@ -22,6 +22,7 @@ struct ClassGrading {
   GradeOptions base;
   Audience audience = Audience::Learner;
   bool force = false;
+  std::filesystem::path exercise_dir{};  // its solution/ is the reference of relative speedup checks
 };
 
 struct ClassOutcome {

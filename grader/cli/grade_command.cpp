@@ -195,6 +195,7 @@ int grade_command(const std::vector<std::string>& argv) {
   job.base.provenance = exercise_provenance(exercise);
   job.audience = args.flag("--teacher") ? Audience::Teacher : Audience::Learner;
   job.force = args.flag("--force");
+  job.exercise_dir = exercise.dir;
 
   ProgressMode mode = progress_mode(args);
   Progress progress(mode, std::cout, names.size(), jobs);

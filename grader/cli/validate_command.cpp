@@ -11,6 +11,7 @@
 #include "grader/cli/args.h"
 #include "grader/cli/interrupt.h"
 #include "grader/grading/grade.h"
+#include "grader/grading/reference_runs.h"
 #include "grader/repo/fixture_verdict.h"
 #include "grader/repo/fixtures.h"
 #include "grader/repo/repo.h"
@@ -178,9 +179,13 @@ Validation validate_exercise(Context& cx, const Exercise& ex, bool color) {
     v.item("rubric", false, e.what(), kUsage);
   }
   if (!rubric) return v;
-  validate_solution(v, cx, ex, *rubric);
+  // The solution and the fixtures share one reference, measured again when it grows stale.
+  Context ecx = cx;
+  std::unique_ptr<ReferenceRuns> reference = make_reference_runs(*rubric, ex.dir, cx.executor, cx.base);
+  ecx.base.reference = reference.get();
+  validate_solution(v, ecx, ex, *rubric);
   try {
-    for (const auto& f : load_fixtures(ex.dir)) validate_fixture(v, cx, *rubric, f);
+    for (const auto& f : load_fixtures(ex.dir)) validate_fixture(v, ecx, *rubric, f);
   } catch (const RubricError& e) {
     v.item("fixtures", false, e.what(), kUsage);
   }

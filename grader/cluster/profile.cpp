@@ -38,6 +38,7 @@ const std::vector<std::string> kTopKeys = {"name",
                                            "scratch_dir",
                                            "project_dir",
                                            "internet",
+                                           "cores_per_node",
                                            "gpu",
                                            "python",
                                            "conda",
@@ -124,9 +125,13 @@ void read_limits(const TomlTable& root, ClusterProfile& p) {
          "default_partition '" + *p.default_partition + "' is not in 'partitions'");
 }
 
-// features, scratch_dir, project_dir, internet, ssh_client.
+// features, scratch_dir, project_dir, internet, cores_per_node, ssh_client.
 void read_site(const TomlTable& root, ClusterProfile& p) {
   p.features = strings(root, "features");
+  if ((p.cores_per_node = root.get_integer("cores_per_node")) &&
+      (*p.cores_per_node < 1 || *p.cores_per_node > 4096))
+    fail(root.value_pos("cores_per_node"),
+         "key 'cores_per_node' must be from 1 to 4096, not " + std::to_string(*p.cores_per_node));
   p.scratch_dir = root.get_string("scratch_dir");
   p.project_dir = root.get_string("project_dir");
   p.internet = root.get_bool("internet");

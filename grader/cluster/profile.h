@@ -91,6 +91,8 @@ struct ClusterProfile {
   std::optional<std::string> scratch_dir;
   std::optional<std::string> project_dir;
   std::optional<bool> internet;
+  // The cores of one compute node: what a rubric's {{cores}} stands for with this profile.
+  std::optional<std::int64_t> cores_per_node;
   // How the grader logs in there: "libssh" (keys, agent, a second factor from SSH_ASKPASS or the
   // terminal), "openssh" (the system ssh over a ControlMaster a person opened), "auto" (openssh
   // when such a master is running, else libssh). nullopt: auto. GRADER_SSH_CLIENT overrides it.

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "grader/grading/reference_runs.h"
 #include "grader/grading/run_specs.h"
 #include "grader/grading/scoring.h"
 #include "grader/util/timestamp.h"
@@ -99,8 +100,10 @@ RunResult read_submission_files(const Rubric& rubric, const Workspace& ws) {
 
 bool Report::runner_failed() const {
   if (!runner_error.empty()) return true;
+  // A reference solution that could not run is its speedup checks' error, not the submission's.
   for (const auto& r : runs)
-    if (r.result.status == RunStatus::RunnerError) return true;
+    if (r.result.status == RunStatus::RunnerError && r.result.id.rfind(reference_run_id(""), 0) != 0)
+      return true;
   return false;
 }
 
@@ -312,6 +315,8 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   }
   if (in_storage) report.runs.push_back(remove_project_dir(project_dir, executor, options, workdirs));
   workdirs.release();
+  // After the submission's runs, so that a reference measured now saw the same load.
+  if (options.reference) return finish(score_with_reference(resolved, *options.reference, results, report));
   return finish(score_checks(resolved, results));
 }
 

@@ -15,6 +15,8 @@
 
 namespace grader {
 
+class ReferenceRuns;
+
 struct GradeOptions {
   std::string submission_name;  // how the report names the submission; default: its directory name
   StageOptions stage;
@@ -34,6 +36,9 @@ struct GradeOptions {
   // commit); grade_submission adds the times, and the submission's hash unless the caller has
   // already computed it (`grade`, for its resume key) and set it here.
   Provenance provenance;
+  // The reference solution's runs for relative speedup checks (grader/grading/reference_runs.h),
+  // added to the results and the report after the submission's own runs; null: none measured.
+  ReferenceRuns* reference = nullptr;
 };
 
 // The allow-listed part of the grader's own environment (PATH, locale, TZ, and the module and

@@ -2,8 +2,8 @@
 // (grader/rubric/placeholders.h): {{python_modules}} is what the cluster profile recommends to
 // load for Python, in order, space-separated ("GCC/12.3.0 Python/3.11.3" at HPC2N), {{project_dir}} its
 // project storage (a fresh directory there, removed after the submission's runs) or, without one, the
-// workspace's "project" directory. So `grader check venv` on the test cluster and `grader grade --runner
-// rackham venv` run the same rubric.
+// workspace's "project" directory; {{cores}} the cores a run may use there. So `grader check venv` on the
+// test cluster and `grader grade --runner rackham venv` run the same rubric.
 #pragma once
 
 #include <optional>
@@ -18,6 +18,7 @@ struct RunnerValues {
   std::string profile;                         // where the values come from, for messages: "local"
   std::optional<std::string> python_modules;   // "python/3.11.2", "GCC/12.3.0 Python/3.11.3"
   std::optional<std::string> project_storage;  // the profile's project_dir: "/proj/hpc-python"
+  std::optional<int> cores;                    // {{cores}}: cores_per_node, else this machine's
 };
 
 // The values a profile gives; nullptr: none (every placeholder but {{workdir}} unresolved).

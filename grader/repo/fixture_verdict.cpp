@@ -119,6 +119,13 @@ std::string describe_not_run(const Report& report, const std::vector<std::string
 
 FixtureVerdict compare_fixture(const Report& report, const Fixture& fixture) {
   std::vector<std::string> not_run = checks_not_run(report);
+  // A verdict declared for a check this runner could not grade now (a speedup that even the
+  // reference solution did not show on a loaded machine) is not contradicted by it.
+  for (const auto& c : report.checks) {
+    auto declared = fixture.check_status.find(c.id);
+    if (!c.unavailable || declared == fixture.check_status.end() || declared->second == "skipped") continue;
+    if (std::find(not_run.begin(), not_run.end(), c.id) == not_run.end()) not_run.push_back(c.id);
+  }
   if (not_run.empty()) return exact(report, fixture);
   std::set<std::string> skip(not_run.begin(), not_run.end());
   Reach extra = reach(report, fixture, not_run);

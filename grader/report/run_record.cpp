@@ -249,6 +249,7 @@ Report report_from_record_json(const json& j) {
 std::string render_record(const RunRecord& record) {
   json values = {{"python_modules", json_or_null(record.runner_values.python_modules)},
                  {"project_storage", json_or_null(record.runner_values.project_storage)},
+                 {"cores", json_or_null(record.runner_values.cores)},
                  {"profile", record.runner_values.profile}};
   json j = {{"schema", kRecordSchema},           {"key", record.key},
             {"report_file", record.report_file}, {"run_specs", record.run_specs},
@@ -274,6 +275,8 @@ RunRecord parse_record(std::string_view text, const std::string& source) {
     r.runner_values.python_modules = optional_from_json<std::string>(v.at("python_modules"));
     r.runner_values.project_storage = optional_from_json<std::string>(v.at("project_storage"));
     v.at("profile").get_to(r.runner_values.profile);
+    // Records written before {{cores}} have none.
+    if (v.contains("cores")) r.runner_values.cores = optional_from_json<int>(v.at("cores"));
     r.report = report_from_record_json(j.at("report"));
     return r;
   } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include "grader/rubric/environment_options.h"
 #include "grader/rubric/jobscript_options.h"
 #include "grader/rubric/run_loader.h"
+#include "grader/rubric/speedup_options.h"
 #include "grader/rubric/value_rules.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
@@ -14,13 +15,13 @@ namespace grader::rubric_loader {
 
 namespace {
 
-const std::vector<std::string> kKindKeys = {"exit_code",   "stdout",       "stderr",      "file",
-                                            "wall_time",   "cpu_time",     "peak_memory", "jobscript",
-                                            "environment", "requirements", "conda_env",   "slurm"};
+const std::vector<std::string> kKindKeys = {
+    "exit_code", "stdout",      "stderr",       "file",      "wall_time", "cpu_time", "peak_memory",
+    "jobscript", "environment", "requirements", "conda_env", "slurm",     "speedup"};
 const std::vector<std::string> kCheckKeys = {
     "id",          "run",       "title",       "points",       "partial",   "hint",      "hidden",
     "needs",       "exit_code", "stdout",      "stderr",       "file",      "wall_time", "cpu_time",
-    "peak_memory", "jobscript", "environment", "requirements", "conda_env", "slurm"};
+    "peak_memory", "jobscript", "environment", "requirements", "conda_env", "slurm",     "speedup"};
 // Kinds that read the submission as handed in, before any run: they take no 'run'.
 const std::vector<std::string> kStaticKinds = {"jobscript", "conda_env"};
 // Kinds of several requirements, where `partial` gives the share met.
@@ -88,6 +89,8 @@ PendingCheck CheckReader::load() {
          label_ + " has two kinds, '" + kinds[0].key + "' and '" + kinds[1].key + "'; give one per check");
   }
   check.kind = load_kind(kinds[0].key, kinds[0].value, check.id);
+  // A speedup check names its runs inside; it grades (and is hidden or skipped with) the parallel one.
+  if (const auto* speedup = std::get_if<SpeedupCheck>(&check.kind)) check.run = speedup->parallel;
   if (check.partial) check_partial(check, kinds[0].key);
   return pending;
 }
@@ -106,6 +109,12 @@ void CheckReader::load_id(PendingCheck& pending) const {
 
 // The run a check grades: named, or the only one; a static check (jobscript, conda_env) grades none.
 void CheckReader::load_run(CheckSpec& check) const {
+  if (s_.has("speedup")) {
+    if (s_.has("run"))
+      fail(s_.value_pos("run"), label_ + " is a speedup check: it names its runs in 'speedup.serial' and " +
+                                    "'speedup.parallel', so it takes no 'run'");
+    return;
+  }
   auto static_kind =
       std::find_if(kStaticKinds.begin(), kStaticKinds.end(), [&](const std::string& k) { return s_.has(k); });
   if (static_kind != kStaticKinds.end()) {
@@ -194,6 +203,7 @@ CheckKind CheckReader::load_kind(std::string_view kind, const TomlValue& value,
   if (kind == "requirements") return load_requirements_check(s_, value);
   if (kind == "conda_env") return load_conda_env_check(s_, value);
   if (kind == "slurm") return load_slurm();
+  if (kind == "speedup") return load_speedup_check(s_, value, run_ids_);
   if (kind == "wall_time") return load_bound(kind, Metric::WallTime);
   if (kind == "cpu_time") return load_bound(kind, Metric::CpuTime);
   return load_bound(kind, Metric::PeakMemory);

@@ -12,6 +12,7 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/rubric/environment_spec.h"
+#include "grader/rubric/speedup_spec.h"
 #include "grader/run/executor.h"
 #include "grader/util/source_pos.h"
 
@@ -125,7 +126,7 @@ struct SlurmCheck {
 };
 
 using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck,
-                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck, SlurmCheck>;
+                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck, SlurmCheck, SpeedupCheck>;
 
 struct CheckSpec {
   std::string id;

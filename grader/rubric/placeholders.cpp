@@ -4,14 +4,14 @@
 namespace grader {
 
 const std::vector<std::string>& env_placeholder_names() {
-  static const std::vector<std::string> names = {"workdir", "python_modules", "project_dir"};
+  static const std::vector<std::string> names = {"workdir", "python_modules", "project_dir", "cores"};
   return names;
 }
 
 const std::vector<std::string>& command_placeholder_names() {
   // Not the paths: the sandbox shows the workspace under another name, which it rewrites in the
   // environment only; commands reach them as $VARIABLES set in `env`.
-  static const std::vector<std::string> names = {"python_modules"};
+  static const std::vector<std::string> names = {"python_modules", "cores"};
   return names;
 }
 

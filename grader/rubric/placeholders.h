@@ -1,5 +1,5 @@
-// The runner placeholders of a rubric's runs: "{{workdir}}", "{{python_modules}}" and
-// "{{project_dir}}" in a run's env values (and {{python_modules}} also in its command), which the
+// The runner placeholders of a rubric's runs: "{{workdir}}", "{{python_modules}}", "{{project_dir}}"
+// and "{{cores}}" in a run's env values ({{python_modules}} and {{cores}} also in its command), which the
 // grader fills in from the runner a submission is graded on, so that one rubric grades on the
 // test cluster and on a real one. The loader refuses any other {{name}}; grading fills them in
 // (grader/grading/runner_values.h). docs/rubrics.md, "Runner placeholders".
@@ -14,6 +14,9 @@ namespace grader {
 inline constexpr std::string_view kWorkdirPlaceholder = "{{workdir}}";
 inline constexpr std::string_view kPythonModulesPlaceholder = "{{python_modules}}";
 inline constexpr std::string_view kProjectDirPlaceholder = "{{project_dir}}";
+// The cores a run may use there: the profile's cores_per_node, else (runs on this machine) the
+// CPUs the grader may use (affinity mask, cgroup quota). Also a speedup check's `value`.
+inline constexpr std::string_view kCoresPlaceholder = "{{cores}}";
 
 // The names of the placeholders allowed in env values ("workdir", ...), and in commands.
 const std::vector<std::string>& env_placeholder_names();

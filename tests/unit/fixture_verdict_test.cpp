@@ -151,3 +151,26 @@ TEST(FixtureVerdict, ChecksNotRunAreGroupedByTheirReason) {
 TEST(FixtureVerdict, SkippedIsARunStatusOfItsOwn) {
   EXPECT_EQ(to_string(RunStatus::Skipped), "skipped");
 }
+
+// A speedup that even the reference solution did not show (a loaded machine): the fixture's
+// declared "failed" is neither confirmed nor contradicted, and its points stay reachable.
+TEST(FixtureVerdict, AVerdictDeclaredForACheckUnavailableNowIsNotRunHere) {
+  Report r;
+  r.checks = {check("value", CheckStatus::Passed, 2, 2),
+              not_run("speedup", 3,
+                      "this runner cannot show the effect now: the reference solution reached only 1.1x")};
+  r.score = 2;
+  r.max_score = 5;
+  RunSummary run;
+  run.result.id = "all-cores";
+  run.result.status = RunStatus::Ok;
+  r.runs.push_back(run);
+  FixtureVerdict v = compare_fixture(r, declared(2, {{"speedup", "failed"}}));
+  EXPECT_TRUE(v.ok) << v.message;
+  EXPECT_EQ(v.not_run, 1u);
+  EXPECT_NE(v.message.find("not run here: speedup (this runner cannot show the effect now"),
+            std::string::npos)
+      << v.message;
+  EXPECT_FALSE(compare_fixture(r, declared(6, {{"speedup", "failed"}})).ok) << "more than all the points";
+  EXPECT_FALSE(compare_fixture(r, declared(5)).ok) << "declared nothing for it: compared exactly, as before";
+}

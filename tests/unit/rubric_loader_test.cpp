@@ -781,9 +781,10 @@ TEST(RubricErrors, RubricRejectsTwoKinds) {
 }
 
 TEST(RubricErrors, RubricRejectsNoKind) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\npoints = 2\n")),
-            "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
-            "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env, slurm");
+  EXPECT_EQ(
+      error_of(with_check("id = \"x\"\npoints = 2\n")),
+      "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
+      "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env, slurm, speedup");
 }
 
 TEST(RubricErrors, RubricRejectsTwoMatchers) {

@@ -1,5 +1,5 @@
 // Runner placeholders: the loader refuses the ones the grader would not fill in, and grading
-// fills {{python_modules}} and {{project_dir}} from the runner's cluster profile, so that one
+// fills {{python_modules}}, {{project_dir}} and {{cores}} from the runner's cluster profile, so that one
 // rubric grades on the test cluster and on a real one.
 #include "grader/grading/runner_values.h"
 
@@ -61,7 +61,7 @@ TEST(Placeholders, TheLoaderRefusesAnUnknownOneWithItsLine) {
   EXPECT_EQ(
       error_of(text),
       "r.toml:5:23: unknown placeholder '{{home}}' in env 'PROJECT_DIR' in run 'make'; the placeholders "
-      "are: workdir, python_modules, project_dir");
+      "are: workdir, python_modules, project_dir, cores");
 }
 
 TEST(Placeholders, PathsInACommandAreRefusedWithTheWayThatWorks) {
@@ -124,6 +124,57 @@ environment = { path = "$PROJECT_DIR/Example", not_in_base = ["hpcdemo"], base_s
   ASSERT_NE(base_probe, nullptr);
   EXPECT_NE(base_probe->command[2].find("module load python/3.11.8 python/3.12.7\n"), std::string::npos)
       << base_probe->command[2];
+}
+
+const std::string kParallel = R"(exercise = "parallel"
+[[run]]
+id = "one"
+command = ["python3", "p.py", "1"]
+[[run]]
+id = "all"
+command = ["python3", "p.py", "{{cores}}"]
+env = { WORKERS = "{{cores}}" }
+[[check]]
+id = "fast"
+title = "{{cores}} workers beat 1"
+speedup = { serial = "one", parallel = "all", value = "{{cores}}", lower = -0.4 }
+)";
+
+TEST(CoresPlaceholder, FilledFromTheProfilesCoresPerNode) {
+  ClusterProfile p;
+  p.name = "rackham";
+  p.python.recommended = {"python/3.11.8"};
+  p.cores_per_node = 20;
+  RunnerValues v = runner_values(&p);
+  ASSERT_EQ(v.cores, 20);
+  std::string problem;
+  Rubric out = with_runner_values(parse_rubric(kParallel, "r.toml"), v, "", problem);
+  EXPECT_EQ(problem, "");
+  EXPECT_EQ(out.runs[1].command[2], "20");
+  EXPECT_EQ(out.runs[1].env.at("WORKERS"), "20");
+  EXPECT_EQ(out.checks[0].title, "20 workers beat 1");
+  EXPECT_EQ(std::get<SpeedupCheck>(out.checks[0].kind).value, 20.0)
+      << "value = \"{{cores}}\" follows the runner";
+}
+
+TEST(CoresPlaceholder, FilledFromTheMachineWhenNoProfileSaysSo) {
+  RunnerValues v = runner_values(nullptr);
+  EXPECT_FALSE(v.cores.has_value()) << "the profile alone knows no cores; the runner adds this machine's";
+  v.cores = 2;
+  std::string problem;
+  Rubric out = with_runner_values(parse_rubric(kParallel, "r.toml"), v, "", problem);
+  EXPECT_EQ(out.runs[1].command[2], "2");
+}
+
+TEST(CoresPlaceholder, UnknownCoresIsARunnerErrorNeverAGuess) {
+  ClusterProfile p;
+  p.name = "dardel";
+  std::string problem;
+  with_runner_values(parse_rubric(kParallel, "r.toml"), runner_values(&p), "", problem);
+  EXPECT_EQ(
+      problem,
+      "the rubric uses {{cores}}, and the profile 'dardel' gives no cores_per_node; name a cluster profile "
+      "that does with --runner NAME");
 }
 
 }  // namespace

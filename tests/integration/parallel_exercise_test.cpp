@@ -1,0 +1,132 @@
+// The parallel exercise end to end (issue 11): its solution, fixtures and speedup checks graded
+// for real, with real multiprocessing runs. Timing on a shared machine: the speedup checks must
+// never flake, which the repetition test shows by grading the solution and the serial fixture
+// 20 times each in one class and asserting every verdict. A verdict is then exact, or the
+// honest "unavailable" (even the reference solution showed no speedup at that moment), never
+// the wrong one.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/support/cli_runner.h"
+
+using namespace grader::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kRepo = GRADER_SOURCE_DIR;
+const fs::path kExercise = kRepo / "exercises" / "parallel";
+const std::set<std::string> kTimed = {"speedup", "cores-busy"};
+
+const nlohmann::json& check_of(const nlohmann::json& report, const std::string& id) {
+  for (const auto& c : report["checks"])
+    if (c["id"] == id) return c;
+  static const nlohmann::json none;
+  return none;
+}
+
+const nlohmann::json& run_of(const nlohmann::json& report, const std::string& id) {
+  for (const auto& r : report["runs"])
+    if (r["id"] == id) return r;
+  static const nlohmann::json none;
+  return none;
+}
+
+bool unavailable(const nlohmann::json& c) {
+  return c["status"] == "skipped" && c["unavailable"] == true;
+}
+
+void copy_submission(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  fs::copy_file(from / "integration2d.py", to / "integration2d.py");
+}
+
+// Counts how the timed checks of one report ended.
+struct Tally {
+  int measured = 0;
+  int unavailable = 0;
+};
+
+}  // namespace
+
+TEST(ParallelExercise, ValidatesWithItsFixtures) {
+  CliResult r = run_grader({"validate", "--exercise", "parallel"}, kRepo);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("solution"), std::string::npos);
+  for (const char* f :
+       {"pool-of-one", "whole-grid-each", "threads", "spawn-module-state", "hardcoded-workers"})
+    EXPECT_NE(r.out.find(std::string("fixture ") + f), std::string::npos) << f << "\n" << r.out;
+}
+
+TEST(ParallelExercise, ReportSaysWhatTheReferenceSolutionMeasured) {
+  CliResult r =
+      run_grader({"check", "parallel", (kExercise / "solution").string(), "--format", "json"}, kRepo);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  for (const char* id : {"@reference:one-worker", "@reference:all-cores"}) {
+    const nlohmann::json& run = run_of(j, id);
+    ASSERT_FALSE(run.is_null()) << id << " missing: " << j["runs"].dump();
+    EXPECT_EQ(run["status"], "ok");
+    EXPECT_GT(run["wall_s"].get<double>(), 0.1);
+    EXPECT_EQ(run["hidden"], true);
+    EXPECT_TRUE(run["command"].is_null())
+        << "the solution's command and output stay out of a learner's report";
+  }
+  EXPECT_TRUE(run_of(j, "@reference:three-workers").is_null()) << "only the runs a speedup check compares";
+  const nlohmann::json& s = check_of(j, "speedup");
+  const std::string message = s["message"];
+  if (unavailable(s))
+    EXPECT_NE(message.find("the reference solution reached only"), std::string::npos) << message;
+  else
+    EXPECT_NE(message.find("the reference solution measured"), std::string::npos) << message;
+  EXPECT_NE(s["status"], "failed") << message;
+}
+
+TEST(ParallelExercise, SolutionAndSerialFixtureKeepTheirVerdictsTwentyTimes) {
+  constexpr int kRounds = 20;
+  ScratchDir dir;
+  fs::path subs = dir.path / "class";
+  for (int i = 0; i < kRounds; ++i) {
+    std::string n = (i < 10 ? "0" : "") + std::to_string(i);
+    copy_submission(kExercise / "solution", subs / ("r" + n + "-solution"));
+    copy_submission(kExercise / "fixtures" / "pool-of-one", subs / ("r" + n + "-serial"));
+  }
+  CliResult r = run_grader({"grade", "parallel", subs.string(), "--out", (dir.path / "out").string()}, kRepo);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;
+
+  Tally solution, serial;
+  std::set<double> reference_walls;
+  for (int i = 0; i < kRounds; ++i) {
+    std::string n = (i < 10 ? "0" : "") + std::to_string(i);
+    for (bool is_solution : {true, false}) {
+      std::string name = "r" + n + (is_solution ? "-solution" : "-serial");
+      nlohmann::json j = nlohmann::json::parse(slurp(dir.path / "out" / (name + ".json")));
+      Tally& t = is_solution ? solution : serial;
+      for (const auto& c : j["checks"]) {
+        const std::string id = c["id"];
+        if (!kTimed.count(id)) {
+          EXPECT_EQ(c["status"], "passed") << name << " " << id << ": " << c["message"];
+          continue;
+        }
+        if (unavailable(c)) {
+          ++t.unavailable;
+          continue;
+        }
+        ++t.measured;
+        EXPECT_EQ(c["status"], is_solution ? "passed" : "failed")
+            << name << " " << id << ": " << c["message"];
+      }
+      reference_walls.insert(run_of(j, "@reference:all-cores")["wall_s"].get<double>());
+    }
+  }
+  std::cout << "timed verdicts: solution " << solution.measured << " measured, " << solution.unavailable
+            << " unavailable; serial fixture " << serial.measured << " measured, " << serial.unavailable
+            << " unavailable; reference measured " << reference_walls.size() << " times for " << 2 * kRounds
+            << " submissions\n";
+  EXPECT_LT(reference_walls.size(), static_cast<std::size_t>(kRounds))
+      << "the reference is shared between submissions, not paid per submission";
+}
