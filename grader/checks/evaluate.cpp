@@ -11,6 +11,7 @@
 #include "grader/checks/conda_check.h"
 #include "grader/checks/environment_check.h"
 #include "grader/checks/jobscript_check.h"
+#include "grader/checks/pytest_check.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 
@@ -388,6 +389,7 @@ CheckResult blank_result(const CheckSpec& check, bool hidden) {
 }
 
 CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool hidden) {
+  if (std::holds_alternative<PytestCheck>(check.kind)) return evaluate_pytest(check, runs, hidden);
   CheckResult result = blank_result(check, hidden);
 
   auto it = runs.find(check.run);
@@ -410,7 +412,8 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
                    [&](const EnvironmentCheck& c) { return eval_environment(c, r, runs, check.partial); },
                    [&](const RequirementsCheck& c) { return eval_requirements(c, r, check.partial); },
                    [&](const JobscriptCheck&) { return error("unreachable"); },
-                   [&](const CondaEnvCheck&) { return error("unreachable"); }},
+                   [&](const CondaEnvCheck&) { return error("unreachable"); },
+                   [&](const PytestCheck&) { return error("unreachable"); }},
         check.kind);
     // Output checks on a run that crashed say so: the output alone would mislead.
     if (v.status == CheckStatus::Failed && r.status != RunStatus::Ok &&

@@ -12,6 +12,7 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/rubric/environment_spec.h"
+#include "grader/rubric/pytest_spec.h"
 #include "grader/run/executor.h"
 #include "grader/util/source_pos.h"
 
@@ -109,7 +110,7 @@ struct JobscriptCheck {
 };
 
 using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck,
-                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck>;
+                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck, PytestCheck>;
 
 struct CheckSpec {
   std::string id;
