@@ -13,6 +13,7 @@
 #include "grader/checks/count_check.h"
 #include "grader/checks/environment_check.h"
 #include "grader/checks/jobscript_check.h"
+#include "grader/checks/pytest_check.h"
 #include "grader/checks/slurm_check.h"
 #include "grader/checks/speedup_check.h"
 #include "grader/util/text.h"
@@ -373,6 +374,7 @@ CheckResult blank_result(const CheckSpec& check, bool hidden) {
 }
 
 CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool hidden) {
+  if (std::holds_alternative<PytestCheck>(check.kind)) return evaluate_pytest(check, runs, hidden);
   CheckResult result = blank_result(check, hidden);
 
   auto it = runs.find(check.run);
@@ -401,7 +403,8 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
                    [&](const JobscriptCheck&) { return error("unreachable"); },
                    [&](const CondaEnvCheck&) { return error("unreachable"); },
                    [&](const SlurmCheck& c) { return eval_slurm(c, r); },
-                   [&](const SpeedupCheck&) { return error("unreachable"); }},
+                   [&](const SpeedupCheck&) { return error("unreachable"); },
+                   [&](const PytestCheck&) { return error("unreachable"); }},
         check.kind);
     // Output checks on a run that crashed say so: the output alone would mislead.
     if (v.status == CheckStatus::Failed && r.status != RunStatus::Ok &&

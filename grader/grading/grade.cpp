@@ -11,6 +11,7 @@
 #include "grader/grading/reference_runs.h"
 #include "grader/grading/run_specs.h"
 #include "grader/grading/scoring.h"
+#include "grader/grading/seed.h"
 #include "grader/util/timestamp.h"
 #include "grader/workspace/tree_hash.h"
 
@@ -288,7 +289,8 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   const bool in_storage = options.runner_values.project_storage && uses_project_dir(rubric);
   const std::string project_dir =
       project_dir_for(options.runner_values, in_storage ? storage_token(report.submission) : "");
-  const Rubric resolved = with_runner_values(rubric, options.runner_values, project_dir, report.runner_error);
+  const Rubric resolved = with_seed(
+      with_runner_values(rubric, options.runner_values, project_dir, report.runner_error), draw_seed());
   if (!report.runner_error.empty()) return finish(score_unrunnable(rubric, report.runner_error));
 
   std::optional<Workspace> ws;

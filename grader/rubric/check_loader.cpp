@@ -17,11 +17,11 @@ namespace {
 
 const std::vector<std::string> kKindKeys = {
     "exit_code", "stdout",      "stderr",       "file",      "wall_time", "cpu_time", "peak_memory",
-    "jobscript", "environment", "requirements", "conda_env", "slurm",     "speedup"};
+    "jobscript", "environment", "requirements", "conda_env", "slurm",     "speedup",  "pytest"};
 const std::vector<std::string> kCheckKeys = {
-    "id",          "run",       "title",       "points",       "partial",   "hint",      "hidden",
-    "needs",       "exit_code", "stdout",      "stderr",       "file",      "wall_time", "cpu_time",
-    "peak_memory", "jobscript", "environment", "requirements", "conda_env", "slurm",     "speedup"};
+    "id",          "run",          "title",     "points", "partial",   "hint",     "hidden",      "needs",
+    "exit_code",   "stdout",       "stderr",    "file",   "wall_time", "cpu_time", "peak_memory", "jobscript",
+    "environment", "requirements", "conda_env", "slurm",  "speedup",   "pytest"};
 // Kinds that read the submission as handed in, before any run: they take no 'run'.
 const std::vector<std::string> kStaticKinds = {"jobscript", "conda_env"};
 // Kinds of several requirements, where `partial` gives the share met.
@@ -117,7 +117,13 @@ void CheckReader::load_run(CheckSpec& check) const {
   }
   auto static_kind =
       std::find_if(kStaticKinds.begin(), kStaticKinds.end(), [&](const std::string& k) { return s_.has(k); });
-  if (static_kind != kStaticKinds.end()) {
+  if (s_.has("pytest")) {
+    // Its run is its own, added by the loader (pytest_options.h).
+    if (s_.has("run"))
+      fail(s_.value_pos("run"), label_ +
+                                    " is a pytest check: its tests run in a run of their own, after the "
+                                    "rubric's runs, so it takes no 'run'");
+  } else if (static_kind != kStaticKinds.end()) {
     // Static: the check reads the file as handed in, whatever the runs do.
     if (s_.has("run")) {
       fail(s_.value_pos("run"), label_ + " is a " + *static_kind +
@@ -204,6 +210,11 @@ CheckKind CheckReader::load_kind(std::string_view kind, const TomlValue& value,
   if (kind == "conda_env") return load_conda_env_check(s_, value);
   if (kind == "slurm") return load_slurm();
   if (kind == "speedup") return load_speedup_check(s_, value, run_ids_);
+  if (kind == "pytest") {
+    if (!value.is_table())
+      s_.wrong_type(kind, value, "a table like { tests = \"tests/\", points = { ... } }");
+    return PytestCheck{check_id, "", "", "", {}};  // filled in by expand_pytest_check
+  }
   if (kind == "wall_time") return load_bound(kind, Metric::WallTime);
   if (kind == "cpu_time") return load_bound(kind, Metric::CpuTime);
   return load_bound(kind, Metric::PeakMemory);

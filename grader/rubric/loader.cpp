@@ -15,6 +15,7 @@
 #include "grader/rubric/check_loader.h"
 #include "grader/rubric/check_order.h"
 #include "grader/rubric/environment_options.h"
+#include "grader/rubric/pytest_options.h"
 #include "grader/rubric/run_loader.h"
 #include "grader/rubric/value_rules.h"
 #include "grader/util/text.h"
@@ -80,19 +81,27 @@ std::vector<RunSpec> load_runs(const TomlTable& top, const SourcePos& start) {
   return runs;
 }
 
+// `runs` gains the runs that checks bring with them (a pytest suite's).
 std::vector<CheckSpec> load_checks(const TomlTable& top, const SourcePos& start,
-                                   const std::vector<std::string>& run_ids) {
+                                   const std::vector<std::string>& run_ids, std::vector<RunSpec>& runs) {
   std::vector<PendingCheck> pending;
   std::map<std::string, int> lines;  // id -> line, for repeated ids
   std::vector<TomlTable> tables = get_table_array(top, "check", start);
   for (std::size_t i = 0; i < tables.size(); ++i) {
-    PendingCheck check = load_check(tables[i], i, run_ids);
-    if (auto it = lines.find(check.spec.id); it != lines.end()) {
-      fail(check.id_pos,
-           "check id '" + check.spec.id + "' is already used at line " + std::to_string(it->second));
+    PendingCheck loaded = load_check(tables[i], i, run_ids);
+    std::vector<PendingCheck> checks;
+    if (std::holds_alternative<PytestCheck>(loaded.spec.kind))
+      checks = expand_pytest_check(tables[i], std::move(loaded), runs);
+    else
+      checks.push_back(std::move(loaded));
+    for (PendingCheck& check : checks) {
+      if (auto it = lines.find(check.spec.id); it != lines.end()) {
+        fail(check.id_pos,
+             "check id '" + check.spec.id + "' is already used at line " + std::to_string(it->second));
+      }
+      lines[check.spec.id] = check.spec.pos.line;
+      pending.push_back(std::move(check));
     }
-    lines[check.spec.id] = check.spec.pos.line;
-    pending.push_back(std::move(check));
   }
   return order_checks(std::move(pending));
 }
@@ -133,7 +142,7 @@ Rubric load_top(const TomlTable& top, const std::string& source) {
   rubric.runs = load_runs(top, start);
   std::vector<std::string> run_ids;
   for (const RunSpec& run : rubric.runs) run_ids.push_back(run.id);
-  rubric.checks = load_checks(top, start, run_ids);
+  rubric.checks = load_checks(top, start, run_ids, rubric.runs);
   check_slurm_runs(rubric);
   add_environment_probes(rubric);
   return rubric;

@@ -12,6 +12,7 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/rubric/environment_spec.h"
+#include "grader/rubric/pytest_spec.h"
 #include "grader/rubric/speedup_spec.h"
 #include "grader/run/executor.h"
 #include "grader/util/source_pos.h"
@@ -125,8 +126,9 @@ struct SlurmCheck {
   std::optional<std::int64_t> tasks;  // a step of the job ran exactly this many tasks
 };
 
-using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck,
-                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck, SlurmCheck, SpeedupCheck>;
+using CheckKind =
+    std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck, EnvironmentCheck,
+                 RequirementsCheck, CondaEnvCheck, SlurmCheck, SpeedupCheck, PytestCheck>;
 
 struct CheckSpec {
   std::string id;

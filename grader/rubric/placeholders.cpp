@@ -4,7 +4,7 @@
 namespace grader {
 
 const std::vector<std::string>& env_placeholder_names() {
-  static const std::vector<std::string> names = {"workdir", "python_modules", "project_dir", "cores"};
+  static const std::vector<std::string> names = {"workdir", "python_modules", "project_dir", "cores", "seed"};
   return names;
 }
 

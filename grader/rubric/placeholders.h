@@ -1,7 +1,8 @@
 // The runner placeholders of a rubric's runs: "{{workdir}}", "{{python_modules}}", "{{project_dir}}"
 // and "{{cores}}" in a run's env values ({{python_modules}} and {{cores}} also in its command), which the
 // grader fills in from the runner a submission is graded on, so that one rubric grades on the
-// test cluster and on a real one. The loader refuses any other {{name}}; grading fills them in
+// test cluster and on a real one; and "{{seed}}" in env values, a number drawn per grading
+// (grader/grading/seed.h). The loader refuses any other {{name}}; grading fills them in
 // (grader/grading/runner_values.h). docs/rubrics.md, "Runner placeholders".
 #pragma once
 
