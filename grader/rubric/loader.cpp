@@ -15,6 +15,7 @@
 #include "grader/rubric/check_loader.h"
 #include "grader/rubric/check_order.h"
 #include "grader/rubric/environment_options.h"
+#include "grader/rubric/notebook_options.h"
 #include "grader/rubric/run_loader.h"
 #include "grader/rubric/value_rules.h"
 #include "grader/util/text.h"
@@ -121,6 +122,7 @@ Rubric load_top(const TomlTable& top, const std::string& source) {
   for (const RunSpec& run : rubric.runs) run_ids.push_back(run.id);
   rubric.checks = load_checks(top, start, run_ids);
   add_environment_probes(rubric);
+  check_notebook_checks(rubric);
   return rubric;
 }
 

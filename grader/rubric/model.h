@@ -12,6 +12,7 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/rubric/environment_spec.h"
+#include "grader/rubric/notebook_spec.h"
 #include "grader/run/executor.h"
 #include "grader/util/source_pos.h"
 
@@ -39,6 +40,8 @@ struct RunSpec {
   // check of the run is then skipped with `unavailable_reason`.
   std::optional<int> unavailable_exit;
   std::string unavailable_reason;
+  // A notebook instead of a command: run cell by cell in a Jupyter kernel (grader/notebook/).
+  std::optional<NotebookRun> notebook;
   SourcePos pos;
 };
 
@@ -65,6 +68,12 @@ struct NumberMatch {
 struct OutputCheck {
   Stream stream = Stream::Stdout;
   std::string path;  // for Stream::File, relative to the workspace
+  std::variant<TextMatch, NumberMatch> match;
+};
+
+// A notebook cell's output, found by its tag (metadata.tags), with a matcher: `cell = { tag = ... }`.
+struct CellCheck {
+  std::string tag;
   std::variant<TextMatch, NumberMatch> match;
 };
 
@@ -109,7 +118,7 @@ struct JobscriptCheck {
 };
 
 using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck,
-                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck>;
+                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck, CellCheck, NotebookCheck>;
 
 struct CheckSpec {
   std::string id;
