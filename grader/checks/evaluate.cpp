@@ -13,6 +13,7 @@
 #include "grader/checks/count_check.h"
 #include "grader/checks/environment_check.h"
 #include "grader/checks/jobscript_check.h"
+#include "grader/checks/notebook_cells.h"
 #include "grader/checks/pytest_check.h"
 #include "grader/checks/slurm_check.h"
 #include "grader/checks/speedup_check.h"
@@ -170,6 +171,13 @@ Verdict eval_number(const NumberMatch& m, const Subject& s) {
               "found " + format_number(got) + ", which is not the expected value");
 }
 
+Verdict eval_match(const OutputMatch& match, const Subject& s, const RunResults& runs) {
+  return std::visit(overloaded{[&](const TextMatch& m) { return eval_text(m, s, runs); },
+                               [&](const NumberMatch& m) { return eval_number(m, s); },
+                               [&](const CountMatch& m) { return eval_count(m, s.text, s.name); }},
+                    match);
+}
+
 Verdict eval_output(const OutputCheck& c, const RunResult& r, const RunResults& runs) {
   Subject s;
   switch (c.stream) {
@@ -186,10 +194,25 @@ Verdict eval_output(const OutputCheck& c, const RunResult& r, const RunResults& 
       break;
     }
   }
-  return std::visit(overloaded{[&](const TextMatch& m) { return eval_text(m, s, runs); },
-                               [&](const NumberMatch& m) { return eval_number(m, s); },
-                               [&](const CountMatch& m) { return eval_count(m, s.text, s.name); }},
-                    c.match);
+  return eval_match(c.match, s, runs);
+}
+
+Verdict eval_cell(const CellCheck& c, const RunResult& r, const RunResults& runs) {
+  CellSubject cell = cell_subject(c, r);
+  if (!cell.error.empty()) return error(cell.error);
+  if (!cell.failure.empty()) return fail(cell.failure, cell.failure);
+  Verdict v = eval_match(c.match, {cell.text, cell.name, cell.truncated}, runs);
+  if (v.status == CheckStatus::Failed) {
+    v.message += cell.note;
+    v.safe += cell.note;
+  }
+  return v;
+}
+
+Verdict eval_notebook(const RunResult& r) {
+  NotebookVerdict n = notebook_verdict(r);
+  if (!n.error.empty()) return error(n.error);
+  return n.passed ? pass(n.message) : fail(n.message, n.message);
 }
 
 Verdict eval_exists(const FileExistsCheck& c, const RunResult& r) {
@@ -400,6 +423,8 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
                    [&](const BoundCheck& c) { return eval_bound(c, r); },
                    [&](const EnvironmentCheck& c) { return eval_environment(c, r, runs, check.partial); },
                    [&](const RequirementsCheck& c) { return eval_requirements(c, r, check.partial); },
+                   [&](const CellCheck& c) { return eval_cell(c, r, runs); },
+                   [&](const NotebookCheck&) { return eval_notebook(r); },
                    [&](const JobscriptCheck&) { return error("unreachable"); },
                    [&](const CondaEnvCheck&) { return error("unreachable"); },
                    [&](const SlurmCheck& c) { return eval_slurm(c, r); },
@@ -408,7 +433,7 @@ CheckResult evaluate_check(const CheckSpec& check, const RunResults& runs, bool 
         check.kind);
     // Output checks on a run that crashed say so: the output alone would mislead.
     if (v.status == CheckStatus::Failed && r.status != RunStatus::Ok &&
-        !std::holds_alternative<ExitCodeCheck>(check.kind)) {
+        !std::holds_alternative<ExitCodeCheck>(check.kind) && !reads_notebook(check.kind)) {
       v.message += " (the run " + run_ending(r) + ")";
       v.safe += " (the run " + run_ending(r) + ")";
     }

@@ -12,6 +12,7 @@
 #include "grader/grading/run_specs.h"
 #include "grader/grading/scoring.h"
 #include "grader/grading/seed.h"
+#include "grader/notebook/notebook_command.h"
 #include "grader/util/timestamp.h"
 #include "grader/workspace/tree_hash.h"
 
@@ -41,7 +42,7 @@ RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspac
                         const fs::path& workdir, const GradeOptions& options, std::string& problem) {
   RunRequest req;
   req.id = run.id;
-  req.argv = run.command;
+  req.argv = run.notebook ? notebook_argv(run) : run.command;
   req.jobscript = run.jobscript;
   req.workdir = workdir;
   req.env = options.base_env;
@@ -207,6 +208,7 @@ RunResult run_one(const Rubric& rubric, const RunSpec& run, const Workspace& ws,
     }
   }
   result.id = run.id;
+  if (run.notebook) explain_notebook_run(result);
   return result;
 }
 
@@ -311,7 +313,9 @@ Report grade_submission(const Rubric& rubric, const fs::path& submission, Execut
   for (const auto& run : resolved.runs) {
     RunResult result = run_one(resolved, run, *ws, executor, options, workdirs);
     report.runs.push_back({result,
-                           run.jobscript ? std::vector<std::string>{"sbatch", *run.jobscript} : run.command,
+                           run.jobscript  ? std::vector<std::string>{"sbatch", *run.jobscript}
+                           : run.notebook ? notebook_shown_command(run)
+                                          : run.command,
                            run.hidden});
     results.emplace(run.id, std::move(result));
   }

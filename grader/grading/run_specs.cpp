@@ -4,6 +4,8 @@
 #include <set>
 
 #include "grader/checks/evaluate.h"
+#include "grader/notebook/notebook_command.h"
+#include "grader/notebook/notebook_results.h"
 #include "grader/util/json_optional.h"
 
 namespace grader {
@@ -12,6 +14,7 @@ using nlohmann::json;
 
 std::vector<std::string> files_to_collect(const Rubric& rubric, const RunSpec& run) {
   std::set<std::string> paths(run.collect.begin(), run.collect.end());
+  if (run.notebook) paths.insert(notebook_results_path(run.id));
   for (const auto& check : rubric.checks) {
     if (check.run != run.id) continue;
     if (auto* o = std::get_if<OutputCheck>(&check.kind); o && o->stream == Stream::File)
@@ -67,6 +70,8 @@ json run_specs(const Rubric& rubric) {
   json order = json::array();
   for (const auto& run : rubric.runs) {
     specs[run.id] = spec_of(rubric, run);
+    // Only for notebooks: the records of other runs stay as they were.
+    if (run.notebook) specs[run.id]["notebook"] = notebook_spec_json(*run.notebook);
     order.push_back(run.id);
   }
   json workspace = {{"bytes", json_or_null(rubric.workspace.bytes)},

@@ -1,7 +1,9 @@
 // grader-report/1 JSON; see formats.h and docs/report.md.
 #include <cmath>
 
+#include "grader/notebook/notebook_results.h"
 #include "grader/report/formats.h"
+#include "grader/report/notebook_report.h"
 #include "grader/util/text.h"
 
 namespace grader {
@@ -78,10 +80,12 @@ nlohmann::json run_to_json(const RunSummary& s, Audience audience) {
     j["command"] = cmd;
     j["stdout"] = sanitize_utf8(excerpt(r.out.data, kReportOutputBytes));
     j["stderr"] = sanitize_utf8(excerpt(r.err.data, kReportOutputBytes));
+    if (auto notebook = notebook_report_json(r)) j["notebook"] = std::move(*notebook);
   } else {
     j["command"] = nullptr;
     j["stdout"] = nullptr;
     j["stderr"] = nullptr;
+    if (notebook_result(r)) j["notebook"] = nullptr;
   }
   return j;
 }

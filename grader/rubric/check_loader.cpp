@@ -5,6 +5,7 @@
 
 #include "grader/rubric/environment_options.h"
 #include "grader/rubric/jobscript_options.h"
+#include "grader/rubric/notebook_options.h"
 #include "grader/rubric/run_loader.h"
 #include "grader/rubric/speedup_options.h"
 #include "grader/rubric/value_rules.h"
@@ -16,12 +17,12 @@ namespace grader::rubric_loader {
 namespace {
 
 const std::vector<std::string> kKindKeys = {
-    "exit_code", "stdout",      "stderr",       "file",      "wall_time", "cpu_time", "peak_memory",
-    "jobscript", "environment", "requirements", "conda_env", "slurm",     "speedup",  "pytest"};
+    "exit_code",   "stdout",       "stderr",    "file",  "wall_time", "cpu_time", "peak_memory", "jobscript",
+    "environment", "requirements", "conda_env", "slurm", "speedup",   "pytest",   "cell",        "notebook"};
 const std::vector<std::string> kCheckKeys = {
     "id",          "run",          "title",     "points", "partial",   "hint",     "hidden",      "needs",
     "exit_code",   "stdout",       "stderr",    "file",   "wall_time", "cpu_time", "peak_memory", "jobscript",
-    "environment", "requirements", "conda_env", "slurm",  "speedup",   "pytest"};
+    "environment", "requirements", "conda_env", "slurm",  "speedup",   "pytest",   "cell",        "notebook"};
 // Kinds that read the submission as handed in, before any run: they take no 'run'.
 const std::vector<std::string> kStaticKinds = {"jobscript", "conda_env"};
 // Kinds of several requirements, where `partial` gives the share met.
@@ -166,12 +167,15 @@ void CheckReader::load_attributes(PendingCheck& pending) const {
 // `partial` takes a `lines` matcher or a jobscript check.
 void CheckReader::check_partial(const CheckSpec& check, const std::string& kind_key) const {
   std::string kind = kind_key;
+  auto matcher = [](const OutputMatch& m) {
+    const auto* text = std::get_if<TextMatch>(&m);
+    if (std::holds_alternative<CountMatch>(m)) return std::string("count");
+    return text ? to_string(text->kind) : std::string("number");
+  };
   if (const auto* output = std::get_if<OutputCheck>(&check.kind)) {
-    if (const auto* text = std::get_if<TextMatch>(&output->match)) {
-      kind = to_string(text->kind);
-    } else {
-      kind = "number";
-    }
+    kind = matcher(output->match);
+  } else if (const auto* cell = std::get_if<CellCheck>(&check.kind)) {
+    kind = matcher(cell->match);
   } else if (std::holds_alternative<FileExistsCheck>(check.kind)) {
     kind = "exists";
   }
@@ -215,6 +219,9 @@ CheckKind CheckReader::load_kind(std::string_view kind, const TomlValue& value,
       s_.wrong_type(kind, value, "a table like { tests = \"tests/\", points = { ... } }");
     return PytestCheck{check_id, "", "", "", {}};  // filled in by expand_pytest_check
   }
+  if (kind == "cell")
+    return load_cell_check(s_, value, [&](std::string_view key) { return load_matcher(key, check_id); });
+  if (kind == "notebook") return load_notebook_check(s_, value);
   if (kind == "wall_time") return load_bound(kind, Metric::WallTime);
   if (kind == "cpu_time") return load_bound(kind, Metric::CpuTime);
   return load_bound(kind, Metric::PeakMemory);
@@ -253,7 +260,7 @@ CheckKind CheckReader::load_file(const std::string& check_id) const {
 OutputMatch CheckReader::load_matcher(std::string_view table_key, const std::string& check_id) const {
   TomlTable m = *s_.get_table(table_key);
   std::string name = s_.key_name(table_key);
-  if (table_key != "file") m.reject_unknown(kMatcherKeys);
+  if (table_key != "file" && table_key != "cell") m.reject_unknown(kMatcherKeys);
 
   std::vector<TomlEntry> matchers = entries_in(m, kMatcherKeys);
   if (matchers.empty()) fail(m.pos(), name + " needs one of " + join(kMatcherKeys));

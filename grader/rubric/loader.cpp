@@ -15,6 +15,7 @@
 #include "grader/rubric/check_loader.h"
 #include "grader/rubric/check_order.h"
 #include "grader/rubric/environment_options.h"
+#include "grader/rubric/notebook_options.h"
 #include "grader/rubric/pytest_options.h"
 #include "grader/rubric/run_loader.h"
 #include "grader/rubric/value_rules.h"
@@ -145,6 +146,7 @@ Rubric load_top(const TomlTable& top, const std::string& source) {
   rubric.checks = load_checks(top, start, run_ids, rubric.runs);
   check_slurm_runs(rubric);
   add_environment_probes(rubric);
+  check_notebook_checks(rubric);
   return rubric;
 }
 

@@ -12,6 +12,7 @@
 
 #include "grader/cluster/profile.h"
 #include "grader/rubric/environment_spec.h"
+#include "grader/rubric/notebook_spec.h"
 #include "grader/rubric/pytest_spec.h"
 #include "grader/rubric/speedup_spec.h"
 #include "grader/run/executor.h"
@@ -41,6 +42,8 @@ struct RunSpec {
   // check of the run is then skipped with `unavailable_reason`.
   std::optional<int> unavailable_exit;
   std::string unavailable_reason;
+  // A notebook instead of a command: run cell by cell in a Jupyter kernel (grader/notebook/).
+  std::optional<NotebookRun> notebook;
   SourcePos pos;
 };
 
@@ -76,6 +79,12 @@ using OutputMatch = std::variant<TextMatch, NumberMatch, CountMatch>;
 struct OutputCheck {
   Stream stream = Stream::Stdout;
   std::string path;  // for Stream::File, relative to the workspace
+  OutputMatch match;
+};
+
+// A notebook cell's output, found by its tag (metadata.tags), with a matcher: `cell = { tag = ... }`.
+struct CellCheck {
+  std::string tag;
   OutputMatch match;
 };
 
@@ -126,9 +135,9 @@ struct SlurmCheck {
   std::optional<std::int64_t> tasks;  // a step of the job ran exactly this many tasks
 };
 
-using CheckKind =
-    std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck, EnvironmentCheck,
-                 RequirementsCheck, CondaEnvCheck, SlurmCheck, SpeedupCheck, PytestCheck>;
+using CheckKind = std::variant<ExitCodeCheck, OutputCheck, FileExistsCheck, BoundCheck, JobscriptCheck,
+                               EnvironmentCheck, RequirementsCheck, CondaEnvCheck, SlurmCheck, SpeedupCheck,
+                               PytestCheck, CellCheck, NotebookCheck>;
 
 struct CheckSpec {
   std::string id;

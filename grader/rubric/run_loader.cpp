@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "grader/rubric/notebook_options.h"
 #include "grader/rubric/placeholders.h"
 #include "grader/rubric/value_rules.h"
 
@@ -12,9 +13,9 @@ namespace grader::rubric_loader {
 
 namespace {
 
-const std::vector<std::string> kRunKeys = {"id",           "command", "timeout",    "memory",
-                                           "output_limit", "stdin",   "stdin_file", "env",
-                                           "collect",      "hidden",  "jobscript",  "unavailable"};
+const std::vector<std::string> kRunKeys = {"id",        "command",     "timeout", "memory",  "output_limit",
+                                           "stdin",     "stdin_file",  "env",     "collect", "hidden",
+                                           "jobscript", "unavailable", "notebook"};
 const std::vector<std::string> kUnavailableKeys = {"exit_code", "reason"};
 
 // unavailable = { exit_code = 200, reason = "no conda on this runner" }: the run's way of saying
@@ -54,8 +55,9 @@ void load_id(const TomlTable& s, const std::string& label, const std::map<std::s
   run.id = *id;
 }
 
-// What runs: a jobscript submitted with sbatch, or a command.
+// What runs: a notebook, a jobscript submitted with sbatch, or a command.
 void load_program(const TomlTable& s, const std::string& label, RunSpec& run) {
+  if (s.has("notebook")) return load_notebook_run(s, label, run);
   if (auto jobscript = s.get_string("jobscript")) {
     run.jobscript = checked_path(s, "jobscript", *jobscript, s.value_pos("jobscript"));
     if (s.has("command")) {

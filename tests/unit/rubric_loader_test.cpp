@@ -527,9 +527,10 @@ TEST(RubricErrors, RubricRejectsUnknownBoundKey) {
 }
 
 TEST(RubricErrors, RubricListsAllowedKeysWhenNoneIsClose) {
-  EXPECT_EQ(error_of(kHead + "workdir = \"src\"\n"),
-            "r.toml:5:1: unknown key 'workdir' in run 'main'; allowed here: id, command, timeout, "
-            "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript, unavailable");
+  EXPECT_EQ(
+      error_of(kHead + "workdir = \"src\"\n"),
+      "r.toml:5:1: unknown key 'workdir' in run 'main'; allowed here: id, command, timeout, "
+      "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript, unavailable, notebook");
 }
 
 TEST(RubricErrors, RubricSuggestsStdoutForMatcherInCheck) {
@@ -781,10 +782,10 @@ TEST(RubricErrors, RubricRejectsTwoKinds) {
 }
 
 TEST(RubricErrors, RubricRejectsNoKind) {
-  EXPECT_EQ(
-      error_of(with_check("id = \"x\"\npoints = 2\n")),
-      "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
-      "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env, slurm, speedup");
+  EXPECT_EQ(error_of(with_check("id = \"x\"\npoints = 2\n")),
+            "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
+            "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env, slurm, "
+            "speedup, pytest, cell, notebook");
 }
 
 TEST(RubricErrors, RubricRejectsTwoMatchers) {

@@ -61,7 +61,7 @@ TEST(Placeholders, TheLoaderRefusesAnUnknownOneWithItsLine) {
   EXPECT_EQ(
       error_of(text),
       "r.toml:5:23: unknown placeholder '{{home}}' in env 'PROJECT_DIR' in run 'make'; the placeholders "
-      "are: workdir, python_modules, project_dir, cores");
+      "are: workdir, python_modules, project_dir, cores, seed");
 }
 
 TEST(Placeholders, PathsInACommandAreRefusedWithTheWayThatWorks) {
