@@ -36,10 +36,6 @@ bool all_the_same(const std::vector<Matched>& lines) {
   return !lines.empty();
 }
 
-std::string lines_word(std::size_t n) {
-  return std::to_string(n) + (n == 1 ? " line" : " lines");
-}
-
 std::string show(const std::vector<Matched>& lines) {
   std::string out;
   for (std::size_t i = 0; i < lines.size() && i < kShownLines; ++i)
@@ -57,7 +53,8 @@ Verdict eval_count(const CountMatch& m, std::string_view text, const std::string
   if (!re.ok()) return error("invalid regular expression '" + m.regex + "': " + re.error());
   std::vector<Matched> lines = matching_lines(re, text);
   const auto expected = static_cast<std::size_t>(m.value);
-  const std::string found = name + ": " + lines_word(lines.size()) + " match /" + m.regex + "/";
+  const std::string found =
+      name + ": " + counted(static_cast<std::int64_t>(lines.size()), "line") + " match /" + m.regex + "/";
   if (lines.size() == expected) return pass(found);
 
   std::string why;
@@ -68,7 +65,8 @@ Verdict eval_count(const CountMatch& m, std::string_view text, const std::string
   }
   std::string msg =
       found + ", expected " + std::to_string(expected) + why + (lines.empty() ? "" : ":" + show(lines));
-  std::string safe = name + ": " + lines_word(lines.size()) + " match, not the expected number" + why;
+  std::string safe = name + ": " + counted(static_cast<std::int64_t>(lines.size()), "line") +
+                     " match, not the expected number" + why;
   return fail(msg, safe);
 }
 

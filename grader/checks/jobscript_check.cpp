@@ -24,11 +24,6 @@ JobscriptEvaluation evaluate_jobscript(const JobscriptCheck& check, std::string_
 
 namespace jobscript_eval {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool full_match(const std::string& text, const std::string& pattern) {
   RE2::Options o;
   o.set_log_errors(false);
@@ -86,7 +81,7 @@ std::string Evaluator::near_miss(const std::string& option) const {
   for (const auto& issue : script_.issues) {
     if (issue.kind != js::Issue::Kind::NotADirective && issue.kind != js::Issue::Kind::LostHash) continue;
     std::string_view t = trim(issue.text);
-    auto pos = lower(std::string(t)).find("sbatch");
+    auto pos = to_lower(std::string(t)).find("sbatch");
     if (pos == std::string::npos) continue;
     js::JobScript probe = js::parse("#!/bin/sh\n#SBATCH " + std::string(t.substr(pos + 6)) + "\n");
     if (!probe.has(option)) continue;
@@ -131,8 +126,8 @@ void Evaluator::unknown_features(const js::Directive& d, std::vector<std::string
   if (profile_->gpu)
     for (const auto& f : profile_->gpu->features) known.push_back(f);
   for (const auto& f : js::constraint_features(d.value)) {
-    bool ok =
-        std::any_of(known.begin(), known.end(), [&](const std::string& k) { return lower(k) == lower(f); });
+    bool ok = std::any_of(known.begin(), known.end(),
+                          [&](const std::string& k) { return to_lower(k) == to_lower(f); });
     if (ok) continue;
     problems.push_back(at(d) + " asks for the feature '" + f + "', which no node of " + cluster_name() +
                        " has" + known_instead(f, known, "known: "));

@@ -16,7 +16,6 @@ namespace grader::jobscript_eval {
 
 namespace js = jobscript;
 
-std::string lower(std::string s);
 // RE2 full match; false for a pattern that does not compile.
 bool full_match(const std::string& text, const std::string& pattern);
 // How sbatch's option is usually written: "-t" for time, "--gres" for gres.
@@ -66,6 +65,8 @@ class Evaluator {
 
   // jobscript_resources.cpp
   void max_time(std::int64_t max_s);
+  void exact_count(const std::string& name, const std::string& noun, std::int64_t got, std::int64_t want,
+                   const std::string& from, const std::string& near);
   void cores(std::int64_t want);
   void tasks(std::int64_t want);
   void max_memory(std::uint64_t max);

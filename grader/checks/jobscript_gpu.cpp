@@ -33,7 +33,7 @@ GpuRequest Evaluator::gpu_request() const {
       auto g = js::parse_gres(d.value);
       bool gpuish =
           g ? std::any_of(g->begin(), g->end(), [](const js::GresSpec& s) { return s.name == "gpu"; })
-            : lower(d.value).find("gpu") != std::string::npos;
+            : to_lower(d.value).find("gpu") != std::string::npos;
       if (gpuish) r.asks.push_back(&d);
     }
   }
@@ -92,7 +92,7 @@ void Evaluator::gpu() {
 
 bool Evaluator::is_gpu_type(const GpuRules& rules, const std::string& type) const {
   return std::any_of(rules.types.begin(), rules.types.end(),
-                     [&](const std::string& k) { return lower(k) == lower(type); });
+                     [&](const std::string& k) { return to_lower(k) == to_lower(type); });
 }
 
 // Each GPU option: well formed, of a type the cluster has; the syntaxes used go into `used`.
@@ -103,7 +103,7 @@ std::vector<std::string> Evaluator::gpu_ask_problems(const GpuRequest& r, std::s
   bool typed_by_constraint = false;
   if (constraint)
     for (const auto& f : js::constraint_features(constraint->value))
-      if (is_gpu_type(rules, f) || in(rules.features, lower(f))) typed_by_constraint = true;
+      if (is_gpu_type(rules, f) || in(rules.features, to_lower(f))) typed_by_constraint = true;
 
   std::vector<std::string> problems;
   for (const js::Directive* d : r.asks) {
@@ -134,7 +134,7 @@ std::vector<std::string> Evaluator::gpu_ask_problems(const GpuRequest& r, std::s
     }
     if (!type.empty() && !rules.types.empty() && !is_gpu_type(rules, type)) {
       problems.push_back(at(*d) + ": '" + type + "' is not a GPU type of " + profile_->name +
-                         known_instead(lower(type), rules.types, ""));
+                         known_instead(to_lower(type), rules.types, ""));
     }
   }
   return problems;
@@ -150,7 +150,7 @@ void Evaluator::gpu_syntax_problem(const GpuRequest& r, const std::set<std::stri
     std::vector<std::string> features = js::constraint_features(constraint->value);
     std::string bad = features.empty() ? constraint->value : features.front();
     problems.push_back(at(*constraint) + ": '" + bad + "' is not a GPU type of " + profile_->name +
-                       known_instead(lower(bad), rules.types, ""));
+                       known_instead(to_lower(bad), rules.types, ""));
   } else if (wants_constraint && used.count("gpus")) {
     problems.push_back(at(*r.asks.front()) + " asks for a GPU without its type: add #SBATCH -C TYPE (" +
                        join(rules.types) + ")");

@@ -177,8 +177,7 @@ void Evaluator::srun_for_parallel() {
         const bool number = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
         if ((o == "-np" || o == "-n") && number && std::strtoll(n.c_str(), nullptr, 10) != tasks) {
           problems.push_back(at(cmd.line) + " starts " + cmd.launcher_args[i + 1] +
-                             " processes, but the job asks for " + std::to_string(tasks) +
-                             (tasks == 1 ? " task" : " tasks"));
+                             " processes, but the job asks for " + counted(tasks, "task"));
         }
       }
     }

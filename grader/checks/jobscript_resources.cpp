@@ -49,32 +49,28 @@ std::string written_as(const js::JobScript& script, std::initializer_list<const 
 
 }  // namespace
 
-void Evaluator::cores(std::int64_t want) {
-  std::int64_t got = script_.cores();
-  std::string from = written_as(script_, {"nodes", "ntasks", "ntasks-per-node", "cpus-per-task"});
-  if (from.empty()) from = "no -n or -c, so 1 task of 1 core";
-  auto plural = [](std::int64_t n) { return std::to_string(n) + (n == 1 ? " core" : " cores"); };
+// "job.sh: asks for 2 tasks (-n 2 (line 5))": met when the job asks for exactly `want`.
+void Evaluator::exact_count(const std::string& name, const std::string& noun, std::int64_t got,
+                            std::int64_t want, const std::string& from, const std::string& near) {
+  std::string asked = file_ + ": asks for " + counted(got, noun) + " (" + from + ")";
   if (got == want) {
-    add("cores", true, file_ + ": asks for " + plural(got) + " (" + from + ")");
+    add(name, true, asked);
   } else {
-    add("cores", false,
-        file_ + ": asks for " + plural(got) + " (" + from + "), not " + std::to_string(want) +
-            near_miss("ntasks") + near_miss("cpus-per-task"));
+    add(name, false, asked + ", not " + std::to_string(want) + near);
   }
 }
 
+void Evaluator::cores(std::int64_t want) {
+  std::string from = written_as(script_, {"nodes", "ntasks", "ntasks-per-node", "cpus-per-task"});
+  exact_count("cores", "core", script_.cores(), want,
+              from.empty() ? "no -n or -c, so 1 task of 1 core" : from,
+              near_miss("ntasks") + near_miss("cpus-per-task"));
+}
+
 void Evaluator::tasks(std::int64_t want) {
-  std::int64_t got = script_.tasks();
   std::string from = written_as(script_, {"nodes", "ntasks", "ntasks-per-node"});
-  if (from.empty()) from = "no -n, so 1 task";
-  auto plural = [](std::int64_t n) { return std::to_string(n) + (n == 1 ? " task" : " tasks"); };
-  if (got == want) {
-    add("tasks", true, file_ + ": asks for " + plural(got) + " (" + from + ")");
-  } else {
-    add("tasks", false,
-        file_ + ": asks for " + plural(got) + " (" + from + "), not " + std::to_string(want) +
-            near_miss("ntasks"));
-  }
+  exact_count("tasks", "task", script_.tasks(), want, from.empty() ? "no -n, so 1 task" : from,
+              near_miss("ntasks"));
 }
 
 void Evaluator::max_memory(std::uint64_t max) {

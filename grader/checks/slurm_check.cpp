@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "grader/util/text.h"
+
 namespace grader {
 
 namespace {
@@ -11,16 +13,12 @@ bool is_launch_step(const SlurmStep& s) {
   return s.id != "batch" && s.id != "extern";
 }
 
-std::string tasks_word(std::int64_t n) {
-  return std::to_string(n) + (n == 1 ? " task" : " tasks");
-}
-
 std::string describe_steps(const std::vector<SlurmStep>& steps) {
   std::string out;
   for (const SlurmStep& s : steps) {
     if (!is_launch_step(s)) continue;
     std::string state = s.state.empty() || s.state == "COMPLETED" ? "" : ", " + s.state;
-    out += (out.empty() ? "" : ", ") + ("step " + s.id + ": " + tasks_word(s.ntasks) + state);
+    out += (out.empty() ? "" : ", ") + ("step " + s.id + ": " + counted(s.ntasks, "task") + state);
   }
   return out;
 }
@@ -35,17 +33,18 @@ Verdict eval_slurm(const SlurmCheck& c, const RunResult& r) {
   bool ran = std::any_of(steps.begin(), steps.end(),
                          [&](const SlurmStep& s) { return is_launch_step(s) && s.ntasks == want; });
   if (ran)
-    return pass("sacct: a step of " + job + " ran " + tasks_word(want) + " (" + describe_steps(steps) + ")");
+    return pass("sacct: a step of " + job + " ran " + counted(want, "task") + " (" + describe_steps(steps) +
+                ")");
   std::string listed = describe_steps(steps);
   std::string msg;
   if (listed.empty()) {
     msg = "sacct: " + job +
           " started no step of its own: the program ran inside the batch step, which Slurm counts as 1 task. "
           "srun starts " +
-          tasks_word(want) +
+          counted(want, "task") +
           " as one step that Slurm accounts for (ranks that mpirun starts itself on one node are no step)";
   } else {
-    msg = "sacct: no step of " + job + " ran " + tasks_word(want) + " (" + listed + ")";
+    msg = "sacct: no step of " + job + " ran " + counted(want, "task") + " (" + listed + ")";
   }
   return fail(msg, msg);
 }

@@ -139,7 +139,7 @@ void read_directive(int line, const std::string& l, JobScript& js) {
 // A comment: "# SBATCH" and "#sbatch" look like directives and are not.
 void read_comment(int line, const std::string& l, std::string_view t, JobScript& js) {
   std::string_view after = trim(t.substr(1));
-  if (lower(after.substr(0, 6)) == "sbatch" &&
+  if (to_lower(after.substr(0, 6)) == "sbatch" &&
       (after.size() == 6 || std::isspace(static_cast<unsigned char>(after[6])))) {
     js.issues.push_back({Issue::Kind::NotADirective, Severity::Warning, line, l,
                          "is a comment, not a directive: sbatch reads only lines that start with "

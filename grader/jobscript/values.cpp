@@ -14,12 +14,6 @@ namespace grader::jobscript {
 
 namespace detail {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -34,7 +28,6 @@ std::optional<std::int64_t> to_int(std::string_view s) {
 }  // namespace detail
 
 using detail::all_digits;
-using detail::lower;
 using detail::to_int;
 
 std::optional<std::uint64_t> parse_memory(std::string_view text) {
@@ -43,7 +36,7 @@ std::optional<std::uint64_t> parse_memory(std::string_view text) {
   while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
   auto v = to_int(s.substr(0, n));
   if (!v) return std::nullopt;
-  std::string unit = lower(s.substr(n));
+  std::string unit = to_lower(s.substr(n));
   if (unit.size() == 2 && unit[1] == 'b') unit.pop_back();
   std::uint64_t mib = 1024ull * 1024;
   std::uint64_t factor = 0;

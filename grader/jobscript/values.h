@@ -10,7 +10,6 @@
 
 namespace grader::jobscript::detail {
 
-std::string lower(std::string_view s);
 bool all_digits(std::string_view s);
 // A count or time field: digits only, nine at most (every real one fits, and no product of
 // them overflows); nullopt otherwise.

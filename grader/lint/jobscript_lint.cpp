@@ -19,11 +19,6 @@ namespace {
 // Requirements whose failure sbatch or the cluster refuses: errors. The rest are warnings.
 const std::set<std::string> kErrors = {"valid", "account_pattern", "cluster", "cluster_partition", "gpu"};
 
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool runs_python(const jobscript::JobScript& s) {
   return std::any_of(s.commands.begin(), s.commands.end(),
                      [](const jobscript::Command& c) { return c.kind == jobscript::CommandKind::Python; });
@@ -112,11 +107,11 @@ std::string format_finding(const LintFinding& f) {
 std::string profile_for_host(const std::string& hostname, const std::vector<ClusterProfile>& profiles) {
   // "rackham3.uppmax.uu.se" -> "rackham.uppmax.uu.se": login nodes are numbered.
   static const RE2 kNumbered(R"(^([a-z-]*[a-z])\d+(\..*)?$)");
-  std::string host = lowercase(hostname), name, domain;
+  std::string host = to_lower(hostname), name, domain;
   if (RE2::FullMatch(host, kNumbered, &name, &domain)) host = name + domain;
   std::string found;
   for (const ClusterProfile& p : profiles) {
-    if (!p.login_host || lowercase(*p.login_host) != host) continue;
+    if (!p.login_host || to_lower(*p.login_host) != host) continue;
     // Several clusters share a login node (Snowy's jobs go from Rackham): the one named after it.
     if (found.empty() || host.rfind(p.name + ".", 0) == 0) found = p.name;
   }

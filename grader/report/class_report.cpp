@@ -8,6 +8,7 @@
 #include <map>
 #include <string_view>
 
+#include "grader/util/text.h"
 #include "grader/util/units.h"
 
 namespace grader {
@@ -30,11 +31,6 @@ std::string short_hash(const std::string& s) {
   return buf;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 const CheckResult* find_check(const Report& r, const std::string& id) {
@@ -45,10 +41,10 @@ const CheckResult* find_check(const Report& r, const std::string& id) {
 std::vector<std::string> report_file_names(const std::vector<std::string>& names) {
   std::map<std::string, int> folded;
   for (const auto& n : names)
-    if (is_plain(n)) folded[lower(n)]++;
+    if (is_plain(n)) folded[to_lower(n)]++;
   std::vector<std::string> out;
   for (const auto& n : names) {
-    if (is_plain(n) && folded[lower(n)] == 1) {
+    if (is_plain(n) && folded[to_lower(n)] == 1) {
       out.push_back(n + ".json");
       continue;
     }

@@ -2,6 +2,7 @@
 #include "grader/util/text.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 namespace grader {
@@ -185,6 +186,16 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
     }
   }
   return best;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string counted(std::int64_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
 std::string excerpt(std::string_view s, std::size_t max_bytes) {

@@ -2,6 +2,7 @@
 // "did you mean" suggestions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,5 +47,12 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // At most `max_bytes` of `s`, cut at a line boundary where one is near, with a marker appended
 // when cut. For excerpts of learner output in messages.
 std::string excerpt(std::string_view s, std::size_t max_bytes);
+
+// ASCII letters lowercased, every other byte as it is: for comparing names (options, features,
+// host names) that are ASCII by definition.
+std::string to_lower(std::string_view s);
+
+// "1 task", "2 tasks": `n` and the noun, with an "s" unless n is 1.
+std::string counted(std::int64_t n, std::string_view noun);
 
 }  // namespace grader
