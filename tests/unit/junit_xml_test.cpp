@@ -4,18 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "tests/support/unit_data.h"
 
 namespace grader {
 namespace {
 
 std::string data(const std::string& name) {
-  std::ifstream in(std::string(GRADER_SOURCE_DIR) + "/tests/unit/data/junit/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (s.str().empty()) throw std::runtime_error("no test data " + name);
-  return s.str();
+  return test_support::unit_test_data("junit/" + name);
 }
 
 JunitReport parsed(const std::string& xml) {

@@ -3,9 +3,6 @@
 // cluster), the jobscript check's `tasks`, and the steps surviving a run record.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "grader/checks/count_check.h"
 #include "grader/checks/evaluate.h"
 #include "grader/checks/slurm_check.h"
@@ -13,16 +10,13 @@
 #include "grader/rubric/loader.h"
 #include "runners/slurm/job_verdict.h"
 #include "runners/slurm/slurm_parse.h"
+#include "tests/support/unit_data.h"
 
 namespace grader {
 namespace {
 
-std::string data(const std::string& name) {
-  std::ifstream in(std::string(GRADER_SOURCE_DIR) + "/tests/unit/data/" + name);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::rubric_error_of;
+using test_support::unit_test_data;
 
 // The accounting of one job of tests/unit/data/slurm_sacct_mpi.txt, as the tracker settles it.
 SlurmAccounting accounting_of(const std::string& job) {
@@ -30,7 +24,7 @@ SlurmAccounting accounting_of(const std::string& job) {
   oc.state = "COMPLETED";
   oc.exit_code = "0:0";
   oc.started = true;
-  for (auto& row : slurm::parse_sacct(data("slurm_sacct_mpi.txt")))
+  for (auto& row : slurm::parse_sacct(unit_test_data("slurm_sacct_mpi.txt")))
     if (row.base_id() == job) oc.acct.push_back(row);
   return slurm::job_accounting(job, oc);
 }
@@ -42,15 +36,6 @@ RunResult job_run(const std::string& job) {
   r.exit_code = 0;
   r.slurm = accounting_of(job);
   return r;
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    parse_rubric(text, "r.toml");
-  } catch (const RubricError& e) {
-    return e.what();
-  }
-  return "(loaded without error)";
 }
 
 const std::string kJobHead = R"(exercise = "mpi"
@@ -180,10 +165,10 @@ TEST(SlurmCheckLoader, LoadsTasks) {
 }
 
 TEST(SlurmCheckLoader, BadTablesAreRefusedWithTheirPlace) {
-  EXPECT_EQ(error_of(kJobHead + "slurm = { task = 2 }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "slurm = { task = 2 }\n"),
             "r.toml:7:11: unknown key 'task' in check 'c'; did you mean 'tasks'?");
-  EXPECT_EQ(error_of(kJobHead + "slurm = {}\n"), "r.toml:7:9: key 'slurm' in check 'c' needs 'tasks'");
-  EXPECT_EQ(error_of(kJobHead + "slurm = { tasks = 0 }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "slurm = {}\n"), "r.toml:7:9: key 'slurm' in check 'c' needs 'tasks'");
+  EXPECT_EQ(rubric_error_of(kJobHead + "slurm = { tasks = 0 }\n"),
             "r.toml:7:19: key 'tasks' in check 'c' must be 1 or more");
 }
 
@@ -192,7 +177,7 @@ TEST(SlurmCheckLoader, ACommandRunHasNoAccounting) {
       "exercise = \"x\"\n[[run]]\nid = \"main\"\ncommand = [\"true\"]\n[[check]]\nid = \"c\"\n"
       "slurm = { tasks = 2 }\n";
   EXPECT_EQ(
-      error_of(text),
+      rubric_error_of(text),
       "r.toml:5:1: check 'c' is a slurm check of run 'main', which runs a command, not a jobscript: only "
       "Slurm jobs have Slurm's accounting");
 }
@@ -202,11 +187,12 @@ TEST(CountMatchLoader, LoadsAndRefusesBadValues) {
   const auto& count = std::get<CountMatch>(std::get<OutputCheck>(r.checks.at(0).kind).match);
   EXPECT_EQ(count.regex, "^Integral");
   EXPECT_EQ(count.value, 1);
-  EXPECT_EQ(error_of(kJobHead + "stdout.count = { regex = '^I' }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "stdout.count = { regex = '^I' }\n"),
             "r.toml:7:16: key 'count' in check 'c' has no 'value' (how many lines must match)");
-  EXPECT_EQ(error_of(kJobHead + "stdout.count = { regex = '(', value = 1 }\n").find("r.toml:7:26:"), 0u)
-      << error_of(kJobHead + "stdout.count = { regex = '(', value = 1 }\n");
-  EXPECT_EQ(error_of(kJobHead + "stdout.count = { regex = 'x', value = -1 }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "stdout.count = { regex = '(', value = 1 }\n").find("r.toml:7:26:"),
+            0u)
+      << rubric_error_of(kJobHead + "stdout.count = { regex = '(', value = 1 }\n");
+  EXPECT_EQ(rubric_error_of(kJobHead + "stdout.count = { regex = 'x', value = -1 }\n"),
             "r.toml:7:39: key 'value' in check 'c' must be 0 or more");
 }
 

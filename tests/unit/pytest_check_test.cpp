@@ -5,8 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "tests/support/unit_data.h"
 
 namespace grader {
 namespace {
@@ -14,11 +13,7 @@ namespace {
 constexpr const char* kXml = ".grader-pytest/suite.xml";
 
 std::string data(const std::string& name) {
-  std::ifstream in(std::string(GRADER_SOURCE_DIR) + "/tests/unit/data/junit/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (s.str().empty()) throw std::runtime_error("no test data " + name);
-  return s.str();
+  return test_support::unit_test_data("junit/" + name);
 }
 
 RunResults with_xml(const std::string& xml, int exit_code = 1) {
@@ -167,7 +162,8 @@ TEST(PytestCheck, ForgedPassInAReportCutAtTheLimitIsNotBelieved) {
   f.size = 5u << 20;
   CheckResult r = eval("test_passes", runs);
   EXPECT_EQ(r.status, CheckStatus::Error);
-  EXPECT_EQ(r.message, "pytest's JUnit report is too large to read (5 MiB, more than the run's output limit)");
+  EXPECT_EQ(r.message,
+            "pytest's JUnit report is too large to read (5 MiB, more than the run's output limit)");
 }
 
 TEST(PytestCheck, RunnerErrorIsAnError) {

@@ -8,9 +8,12 @@
 #include <string>
 
 #include "grader/rubric/loader.h"
+#include "tests/support/unit_data.h"
 
 namespace grader {
 namespace {
+
+using test_support::rubric_error_of;
 
 // Lines 1-4 of most rubrics below; what a test adds starts on line 5.
 const std::string kHead = R"(exercise = "hello"
@@ -18,16 +21,6 @@ const std::string kHead = R"(exercise = "hello"
 id = "main"
 command = ["python3", "hello.py"]
 )";
-
-// The full what() of the error `text` causes, or a note that it loaded.
-std::string error_of(const std::string& text) {
-  try {
-    parse_rubric(text, "r.toml");
-  } catch (const RubricError& e) {
-    return e.what();
-  }
-  return "(loaded without error)";
-}
 
 // kHead plus one check with the lines given; the check table starts on line 5, its keys on 6.
 std::string with_check(const std::string& lines) {
@@ -454,7 +447,7 @@ TEST(RubricLoader, DocsRubricExamplesAllLoad) {
       in_toml = false;
       ++blocks;
       std::string name = "docs/rubrics.md@" + std::to_string(block_start);
-      EXPECT_NO_THROW(parse_rubric(block, name)) << error_of(block) << " (block at " << name << ")";
+      EXPECT_NO_THROW(parse_rubric(block, name)) << rubric_error_of(block) << " (block at " << name << ")";
     } else if (in_toml) {
       block += line + "\n";
     }
@@ -475,88 +468,89 @@ TEST(RubricLoader, LoadRubricReportsUnreadableFile) {
 // Errors: one test per kind of message
 
 TEST(RubricErrors, RubricReportsTomlSyntaxErrorPosition) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n[[run]]\nid = \"main\" \"x\"\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\n[[run]]\nid = \"main\" \"x\"\n"),
             "r.toml:3:13: Error while parsing key-value pair: expected a comment or whitespace, "
             "saw '\"'");
 }
 
 TEST(RubricErrors, RubricReportsTomlDuplicateKey) {
-  EXPECT_EQ(error_of(kHead + "id = \"again\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "id = \"again\"\n"),
             "r.toml:5:6: Error while parsing key-value pair: cannot redefine existing string "
             "'id'");
 }
 
 TEST(RubricErrors, RubricRejectsUnknownTopLevelKey) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\ntite = \"Hello\"\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\ntite = \"Hello\"\n"),
             "r.toml:2:1: unknown key 'tite' at top level; did you mean 'title'?");
 }
 
 TEST(RubricErrors, RubricRejectsMisspelledArrayOfTables) {
-  EXPECT_EQ(error_of(kHead + "[[checks]]\nid = \"a\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "[[checks]]\nid = \"a\"\n"),
             "r.toml:5:3: unknown key 'checks' at top level; did you mean 'check'?");
 }
 
 TEST(RubricErrors, RubricRejectsUnknownRunKey) {
-  EXPECT_EQ(error_of(kHead + "timout = \"5s\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "timout = \"5s\"\n"),
             "r.toml:5:1: unknown key 'timout' in run 'main'; did you mean 'timeout'?");
 }
 
 TEST(RubricErrors, RubricRejectsUnknownCheckKey) {
-  EXPECT_EQ(error_of(with_check("id = \"pi\"\nexit_code = 0\npionts = 2\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"pi\"\nexit_code = 0\npionts = 2\n")),
             "r.toml:8:1: unknown key 'pionts' in check 'pi'; did you mean 'points'?");
 }
 
 TEST(RubricErrors, RubricRejectsUnknownStdoutKey) {
-  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.regx = 'pi'\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"pi\"\nstdout.regx = 'pi'\n")),
             "r.toml:7:8: unknown key 'regx' in check 'pi'; did you mean 'regex'?");
 }
 
 TEST(RubricErrors, RubricRejectsUnknownNumberKey) {
-  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.number = { regex = '(x)', value = 1, rel_tl = 0.1 }\n")),
+  EXPECT_EQ(rubric_error_of(
+                with_check("id = \"pi\"\nstdout.number = { regex = '(x)', value = 1, rel_tl = 0.1 }\n")),
             "r.toml:7:45: unknown key 'rel_tl' in check 'pi'; did you mean 'rel_tol'?");
 }
 
 TEST(RubricErrors, RubricRejectsUnknownFileKey) {
-  EXPECT_EQ(error_of(with_check("id = \"out\"\nfile = { pth = \"out.txt\", exists = true }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"out\"\nfile = { pth = \"out.txt\", exists = true }\n")),
             "r.toml:7:10: unknown key 'pth' in check 'out'; did you mean 'path'?");
 }
 
 TEST(RubricErrors, RubricRejectsUnknownBoundKey) {
-  EXPECT_EQ(error_of(with_check("id = \"fast\"\nwall_time = { mx = \"1s\" }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"fast\"\nwall_time = { mx = \"1s\" }\n")),
             "r.toml:7:15: unknown key 'mx' in check 'fast'; did you mean 'max'?");
 }
 
 TEST(RubricErrors, RubricListsAllowedKeysWhenNoneIsClose) {
   EXPECT_EQ(
-      error_of(kHead + "workdir = \"src\"\n"),
+      rubric_error_of(kHead + "workdir = \"src\"\n"),
       "r.toml:5:1: unknown key 'workdir' in run 'main'; allowed here: id, command, timeout, "
       "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript, unavailable, notebook");
 }
 
 TEST(RubricErrors, RubricSuggestsStdoutForMatcherInCheck) {
-  EXPECT_EQ(error_of(with_check("id = \"greets\"\nregex = 'Hello'\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"greets\"\nregex = 'Hello'\n")),
             "r.toml:7:1: unknown key 'regex' in check 'greets'; did you mean 'stdout.regex'?");
 }
 
 TEST(RubricErrors, RubricRejectsWrongType) {
-  EXPECT_EQ(error_of(kHead + "timeout = 10\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "timeout = 10\n"),
             "r.toml:5:11: key 'timeout' in run 'main' must be a string like \"10s\", not an "
             "integer");
 }
 
 TEST(RubricErrors, RubricRejectsWrongTypeInArray) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\ncommand = [\"python3\", 3]\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\ncommand = [\"python3\", 3]\n"),
             "r.toml:4:23: element 2 of 'command' in run 'main' must be a string, not an integer");
 }
 
 TEST(RubricErrors, RubricRejectsCommandAsString) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\ncommand = \"python3 x.py\"\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\ncommand = \"python3 x.py\"\n"),
             "r.toml:4:11: key 'command' in run 'main' must be an array of strings like "
             "[\"python3\", \"main.py\"], not a string");
 }
 
 TEST(RubricErrors, RubricRejectsEmptyCommand) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\ncommand = []\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\ncommand = []\n"),
             "r.toml:4:11: key 'command' in run 'main' is empty; give at least the program to run");
 }
 
@@ -572,14 +566,15 @@ TEST(RubricValid, JobscriptRunHasNoCommand) {
 }
 
 TEST(RubricErrors, RubricRejectsJobscriptWithCommand) {
-  EXPECT_EQ(error_of(kHead + "jobscript = \"job.sh\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "jobscript = \"job.sh\"\n"),
             "r.toml:4:11: run 'main' has both 'jobscript' and 'command'; a jobscript run is submitted "
             "with sbatch, so give one of them");
 }
 
 TEST(RubricErrors, RubricRejectsJobscriptOutsideWorkspace) {
-  EXPECT_NE(error_of("exercise = \"j\"\n[[run]]\nid = \"j\"\njobscript = \"../job.sh\"\n").find("r.toml:4:"),
-            std::string::npos);
+  EXPECT_NE(
+      rubric_error_of("exercise = \"j\"\n[[run]]\nid = \"j\"\njobscript = \"../job.sh\"\n").find("r.toml:4:"),
+      std::string::npos);
 }
 
 TEST(RubricValid, RequireIsolationAndRunner) {
@@ -592,90 +587,92 @@ TEST(RubricValid, RequireIsolationAndRunner) {
 }
 
 TEST(RubricErrors, RubricRejectsUnknownIsolationControl) {
-  EXPECT_EQ(error_of("exercise = \"x\"\nrequire_isolation = [\"net\", \"seccmp\"]\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"x\"\nrequire_isolation = [\"net\", \"seccmp\"]\n"),
             "r.toml:2:29: unknown isolation control 'seccmp' in 'require_isolation'; did you mean 'seccomp'? "
             "(the controls are listed in docs/security.md)");
 }
 
 TEST(RubricErrors, RubricRejectsMissingCommand) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\n[[run]]\nid = \"main\"\n"),
             "r.toml:2:1: run 'main' has no 'command'; add e.g. command = [\"python3\", \"main.py\"] "
             "(or jobscript = \"job.sh\" for a Slurm job)");
 }
 
 TEST(RubricErrors, RubricRejectsBadDuration) {
-  EXPECT_EQ(error_of(kHead + "timeout = \"10 parsecs\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "timeout = \"10 parsecs\"\n"),
             "r.toml:5:11: invalid duration '10 parsecs' for 'timeout' in run 'main'; use e.g. "
             "\"500ms\", \"10s\", \"1.5m\"");
 }
 
 TEST(RubricErrors, RubricRejectsZeroTimeout) {
-  EXPECT_EQ(error_of(kHead + "timeout = \"0s\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "timeout = \"0s\"\n"),
             "r.toml:5:11: key 'timeout' in run 'main' must be more than 0");
 }
 
 TEST(RubricErrors, RubricRejectsBadSize) {
-  EXPECT_EQ(error_of(kHead + "memory = \"lots\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "memory = \"lots\"\n"),
             "r.toml:5:10: invalid size 'lots' for 'memory' in run 'main'; use e.g. \"512K\", "
             "\"512M\", \"1.5G\"");
 }
 
 TEST(RubricErrors, RubricRejectsZeroMemory) {
-  EXPECT_EQ(error_of(kHead + "memory = \"0M\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "memory = \"0M\"\n"),
             "r.toml:5:10: key 'memory' in run 'main' must be more than 0");
 }
 
 TEST(RubricErrors, RubricRejectsBadBoundDuration) {
-  EXPECT_EQ(error_of(with_check("id = \"fast\"\nwall_time.max = \"quick\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"fast\"\nwall_time.max = \"quick\"\n")),
             "r.toml:7:17: invalid duration 'quick' for 'max' in check 'fast'; use e.g. \"500ms\", "
             "\"10s\", \"1.5m\"");
 }
 
 TEST(RubricErrors, RubricRejectsBadBoundSize) {
-  EXPECT_EQ(error_of(with_check("id = \"small\"\npeak_memory.max = \"1 parsec\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"small\"\npeak_memory.max = \"1 parsec\"\n")),
             "r.toml:7:19: invalid size '1 parsec' for 'max' in check 'small'; use e.g. \"512K\", "
             "\"512M\", \"1.5G\"");
 }
 
 TEST(RubricErrors, RubricRejectsBoundMinAboveMax) {
-  EXPECT_EQ(error_of(with_check("id = \"t\"\ncpu_time = { min = \"2s\", max = \"500ms\" }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"t\"\ncpu_time = { min = \"2s\", max = \"500ms\" }\n")),
             "r.toml:7:20: key 'min' in check 't' (2 s) is more than 'max' (500 ms)");
 }
 
 TEST(RubricErrors, RubricRejectsEmptyBound) {
-  EXPECT_EQ(error_of(with_check("id = \"t\"\npeak_memory = {}\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"t\"\npeak_memory = {}\n")),
             "r.toml:7:15: key 'peak_memory' in check 't' needs 'min', 'max' or both");
 }
 
 TEST(RubricErrors, RubricRejectsInvalidRegex) {
-  EXPECT_EQ(error_of(with_check("id = \"greets\"\nstdout.regex = 'Hello, (\\w+'\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"greets\"\nstdout.regex = 'Hello, (\\w+'\n")),
             "r.toml:7:16: invalid regex for 'regex' in check 'greets': missing ): Hello, (\\w+");
 }
 
 TEST(RubricErrors, RubricRejectsInvalidNumberRegex) {
-  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = ([0-9.+', value = 3 }\n")),
-            "r.toml:7:27: invalid regex for 'regex' in check 'pi': missing ]: [0-9.+");
+  EXPECT_EQ(
+      rubric_error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = ([0-9.+', value = 3 }\n")),
+      "r.toml:7:27: invalid regex for 'regex' in check 'pi': missing ]: [0-9.+");
 }
 
 TEST(RubricErrors, RubricRejectsNumberRegexWithoutGroup) {
-  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = [0-9.]+', value = 3 }\n")),
-            "r.toml:7:27: regex in 'number' in check 'pi' has no capturing group; put ( ) around "
-            "the number, e.g. 'pi = ([-0-9.eE+]+)'");
+  EXPECT_EQ(
+      rubric_error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = [0-9.]+', value = 3 }\n")),
+      "r.toml:7:27: regex in 'number' in check 'pi' has no capturing group; put ( ) around "
+      "the number, e.g. 'pi = ([-0-9.eE+]+)'");
 }
 
 TEST(RubricErrors, RubricRejectsNumberWithoutValue) {
-  EXPECT_EQ(error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = (.*)' }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"pi\"\nstdout.number = { regex = 'pi = (.*)' }\n")),
             "r.toml:7:17: key 'number' in check 'pi' has no 'value'");
 }
 
 TEST(RubricErrors, RubricRejectsNegativeTolerance) {
-  EXPECT_EQ(
-      error_of(with_check("id = \"pi\"\nstdout.number = { regex = '(.*)', value = 3, rel_tol = -0.1 }\n")),
-      "r.toml:7:56: key 'rel_tol' in check 'pi' must be 0 or more, not -0.1");
+  EXPECT_EQ(rubric_error_of(
+                with_check("id = \"pi\"\nstdout.number = { regex = '(.*)', value = 3, rel_tol = -0.1 }\n")),
+            "r.toml:7:56: key 'rel_tol' in check 'pi' must be 0 or more, not -0.1");
 }
 
 TEST(RubricErrors, RubricRejectsMissingRunWithSuggestion) {
-  EXPECT_EQ(error_of(R"(exercise = "hello"
+  EXPECT_EQ(rubric_error_of(R"(exercise = "hello"
 [[run]]
 id = "main"
 command = ["python3", "hello.py"]
@@ -691,13 +688,13 @@ exit_code = 0
 }
 
 TEST(RubricErrors, RubricListsRunsWhenNoneIsClose) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nrun = \"benchmark\"\nexit_code = 0\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nrun = \"benchmark\"\nexit_code = 0\n")),
             "r.toml:7:7: check 'x' names run 'benchmark', which does not exist; the runs are: "
             "main");
 }
 
 TEST(RubricErrors, RubricRequiresRunWhenThereAreSeveral) {
-  EXPECT_EQ(error_of(R"(exercise = "hello"
+  EXPECT_EQ(rubric_error_of(R"(exercise = "hello"
 [[run]]
 id = "main"
 command = ["python3", "hello.py"]
@@ -713,7 +710,7 @@ exit_code = 0
 }
 
 TEST(RubricErrors, RubricRejectsUnknownNeed) {
-  EXPECT_EQ(error_of(kHead + R"([[check]]
+  EXPECT_EQ(rubric_error_of(kHead + R"([[check]]
 id = "compiles"
 exit_code = 0
 [[check]]
@@ -726,7 +723,7 @@ needs = ["compile"]
 }
 
 TEST(RubricErrors, RubricRejectsNeedsCycle) {
-  EXPECT_EQ(error_of(kHead + R"([[check]]
+  EXPECT_EQ(rubric_error_of(kHead + R"([[check]]
 id = "a"
 exit_code = 0
 needs = ["b"]
@@ -739,7 +736,7 @@ needs = ["a"]
 }
 
 TEST(RubricErrors, RubricReportsNeedsCycleFromItsFirstCheckInFile) {
-  EXPECT_EQ(error_of(kHead + R"([[check]]
+  EXPECT_EQ(rubric_error_of(kHead + R"([[check]]
 id = "free"
 exit_code = 0
 needs = ["y"]
@@ -760,12 +757,12 @@ needs = ["y"]
 }
 
 TEST(RubricErrors, RubricRejectsSelfNeed) {
-  EXPECT_EQ(error_of(with_check("id = \"a\"\nexit_code = 0\nneeds = [\"a\"]\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"a\"\nexit_code = 0\nneeds = [\"a\"]\n")),
             "r.toml:8:10: check 'a' needs itself");
 }
 
 TEST(RubricErrors, RubricRejectsRepeatedNeed) {
-  EXPECT_EQ(error_of(kHead + R"([[check]]
+  EXPECT_EQ(rubric_error_of(kHead + R"([[check]]
 id = "a"
 exit_code = 0
 [[check]]
@@ -777,192 +774,193 @@ needs = ["a", "a"]
 }
 
 TEST(RubricErrors, RubricRejectsTwoKinds) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\nstdout.contains = \"hi\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nexit_code = 0\nstdout.contains = \"hi\"\n")),
             "r.toml:8:1: check 'x' has two kinds, 'exit_code' and 'stdout'; give one per check");
 }
 
 TEST(RubricErrors, RubricRejectsNoKind) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\npoints = 2\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\npoints = 2\n")),
             "r.toml:5:1: check 'x' has no kind; give one of exit_code, stdout, stderr, file, "
             "wall_time, cpu_time, peak_memory, jobscript, environment, requirements, conda_env, slurm, "
             "speedup, pytest, cell, notebook");
 }
 
 TEST(RubricErrors, RubricRejectsTwoMatchers) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout.regex = 'a'\nstdout.exact = \"a\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nstdout.regex = 'a'\nstdout.exact = \"a\"\n")),
             "r.toml:8:8: key 'stdout' in check 'x' has both 'regex' and 'exact'; give one");
 }
 
 TEST(RubricErrors, RubricRejectsOutputWithoutMatcher) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout = {}\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nstdout = {}\n")),
             "r.toml:7:10: key 'stdout' in check 'x' needs one of contains, regex, exact, lines, "
             "number, count");
 }
 
 TEST(RubricErrors, RubricRejectsOutputAsString) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout = \"Hello\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nstdout = \"Hello\"\n")),
             "r.toml:7:10: key 'stdout' in check 'x' must be a table like stdout.contains = "
             "\"...\", not a string");
 }
 
 TEST(RubricErrors, RubricRejectsPartialWithoutLines) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nstdout.regex = 'a'\npartial = true\n")),
             "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several "
             "requirements (jobscript, environment, requirements, conda_env); this check uses "
             "'regex'");
 }
 
 TEST(RubricErrors, RubricRejectsPartialOnExitCode) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nexit_code = 0\npartial = true\n")),
             "r.toml:8:11: key 'partial' in check 'x' needs a 'lines' matcher or a check of several "
             "requirements (jobscript, environment, requirements, conda_env); this check uses "
             "'exit_code'");
 }
 
 TEST(RubricErrors, RubricRejectsAbsolutePath) {
-  EXPECT_EQ(error_of(kHead + "stdin_file = \"/etc/passwd\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "stdin_file = \"/etc/passwd\"\n"),
             "r.toml:5:14: path '/etc/passwd' for 'stdin_file' in run 'main' must be relative to "
             "the workspace, not absolute");
 }
 
 TEST(RubricErrors, RubricRejectsParentDirectoryInPath) {
-  EXPECT_EQ(error_of(kHead + "collect = [\"out.txt\", \"out/../../secret\"]\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "collect = [\"out.txt\", \"out/../../secret\"]\n"),
             "r.toml:5:23: path 'out/../../secret' for 'collect' in run 'main' must stay inside "
             "the workspace; '..' is not allowed");
 }
 
 TEST(RubricErrors, RubricRejectsParentDirectoryInFileCheckPath) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nfile = { path = \"..\", exists = true }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nfile = { path = \"..\", exists = true }\n")),
             "r.toml:7:17: path '..' for 'path' in check 'x' must stay inside the workspace; '..' "
             "is not allowed");
 }
 
 TEST(RubricErrors, RubricRejectsEmptyPath) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nfile = { path = \"\", exists = true }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nfile = { path = \"\", exists = true }\n")),
             "r.toml:7:17: empty path for 'path' in check 'x'");
 }
 
 TEST(RubricErrors, RubricRejectsStdinWithStdinFile) {
-  EXPECT_EQ(error_of(kHead + "stdin = \"1 2\"\nstdin_file = \"in.txt\"\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "stdin = \"1 2\"\nstdin_file = \"in.txt\"\n"),
             "r.toml:6:1: run 'main' has both 'stdin' and 'stdin_file'; give one");
 }
 
 TEST(RubricErrors, RubricRejectsInvalidEnvName) {
-  EXPECT_EQ(error_of(kHead + "env = { \"1X\" = \"a\" }\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "env = { \"1X\" = \"a\" }\n"),
             "r.toml:5:9: environment variable name '1X' in run 'main' is not valid; use letters, "
             "digits and '_', not starting with a digit");
 }
 
 TEST(RubricErrors, RubricRejectsNonStringEnvValue) {
-  EXPECT_EQ(error_of(kHead + "env = { OMP_NUM_THREADS = 4 }\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "env = { OMP_NUM_THREADS = 4 }\n"),
             "r.toml:5:27: environment variable 'OMP_NUM_THREADS' in run 'main' must be a string "
             "like \"4\", not an integer");
 }
 
 TEST(RubricErrors, RubricRejectsDuplicateRunId) {
-  EXPECT_EQ(error_of(kHead + "[[run]]\nid = \"main\"\ncommand = [\"python3\"]\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "[[run]]\nid = \"main\"\ncommand = [\"python3\"]\n"),
             "r.toml:6:6: run id 'main' is already used at line 2");
 }
 
 TEST(RubricErrors, RubricRejectsDuplicateCheckId) {
-  EXPECT_EQ(error_of(kHead + "[[check]]\nid = \"a\"\nexit_code = 0\n[[check]]\nid = \"a\"\n"
-                             "exit_code = 1\n"),
+  EXPECT_EQ(rubric_error_of(kHead + "[[check]]\nid = \"a\"\nexit_code = 0\n[[check]]\nid = \"a\"\n"
+                                    "exit_code = 1\n"),
             "r.toml:9:6: check id 'a' is already used at line 5");
 }
 
 TEST(RubricErrors, RubricRejectsInvalidId) {
-  EXPECT_EQ(error_of(with_check("id = \"Prints Pi\"\nexit_code = 0\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"Prints Pi\"\nexit_code = 0\n")),
             "r.toml:6:6: check id 'Prints Pi' must be lowercase letters, digits, '-' and '_', "
             "starting with a letter or digit");
 }
 
 TEST(RubricErrors, RubricRejectsInvalidExerciseName) {
-  EXPECT_EQ(error_of("exercise = \"-hello\"\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"-hello\"\n"),
             "r.toml:1:12: exercise '-hello' must be lowercase letters, digits, '-' and '_', "
             "starting with a letter or digit");
 }
 
 TEST(RubricErrors, RubricRejectsMissingExercise) {
-  EXPECT_EQ(error_of("title = \"Hello\"\n"),
+  EXPECT_EQ(rubric_error_of("title = \"Hello\"\n"),
             "r.toml:1:1: rubric has no 'exercise'; add e.g. exercise = \"hello\"");
 }
 
 // With no runs and no checks, the checks are what is missing: a rubric of static checks needs no
 // run (RubricLoader.StaticChecksAloneNeedNoRun).
 TEST(RubricErrors, RubricRejectsMissingChecksBeforeRuns) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n"), "r.toml:1:1: rubric has no [[check]]; add at least one");
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\n"),
+            "r.toml:1:1: rubric has no [[check]]; add at least one");
 }
 
 TEST(RubricErrors, RubricRejectsRunWrittenAsTable) {
-  EXPECT_EQ(error_of("exercise = \"hello\"\n[run]\nid = \"main\"\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"hello\"\n[run]\nid = \"main\"\n"),
             "r.toml:2:1: key 'run' at top level must be an array of tables written [[run]], not "
             "a table");
 }
 
 TEST(RubricErrors, RubricRejectsMissingChecks) {
-  EXPECT_EQ(error_of(kHead), "r.toml:1:1: rubric has no [[check]]; add at least one");
+  EXPECT_EQ(rubric_error_of(kHead), "r.toml:1:1: rubric has no [[check]]; add at least one");
 }
 
 TEST(RubricErrors, RubricRejectsMissingId) {
-  EXPECT_EQ(error_of(with_check("exit_code = 0\n")),
+  EXPECT_EQ(rubric_error_of(with_check("exit_code = 0\n")),
             "r.toml:5:1: check #1 has no 'id'; add e.g. id = \"prints-result\"");
 }
 
 TEST(RubricErrors, RubricRejectsMultiLineTitle) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\ntitle = \"a\\nb\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nexit_code = 0\ntitle = \"a\\nb\"\n")),
             "r.toml:8:9: key 'title' in check 'x' must be one line");
 }
 
 TEST(RubricErrors, RubricRejectsNegativePoints) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\npoints = -1\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nexit_code = 0\npoints = -1\n")),
             "r.toml:8:10: key 'points' in check 'x' must be 0 or more, not -1");
 }
 
 TEST(RubricErrors, RubricRejectsNonFinitePoints) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 0\npoints = inf\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nexit_code = 0\npoints = inf\n")),
             "r.toml:8:10: key 'points' in check 'x' must be a finite number");
 }
 
 TEST(RubricErrors, RubricRejectsExitCodeOutOfRange) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = 256\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nexit_code = 256\n")),
             "r.toml:7:13: key 'exit_code' in check 'x' must be between 0 and 255, not 256");
 }
 
 TEST(RubricErrors, RubricRejectsExitCodeAsString) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nexit_code = \"0\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nexit_code = \"0\"\n")),
             "r.toml:7:13: key 'exit_code' in check 'x' must be an integer like 0, not a string");
 }
 
 TEST(RubricErrors, RubricRejectsExistsFalse) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nfile = { path = \"a.txt\", exists = false }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nfile = { path = \"a.txt\", exists = false }\n")),
             "r.toml:7:35: 'exists = false' in check 'x' is not supported; only exists = true");
 }
 
 TEST(RubricErrors, RubricRejectsExistsWithMatcher) {
-  EXPECT_EQ(
-      error_of(with_check("id = \"x\"\nfile = { path = \"a.txt\", exists = true, contains = \"a\" }\n")),
-      "r.toml:7:41: key 'file' in check 'x' has both 'exists' and 'contains'; give one");
+  EXPECT_EQ(rubric_error_of(
+                with_check("id = \"x\"\nfile = { path = \"a.txt\", exists = true, contains = \"a\" }\n")),
+            "r.toml:7:41: key 'file' in check 'x' has both 'exists' and 'contains'; give one");
 }
 
 TEST(RubricErrors, RubricRejectsFileWithoutPath) {
-  EXPECT_EQ(error_of(with_check("id = \"x\"\nfile = { exists = true }\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"x\"\nfile = { exists = true }\n")),
             "r.toml:7:8: key 'file' in check 'x' has no 'path'");
 }
 
 TEST(RubricErrors, RubricRejectsPlaceholderForUnknownRun) {
-  EXPECT_EQ(error_of(with_check("id = \"same\"\nstdout.exact = \"{{stdout:man}}\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"same\"\nstdout.exact = \"{{stdout:man}}\"\n")),
             "r.toml:7:16: check 'same' uses '{{stdout:man}}', but there is no run 'man'; did "
             "you mean 'main'?");
 }
 
 TEST(RubricErrors, RubricRejectsUnclosedPlaceholder) {
-  EXPECT_EQ(error_of(with_check("id = \"same\"\nstdout.contains = \"{{stdout:main\"\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"same\"\nstdout.contains = \"{{stdout:main\"\n")),
             "r.toml:7:19: unclosed placeholder '{{stdout:' in 'contains' in check 'same'; write "
             "{{stdout:RUN}}");
 }
 
 TEST(RubricErrors, RubricValidatesRegexWithPlaceholderFilledIn) {
-  EXPECT_EQ(error_of(with_check("id = \"same\"\nstdout.regex = '({{stdout:main}}'\n")),
+  EXPECT_EQ(rubric_error_of(with_check("id = \"same\"\nstdout.regex = '({{stdout:main}}'\n")),
             "r.toml:7:16: invalid regex for 'regex' in check 'same': missing ): (x");
 }
 
@@ -1013,62 +1011,62 @@ partial = true
 }
 
 TEST(RubricJobscript, RejectsRun) {
-  EXPECT_EQ(error_of(kJobHead + "run = \"job\"\njobscript = { file = \"job.sh\" }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "run = \"job\"\njobscript = { file = \"job.sh\" }\n"),
             "r.toml:10:7: check 'directives' is a jobscript check: it reads the file from the submission as "
             "handed in, "
             "before any run, so it takes no 'run'");
 }
 
 TEST(RubricJobscript, RejectsUnknownKeyWithSuggestion) {
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", max_tme = \"10m\" }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", max_tme = \"10m\" }\n"),
             "r.toml:10:32: unknown key 'max_tme' in check 'directives'; did you mean 'max_time'?");
 }
 
 TEST(RubricJobscript, RequireTakesLongOptionNames) {
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"t\"] }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"t\"] }\n"),
             "r.toml:10:43: 't' in 'require' in check 'directives' is not an sbatch option; write 'time', "
             "sbatch's long "
             "name of -t");
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"--account\"] }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"--account\"] }\n"),
             "r.toml:10:43: '--account' in 'require' in check 'directives' is not an sbatch option; write "
             "'account', "
             "without the dashes");
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"acount\"] }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", require = [\"acount\"] }\n"),
             "r.toml:10:43: 'acount' in 'require' in check 'directives' is not an sbatch option; did you mean "
             "'account'?");
 }
 
 TEST(RubricJobscript, TrueNeedsAProfile) {
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", account = true }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", account = true }\n"),
             "r.toml:10:42: 'account = true' in check 'directives' takes its account pattern from a cluster "
             "profile; add "
             "profile = \"NAME\" or give the value");
-  EXPECT_EQ(
-      error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackham\", max_time = true }\n"),
-      "r.toml:10:64: 'max_time = true' in check 'directives': cluster profile 'rackham' has no maximum "
-      "walltime; give the value");
+  EXPECT_EQ(rubric_error_of(kJobHead +
+                            "jobscript = { file = \"job.sh\", profile = \"rackham\", max_time = true }\n"),
+            "r.toml:10:64: 'max_time = true' in check 'directives': cluster profile 'rackham' has no maximum "
+            "walltime; give the value");
 }
 
 TEST(RubricJobscript, UnknownProfileSuggests) {
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackam\" }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", profile = \"rackam\" }\n"),
             "r.toml:10:42: cluster profile for 'profile' in check 'directives': no cluster profile 'rackam'; "
             "did you "
             "mean 'rackham'?");
 }
 
 TEST(RubricJobscript, NeedsFileAndRelativePath) {
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { cores = 2 }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { cores = 2 }\n"),
             "r.toml:10:13: key 'jobscript' in check 'directives' has no 'file'; add e.g. file = \"job.sh\"");
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"/etc/job.sh\" }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"/etc/job.sh\" }\n"),
             "r.toml:10:22: path '/etc/job.sh' for 'file' in check 'directives' must be relative to the "
             "workspace, not "
             "absolute");
 }
 
 TEST(RubricJobscript, BadRegexAndCores) {
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", account = '(x' }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", account = '(x' }\n"),
             "r.toml:10:42: invalid regex for 'account' in check 'directives': missing ): (x");
-  EXPECT_EQ(error_of(kJobHead + "jobscript = { file = \"job.sh\", cores = 0 }\n"),
+  EXPECT_EQ(rubric_error_of(kJobHead + "jobscript = { file = \"job.sh\", cores = 0 }\n"),
             "r.toml:10:40: key 'cores' in check 'directives' must be 1 or more");
 }
 
@@ -1079,9 +1077,10 @@ TEST(RubricLoader, WorkspaceBoundsAreSizesAndCountsWithTheirLimits) {
   EXPECT_EQ(r.workspace.bytes, 256ull << 20);
   EXPECT_EQ(r.workspace.files, 5000u);
   EXPECT_FALSE(parse_rubric(with_check("id = \"ok\"\nexit_code = 0\n"), "r.toml").workspace.bytes);
-  EXPECT_EQ(error_of("workspace_size = \"10K\"\n" + kHead),
+  EXPECT_EQ(rubric_error_of("workspace_size = \"10K\"\n" + kHead),
             "r.toml:1:18: 'workspace_size' must be at least 1M");
-  EXPECT_EQ(error_of("workspace_files = 3\n" + kHead), "r.toml:1:19: 'workspace_files' must be at least 16");
+  EXPECT_EQ(rubric_error_of("workspace_files = 3\n" + kHead),
+            "r.toml:1:19: 'workspace_files' must be at least 16");
 }
 
 // Issue 12: a rubric of static checks only runs nothing, and needs no [[run]].
@@ -1093,7 +1092,7 @@ jobscript = { file = "job.sh", max_time = "1h" }
 )",
                           "r.toml");
   EXPECT_TRUE(r.runs.empty());
-  EXPECT_EQ(error_of("exercise = \"job\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n"),
+  EXPECT_EQ(rubric_error_of("exercise = \"job\"\n[[check]]\nid = \"ok\"\nexit_code = 0\n"),
             "r.toml:2:1: check 'ok' grades a run, and the rubric has no [[run]]; add one (only jobscript and "
             "conda_env checks, which read the submission as handed in, need none)");
 }

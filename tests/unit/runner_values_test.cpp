@@ -9,9 +9,12 @@
 
 #include "grader/rubric/loader.h"
 #include "grader/rubric/placeholders.h"
+#include "tests/support/unit_data.h"
 
 namespace grader {
 namespace {
+
+using test_support::rubric_error_of;
 
 const std::string kRubric = R"(exercise = "venv"
 [[run]]
@@ -24,15 +27,6 @@ run = "make"
 exit_code = 0
 hint = "module load {{python_modules}} first"
 )";
-
-std::string error_of(const std::string& text) {
-  try {
-    parse_rubric(text, "r.toml");
-  } catch (const RubricError& e) {
-    return e.what();
-  }
-  return "(loaded without error)";
-}
 
 RunnerValues cluster(std::optional<std::string> storage) {
   ClusterProfile p;
@@ -54,12 +48,12 @@ TEST(Placeholders, FoundOnlyForLowercaseNamesInDoubleBraces) {
 TEST(Placeholders, TheLoaderRefusesAnUnknownOneWithItsLine) {
   std::string text = kRubric;
   text.replace(text.find("{{project_dir}}"), 15, "{{project_dri}}");
-  EXPECT_EQ(error_of(text),
+  EXPECT_EQ(rubric_error_of(text),
             "r.toml:5:23: unknown placeholder '{{project_dri}}' in env 'PROJECT_DIR' in run 'make'; did you "
             "mean 'project_dir'?");
   text.replace(text.find("{{project_dri}}"), 15, "{{home}}");
   EXPECT_EQ(
-      error_of(text),
+      rubric_error_of(text),
       "r.toml:5:23: unknown placeholder '{{home}}' in env 'PROJECT_DIR' in run 'make'; the placeholders "
       "are: workdir, python_modules, project_dir, cores, seed");
 }
@@ -67,7 +61,7 @@ TEST(Placeholders, TheLoaderRefusesAnUnknownOneWithItsLine) {
 TEST(Placeholders, PathsInACommandAreRefusedWithTheWayThatWorks) {
   std::string text = kRubric;
   text.replace(text.find("make-env.sh"), 11, "{{workdir}}/make-env.sh");
-  EXPECT_EQ(error_of(text),
+  EXPECT_EQ(rubric_error_of(text),
             "r.toml:4:26: '{{workdir}}' in 'command' in run 'make' works in env values only; set e.g. env = "
             "{ DIR = \"{{workdir}}\" } and use \"$DIR\"");
 }

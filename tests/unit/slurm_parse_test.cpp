@@ -4,18 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "tests/support/unit_data.h"
 
 namespace grader::slurm {
 namespace {
 
-std::string data(const std::string& name) {
-  std::ifstream in(std::string(GRADER_SOURCE_DIR) + "/tests/unit/data/" + name);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::unit_test_data;
 
 const AcctRow* find(const std::vector<AcctRow>& rows, const std::string& id) {
   for (const auto& r : rows)
@@ -32,7 +26,7 @@ TEST(SlurmParse, SbatchParsableGivesTheJobId) {
 }
 
 TEST(SlurmParse, SacctRowsFromTheTestCluster) {
-  auto rows = parse_sacct(data("slurm_sacct.txt"));
+  auto rows = parse_sacct(unit_test_data("slurm_sacct.txt"));
   ASSERT_EQ(rows.size(), 14u);  // comment lines skipped
   const AcctRow* done = find(rows, "12");
   ASSERT_TRUE(done);
@@ -72,7 +66,7 @@ TEST(SlurmParse, SacctRowsFromTheTestCluster) {
 }
 
 TEST(SlurmParse, SqueueRowsFromTheTestCluster) {
-  auto rows = parse_squeue(data("slurm_squeue.txt"));
+  auto rows = parse_squeue(unit_test_data("slurm_squeue.txt"));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].job_id, "12");
   EXPECT_EQ(rows[0].state, "COMPLETED");
@@ -87,7 +81,7 @@ TEST(SlurmParse, SqueueRowsFromTheTestCluster) {
 // Array tasks: squeue -r with JobArrayID names each task "JOB_TASK" (JobID would print the task's
 // own raw id, which sbatch never told us); sacct names them the same way, steps included.
 TEST(SlurmParse, ArrayTasksFromTheTestCluster) {
-  auto rows = parse_squeue(data("slurm_squeue_array.txt"));
+  auto rows = parse_squeue(unit_test_data("slurm_squeue_array.txt"));
   ASSERT_EQ(rows.size(), 8u);
   EXPECT_EQ(rows[0].job_id, "385_0");
   EXPECT_EQ(rows[0].state, "PENDING");
@@ -96,7 +90,7 @@ TEST(SlurmParse, ArrayTasksFromTheTestCluster) {
   EXPECT_EQ(rows[7].state, "FAILED");
   EXPECT_EQ(rows[7].reason, "NonZeroExitCode");
 
-  auto acct = parse_sacct(data("slurm_sacct_array.txt"));
+  auto acct = parse_sacct(unit_test_data("slurm_sacct_array.txt"));
   ASSERT_EQ(acct.size(), 8u);
   const AcctRow* step = find(acct, "385_2.batch");
   ASSERT_TRUE(step);
