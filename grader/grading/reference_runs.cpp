@@ -69,9 +69,8 @@ std::vector<RunSummary> ReferenceRuns::runs(bool now) {
   return cached_;
 }
 
-namespace {
-
-void put_reference(const std::vector<RunSummary>& runs, RunResults& results, Report& report) {
+Score score_against(const Rubric& rubric, const std::vector<RunSummary>& runs, RunResults& results,
+                    Report& report) {
   const std::string prefix = reference_run_id("");
   auto& all = report.runs;
   all.erase(std::remove_if(all.begin(), all.end(),
@@ -81,6 +80,7 @@ void put_reference(const std::vector<RunSummary>& runs, RunResults& results, Rep
     results[s.result.id] = s.result;
     all.push_back(s);
   }
+  return score_checks(rubric, results);
 }
 
 bool relative_speedup_short(const Rubric& rubric, const Score& score) {
@@ -89,18 +89,6 @@ bool relative_speedup_short(const Rubric& rubric, const Score& score) {
     if (s && s->relative && score.checks[i].status != CheckStatus::Passed) return true;
   }
   return false;
-}
-
-}  // namespace
-
-Score score_with_reference(const Rubric& rubric, ReferenceRuns& reference, RunResults& results,
-                           Report& report) {
-  put_reference(reference.runs(), results, report);
-  Score score = score_checks(rubric, results);
-  if (!reference.reused() || !relative_speedup_short(rubric, score)) return score;
-  // The load may have changed since: never fail (or leave ungraded) against an old measurement.
-  put_reference(reference.runs(true), results, report);
-  return score_checks(rubric, results);
 }
 
 std::vector<RunSummary> ReferenceRuns::measure() {

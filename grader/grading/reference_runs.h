@@ -58,10 +58,13 @@ class ReferenceRuns {
 };
 
 // Puts the reference's runs into a submission's `results` and `report` (replacing any there) and
-// scores it; when a relative speedup check did not pass against a reused measurement, measures
-// the reference again and scores against that. `rubric` is the resolved one.
-Score score_with_reference(const Rubric& rubric, ReferenceRuns& reference, RunResults& results,
-                           Report& report);
+// scores it. `rubric` is the resolved one.
+Score score_against(const Rubric& rubric, const std::vector<RunSummary>& reference, RunResults& results,
+                    Report& report);
+
+// Whether a relative speedup check did not pass: against a reused measurement, the reference is
+// then measured again and the submission scored against that (grade.cpp).
+bool relative_speedup_short(const Rubric& rubric, const Score& score);
 
 // The runs that the rubric's relative speedup checks name, in the rubric's order.
 std::vector<std::string> reference_run_ids(const Rubric& rubric);

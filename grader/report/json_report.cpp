@@ -73,6 +73,7 @@ nlohmann::json run_to_json(const RunSummary& s, Audience audience) {
       {"message", sanitize_utf8(r.message)},
       {"hidden", s.hidden},
       {"slurm", slurm_to_json(r.slurm)},
+      {"attempts", r.attempts},
   };
   if (show) {
     nlohmann::json cmd = nlohmann::json::array();

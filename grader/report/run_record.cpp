@@ -120,7 +120,8 @@ json result_to_json(const RunResult& r) {
           {"err", stream_to_json(r.err)},
           {"files", files},
           {"message", r.message},
-          {"slurm", slurm_to_json(r.slurm)}};
+          {"slurm", slurm_to_json(r.slurm)},
+          {"attempts", r.attempts}};
 }
 
 RunResult result_from_json(const json& j) {
@@ -138,6 +139,8 @@ RunResult result_from_json(const json& j) {
     r.files[path] = {f.at("exists").get<bool>(), bytes_from_json(f.at("data")),
                      f.at("size").get<std::uint64_t>(), f.at("truncated").get<bool>()};
   j.at("message").get_to(r.message);
+  // Absent from records written before runs were timed again: one attempt.
+  r.attempts = j.value("attempts", 1);
   r.slurm = slurm_from_json(j.at("slurm"));
   return r;
 }

@@ -15,8 +15,8 @@ namespace rubric_loader {
 
 namespace {
 
-const std::vector<std::string> kSpeedupKeys = {"serial", "parallel", "measure",   "value",
-                                               "lower",  "upper",    "reference", "min_reference"};
+const std::vector<std::string> kSpeedupKeys = {"serial", "parallel",  "measure",       "value",    "lower",
+                                               "upper",  "reference", "min_reference", "cpu_bound"};
 const std::vector<std::string> kMeasures = {"wall", "cpu"};
 const std::vector<std::string> kReferences = {"solution"};
 
@@ -33,6 +33,7 @@ class SpeedupReader {
     load_value();
     load_bounds();
     load_reference();
+    load_cpu_bound();
     return c_;
   }
 
@@ -131,6 +132,15 @@ class SpeedupReader {
                                             "what the solution itself must reach here");
     if (*c_.min_reference <= 0)
       fail(t_.value_pos("min_reference"), name("min_reference") + " must be more than 0");
+  }
+
+  void load_cpu_bound() {
+    std::optional<bool> b = t_.get_bool("cpu_bound");
+    if (!b) return;
+    if (c_.measure == SpeedupMeasure::Cpu)
+      fail(t_.key_pos("cpu_bound"), name("cpu_bound") + " is for measure = \"wall\": measure = \"cpu\" " +
+                                        "reads the cores busy already");
+    c_.cpu_bound = *b;
   }
 
   const TomlTable& t_;

@@ -27,6 +27,11 @@ struct SpeedupCheck {
   // With `relative`: the solution's own measure must reach this, or this runner cannot show the
   // effect now (a loaded machine, one core); the check is then skipped as unavailable.
   std::optional<double> min_reference;
+  // The runs compute on CPUs only: a speedup is credited at most as far as the parallel run kept
+  // cores busy (its CPU over its wall time). On a loaded machine the CPU time of the same work
+  // varies from run to run; without the cap a program that runs on one core could pass by that
+  // noise alone. Never for a GPU or I/O-bound run, whose speedup needs no busy cores.
+  bool cpu_bound = false;
 };
 
 // The id under which the reference solution's run RUN is kept among a submission's results and in

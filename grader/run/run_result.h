@@ -80,6 +80,7 @@ struct RunResult {
   std::map<std::string, CollectedFile> files;  // by workspace-relative path
   std::string message;                         // why: the runner error, the limit that was hit; empty when Ok
   std::optional<SlurmAccounting> slurm;        // set for Slurm jobs
+  int attempts = 1;                            // times it ran; the fastest is kept (grading/retime.h)
 
   bool completed() const { return status != RunStatus::RunnerError && status != RunStatus::Skipped; }
 };

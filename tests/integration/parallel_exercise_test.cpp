@@ -86,7 +86,7 @@ TEST(ParallelExercise, ReportSaysWhatTheReferenceSolutionMeasured) {
   EXPECT_NE(s["status"], "failed") << message;
 }
 
-TEST(ParallelExercise, DISABLED_SolutionAndSerialFixtureKeepTheirVerdictsTwentyTimes) {
+TEST(ParallelExercise, SolutionAndSerialFixtureKeepTheirVerdictsTwentyTimes) {
   constexpr int kRounds = 20;
   ScratchDir dir;
   fs::path subs = dir.path / "class";
@@ -127,6 +127,11 @@ TEST(ParallelExercise, DISABLED_SolutionAndSerialFixtureKeepTheirVerdictsTwentyT
             << " unavailable; serial fixture " << serial.measured << " measured, " << serial.unavailable
             << " unavailable; reference measured " << reference_walls.size() << " times for " << 2 * kRounds
             << " submissions\n";
+  // "Unavailable" is honest, but shows nothing: a machine too loaded to measure at all is a skip.
+  if (solution.measured + serial.measured == 0)
+    GTEST_SKIP() << "this machine was too loaded for the reference solution to show a speedup in any round";
+  EXPECT_GE(solution.measured, 1) << "the solution's speedup was never measured";
+  EXPECT_GE(serial.measured, 1) << "the serial fixture's speedup was never measured";
   EXPECT_LT(reference_walls.size(), static_cast<std::size_t>(kRounds))
       << "the reference is shared between submissions, not paid per submission";
 }

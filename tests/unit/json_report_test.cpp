@@ -180,10 +180,11 @@ TEST(JsonReport, RunHasEveryDocumentedField) {
   EXPECT_EQ(keys(run),
             (std::set<std::string>{"id", "status", "exit_code", "signal", "wall_s", "cpu_s", "max_rss_kb",
                                    "stdout_bytes", "stdout_truncated", "stderr_bytes", "stderr_truncated",
-                                   "message", "hidden", "slurm", "command", "stdout", "stderr"}));
+                                   "message", "hidden", "slurm", "attempts", "command", "stdout", "stderr"}));
   EXPECT_EQ(run["id"], "main");
   EXPECT_EQ(run["status"], "ok");
   EXPECT_EQ(run["exit_code"], 0);
+  EXPECT_EQ(run["attempts"], 1);
   EXPECT_TRUE(run["signal"].is_null());
   EXPECT_DOUBLE_EQ(run["wall_s"].get<double>(), 0.031);
   EXPECT_DOUBLE_EQ(run["cpu_s"].get<double>(), 0.025);

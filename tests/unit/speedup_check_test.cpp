@@ -201,3 +201,27 @@ TEST(SpeedupCheck, EvaluateCheckGivesPointsAndHidesBounds) {
   EXPECT_TRUE(unavailable.unavailable);
   EXPECT_EQ(unavailable.points, 0);
 }
+
+// The course's "serial in disguise" on a loaded machine: the same work took 1.30 s of CPU in the
+// 1-worker run and 1.00 s in the other, so the times alone say 1.30x; its one busy core says no.
+TEST(SpeedupCheck, CpuBoundCreditsNoMoreThanTheCoresKeptBusy) {
+  SpeedupCheck c = wall_check(1.6, -0.25);
+  c.cpu_bound = true;
+  SpeedupVerdict v = evaluate_speedup(c, runs_of({timed("one", 1.40, 1.30), timed("many", 1.00, 1.01)}));
+  EXPECT_EQ(v.status, CheckStatus::Failed) << v.message;
+  EXPECT_EQ(
+      v.message,
+      "speedup 1.01x, credited as far as 'many' kept cores busy (1.01 cores; the times alone give 1.30x "
+      "('one' 1.30 s of CPU in 1.40 s, 'many' 1.00 s)), less than the expected at least 1.20x");
+  c.cpu_bound = false;
+  EXPECT_EQ(evaluate_speedup(c, runs_of({timed("one", 1.40, 1.30), timed("many", 1.00, 1.01)})).status,
+            CheckStatus::Passed);
+}
+
+TEST(SpeedupCheck, CpuBoundLeavesARealSpeedupAsMeasured) {
+  SpeedupCheck c = wall_check(1.6, -0.25);
+  c.cpu_bound = true;
+  SpeedupVerdict v = evaluate_speedup(c, runs_of({timed("one", 2.0, 2.0), timed("many", 1.1, 2.1)}));
+  EXPECT_EQ(v.status, CheckStatus::Passed) << v.message;
+  EXPECT_EQ(v.message, "speedup 1.82x ('one' 2.00 s, 'many' 1.10 s), within at least 1.20x");
+}

@@ -196,3 +196,27 @@ exit_code = 0
         "r.toml:4:31: unknown placeholder '{{core}}' in 'command' in run 'many'; did you mean 'cores'?");
   }
 }
+
+TEST(SpeedupLoader, LoadsCpuBound) {
+  Rubric r = parse_rubric(kHead +
+                              "id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 1.6, "
+                              "lower = -0.3, cpu_bound = true }\n",
+                          "r.toml");
+  EXPECT_TRUE(speedup_of(r).cpu_bound);
+  r = parse_rubric(kHead +
+                       "id = \"s\"\nspeedup = { serial = \"one\", parallel = \"many\", value = 1.6, "
+                       "lower = -0.3 }\n",
+                   "r.toml");
+  EXPECT_FALSE(speedup_of(r).cpu_bound) << "a GPU run's speedup needs no busy cores: off unless asked";
+}
+
+TEST(SpeedupLoader, RejectsCpuBoundWithCpuMeasure) {
+  EXPECT_NE(
+      error_of("id = \"s\"\nspeedup = { measure = \"cpu\", parallel = \"many\", value = 2, lower = -0.3, "
+               "cpu_bound = true }\n")
+          .find("r.toml:10:74: 'speedup.cpu_bound' in check 's' is for measure = \"wall\""),
+      std::string::npos)
+      << error_of(
+             "id = \"s\"\nspeedup = { measure = \"cpu\", parallel = \"many\", value = 2, lower = -0.3, "
+             "cpu_bound = true }\n");
+}
