@@ -90,6 +90,22 @@ Measure measure(const SpeedupCheck& c, const std::map<std::string, RunResult>& r
   return m;
 }
 
+// A run on one worker keeps one core busy; a little more for the parent's start and its pool.
+constexpr double kSerialMostBusy = 1.2;
+
+// With cpu_bound, why the serial run cannot be compared with (it kept several cores busy: it
+// ignored its worker count, and its wall time depends on the machine's load), or empty.
+std::string not_serial(const SpeedupCheck& c, const std::map<std::string, RunResult>& runs,
+                       const std::string& prefix) {
+  if (!c.cpu_bound || c.serial.empty()) return "";
+  const RunResult& ser = runs.at(prefix + c.serial);
+  const double busy = ser.cpu_s / ser.wall_s;
+  if (busy <= kSerialMostBusy) return "";
+  return "'" + c.serial + "' kept " + fixed(busy, " cores") + " busy (CPU " + seconds(ser.cpu_s) + " in " +
+         seconds(ser.wall_s) + "): a serial run keeps one, so it did not run serially, and no speedup " +
+         "can be measured against it";
+}
+
 // The runs a measure reads, each with a time to read; the verdict when one has none.
 bool runs_measurable(const SpeedupCheck& c, const std::map<std::string, RunResult>& runs,
                      const std::string& prefix, bool reference, SpeedupVerdict& v) {
@@ -132,8 +148,18 @@ SpeedupVerdict evaluate_speedup(const SpeedupCheck& c, const std::map<std::strin
   if (!runs_measurable(c, runs, "", false, v)) return v;
   double target = c.value;
   std::string against;
+  if (std::string why = not_serial(c, runs, ""); !why.empty()) {
+    v.status = CheckStatus::Failed;
+    v.message = v.safe = "no speedup: " + why;
+    return v;
+  }
   if (c.relative) {
     if (!runs_measurable(c, runs, ref_prefix, true, v)) return v;
+    if (std::string why = not_serial(c, runs, ref_prefix); !why.empty()) {
+      v.status = CheckStatus::Error;
+      v.message = v.safe = "no speedup measured: the reference solution's " + why;
+      return v;
+    }
     Measure ref = measure(c, runs, ref_prefix);
     against = "; the reference solution measured " + ref.shown + " in this grading";
     if (c.min_reference && ref.value < *c.min_reference) {

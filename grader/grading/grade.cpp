@@ -45,6 +45,7 @@ RunRequest make_request(const Rubric& rubric, const RunSpec& run, const Workspac
   req.id = run.id;
   req.argv = run.notebook ? notebook_argv(run) : run.command;
   req.jobscript = run.jobscript;
+  req.job_limits = run.job_limits;
   req.workdir = workdir;
   req.env = options.base_env;
   req.env["HOME"] = workdir.string();

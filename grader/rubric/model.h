@@ -16,6 +16,7 @@
 #include "grader/rubric/pytest_spec.h"
 #include "grader/rubric/speedup_spec.h"
 #include "grader/run/executor.h"
+#include "grader/run/job_limits.h"
 #include "grader/util/source_pos.h"
 
 namespace grader {
@@ -30,6 +31,7 @@ struct RunSpec {
   // A Slurm job instead of a command: this workspace-relative script is submitted with sbatch
   // by the cluster's executor; its output files are the run's stdout/stderr.
   std::optional<std::string> jobscript;
+  JobLimits job_limits;  // what the jobscript may ask for (`job_limits`); checked before submitting
   double timeout_s = kDefaultTimeout;
   std::optional<std::uint64_t> memory_bytes;
   std::uint64_t output_limit = kDefaultOutputLimit;  // per stream

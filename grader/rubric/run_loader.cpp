@@ -13,9 +13,10 @@ namespace grader::rubric_loader {
 
 namespace {
 
-const std::vector<std::string> kRunKeys = {"id",        "command",     "timeout", "memory",  "output_limit",
-                                           "stdin",     "stdin_file",  "env",     "collect", "hidden",
-                                           "jobscript", "unavailable", "notebook"};
+const std::vector<std::string> kRunKeys = {
+    "id",  "command", "timeout", "memory",    "output_limit", "stdin",    "stdin_file",
+    "env", "collect", "hidden",  "jobscript", "unavailable",  "notebook", "job_limits"};
+const std::vector<std::string> kJobLimitKeys = {"time", "nodes", "tasks", "cores", "gpus", "memory"};
 const std::vector<std::string> kUnavailableKeys = {"exit_code", "reason"};
 
 // unavailable = { exit_code = 200, reason = "no conda on this runner" }: the run's way of saying
@@ -32,6 +33,38 @@ void load_unavailable(const TomlTable& s, RunSpec& run) {
   if (!reason || reason->empty()) fail(u->pos(), "key 'unavailable' " + s.where() + " needs a reason");
   run.unavailable_exit = static_cast<int>(*code);
   run.unavailable_reason = *reason;
+}
+
+// job_limits = { time = "30m", nodes = 1, tasks = 4, cores = 8, gpus = 0, memory = "4G" }: what a
+// jobscript may ask for before it is submitted (grader/jobscript/vetting.h); defaults 1 node, no GPU.
+void load_job_limits(const TomlTable& s, const std::string& label, RunSpec& run) {
+  std::optional<TomlTable> t = s.get_table(
+      "job_limits",
+      "a table like { time = \"30m\", nodes = 1, tasks = 4, cores = 8, gpus = 0, memory = \"4G\" }");
+  if (!t) return;
+  if (!run.jobscript)
+    fail(s.key_pos("job_limits"),
+         "'job_limits' " + s.where() + " is for a jobscript run; " + label + " runs no Slurm job");
+  TomlTable l = t->named("in 'job_limits' " + s.where());
+  l.reject_unknown(kJobLimitKeys);
+  if (auto time = get_duration(l, "time")) {
+    if (*time <= 0) fail(l.value_pos("time"), l.key_name("time") + " must be more than 0");
+    run.job_limits.time_s = *time;
+  }
+  for (auto [key, field] :
+       {std::pair{"nodes", &run.job_limits.nodes}, std::pair{"tasks", &run.job_limits.tasks},
+        std::pair{"cores", &run.job_limits.cores}, std::pair{"gpus", &run.job_limits.gpus}}) {
+    std::optional<std::int64_t> n = l.get_integer(key);
+    if (!n) continue;
+    const std::int64_t least = std::string_view(key) == "gpus" ? 0 : 1;
+    if (*n < least)
+      fail(l.value_pos(key), l.key_name(key) + " must be " + std::to_string(least) + " or more");
+    *field = *n;
+  }
+  if (auto memory = get_size(l, "memory")) {
+    if (*memory == 0) fail(l.value_pos("memory"), l.key_name("memory") + " must be more than 0");
+    run.job_limits.memory_bytes = *memory;
+  }
 }
 
 bool valid_env_name(std::string_view s) {
@@ -154,6 +187,7 @@ RunSpec load_run(const TomlTable& table, std::size_t index, const std::map<std::
   load_limits(s, run);
   load_stdin(s, label, run);
   load_env(s, run);
+  load_job_limits(s, label, run);
   if (auto collect = s.get_strings("collect", "an array of paths like [\"out.txt\"]")) {
     for (const TomlString& path : *collect)
       run.collect.push_back(checked_path(s, "collect", path.value, path.pos));

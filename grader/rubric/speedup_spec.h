@@ -30,7 +30,9 @@ struct SpeedupCheck {
   // The runs compute on CPUs only: a speedup is credited at most as far as the parallel run kept
   // cores busy (its CPU over its wall time). On a loaded machine the CPU time of the same work
   // varies from run to run; without the cap a program that runs on one core could pass by that
-  // noise alone. Never for a GPU or I/O-bound run, whose speedup needs no busy cores.
+  // noise alone. And the serial run must keep at most about one core busy (1.2): one that keeps
+  // more ignored its worker count, and its wall time then depends on the machine's load. Never
+  // for a GPU or I/O-bound run, whose speedup needs no busy cores.
   bool cpu_bound = false;
 };
 

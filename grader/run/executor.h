@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "grader/run/job_limits.h"
 #include "grader/run/run_result.h"
 
 namespace grader {
@@ -24,6 +25,7 @@ struct RunRequest {
   std::string id;
   std::vector<std::string> argv;
   std::optional<std::string> jobscript;    // workspace-relative; set for Slurm runs (argv empty)
+  JobLimits job_limits;                    // what the jobscript may ask for (jobscript/vetting.h)
   std::filesystem::path workdir;           // the staged workspace; the run's cwd
   std::map<std::string, std::string> env;  // the complete environment, already scrubbed
   std::optional<std::string> stdin_data;   // nullopt: stdin is /dev/null

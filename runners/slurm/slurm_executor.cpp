@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "grader/jobscript/vetting.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
 #include "runners/slurm/job_verdict.h"
@@ -14,6 +15,10 @@ namespace grader {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// A jobscript is read whole to be vetted before it is submitted; sbatch itself takes at most
+// 4 MiB (max_script_size), no real one comes near 1.
+constexpr std::uint64_t kMaxJobscriptBytes = 1 << 20;
 
 Clock::duration seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -243,16 +248,17 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
   const std::string tag = file_tag(req.id);
   const std::string out_path = jobdir + "/" + tag + ".out", err_path = jobdir + "/" + tag + ".err";
   const std::string script = ws + "/" + *req.jobscript;
-  std::optional<std::string> head;
+  std::optional<std::string> text;
   {
     std::lock_guard<std::mutex> lock(transport_mu_);
-    head = transport_.read_file(script, 1);
+    text = transport_.read_file(script, kMaxJobscriptBytes);
   }
-  if (!head) {
+  if (!text) {
     RunResult res = runner_error(req, "there is no jobscript '" + *req.jobscript + "' in the submission");
     res.status = RunStatus::NonzeroExit;
     return res;
   }
+  if (std::optional<RunResult> refused = vetted(req, *text)) return *refused;
   // The job's environment: the run's, with the scheduler commands' laid over it.
   std::map<std::string, std::string> env = req.env;
   for (const auto& [k, v] : opt_.command_env) env[k] = v;
@@ -267,6 +273,21 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
   forget(*job_id);
   return job_result(req, *job_id, oc, {seconds_since(submitted), req.timeout_s, req.timeout_s}, out_path,
                     err_path);
+}
+
+std::optional<RunResult> SlurmExecutor::vetted(const RunRequest& req, const std::string& text) {
+  std::vector<jobscript::Refusal> found = jobscript::vet(jobscript::parse(text), req.job_limits);
+  if (found.empty()) return std::nullopt;
+  // The learner's: a graded failure of this run, and nothing submitted.
+  RunResult res;
+  res.id = req.id;
+  res.status = RunStatus::NonzeroExit;
+  res.message = "not submitted: the jobscript asks for what a graded job may not have";
+  for (const jobscript::Refusal& r : found)
+    res.message += "\n  " + *req.jobscript + ":" + std::to_string(r.line) + ": " + r.message;
+  res.err.data = res.message + "\n";
+  res.err.total_bytes = res.err.data.size();
+  return res;
 }
 
 RunResult SlurmExecutor::refused(const RunRequest& req, const slurm::CommandOutput& sb) {

@@ -89,6 +89,9 @@ class SlurmExecutor final : public BatchExecutor {
                                        const std::string& script) const;
   // run()'s steps for a jobscript: the submission, and what sbatch said when it refused.
   RunResult submit_jobscript(const RunRequest& req);
+  // The run's failure when the jobscript asks for what a graded job may not have
+  // (grader/jobscript/vetting.h); nullopt when it may be submitted.
+  static std::optional<RunResult> vetted(const RunRequest& req, const std::string& text);
   static RunResult refused(const RunRequest& req, const slurm::CommandOutput& sb);
   // Command runs as array tasks: the batch's submission (by its leader), one task's wait and
   // its status file, and the cleanup by the last member.

@@ -520,5 +520,66 @@ TEST_F(SlurmExecutorTest, CommandRunsAreRefusedUnlessArraysAreOn) {
   EXPECT_NE(res.message.find("has a command"), std::string::npos) << res.message;
 }
 
+// Issue 12 §3, as a new user tried it: `#SBATCH --array=1-20` made the grader lose track of its
+// job, and the 20 tasks ran on. Now it is the learner's failure, and Slurm never sees the job.
+TEST_F(SlurmExecutorTest, ArrayJobIsRefusedAndNothingIsSubmitted) {
+  SlurmExecutor ex(transport_, options());
+  fs::path sub = submission(
+      "#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\n"
+      "#SBATCH --array=1-20\n#SBATCH --mail-type=END\n"
+      "touch " +
+      (dir_ / "ran").string() + "-$SLURM_ARRAY_TASK_ID\n");
+  fs::path ws = ex.prepare_workspace(sub);
+  RunRequest req;
+  req.id = "array-escape";
+  req.jobscript = "job.sh";
+  req.workdir = ws;
+  req.env = cluster_env();
+  req.timeout_s = 120;
+  RunResult r = ex.run(req);
+  ex.release_workspace(ws);
+  EXPECT_EQ(r.status, RunStatus::NonzeroExit) << r.message;
+  EXPECT_FALSE(r.slurm) << "no job, so no accounting";
+  EXPECT_EQ(
+      r.message,
+      "not submitted: the jobscript asks for what a graded job may not have\n"
+      "  job.sh:4: `#SBATCH --array=1-20` is not allowed in a graded job: it makes one job per index, which "
+      "the grader does not follow; submit a single job\n"
+      "  job.sh:5: `#SBATCH --mail-type=END` is not allowed in a graded job: a graded job sends no mail: the "
+      "grader watches it");
+  RunRequest q;
+  q.argv = {"squeue", "-h", "-n", "grader-array-escape", "-o", "%i"};
+  q.workdir = "/";
+  q.env = cluster_env();
+  RunResult queued = transport_.run(q);
+  ASSERT_EQ(queued.status, RunStatus::Ok) << queued.err.data;
+  EXPECT_EQ(queued.out.data, "") << "the array was submitted anyway";
+}
+
+// What a job asks for is held to the run's job_limits before it goes to Slurm.
+TEST_F(SlurmExecutorTest, JobBeyondItsLimitsIsRefusedBeforeSubmission) {
+  SlurmExecutor ex(transport_, options());
+  fs::path sub =
+      submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 10:00:00\n#SBATCH -N 2\necho hi\n");
+  fs::path ws = ex.prepare_workspace(sub);
+  RunRequest req;
+  req.id = "too-big";
+  req.jobscript = "job.sh";
+  req.workdir = ws;
+  req.env = cluster_env();
+  req.timeout_s = 120;
+  req.job_limits.time_s = 600;
+  RunResult r = ex.run(req);
+  ex.release_workspace(ws);
+  EXPECT_EQ(r.status, RunStatus::NonzeroExit) << r.message;
+  EXPECT_NE(
+      r.message.find("job.sh:3: `#SBATCH -t 10:00:00` asks for 10 h; a graded job may run at most 10 min"),
+      std::string::npos)
+      << r.message;
+  EXPECT_NE(r.message.find("job.sh:4: `#SBATCH -N 2` asks for 2 nodes; a graded job may use at most 1"),
+            std::string::npos)
+      << r.message;
+}
+
 }  // namespace
 }  // namespace grader

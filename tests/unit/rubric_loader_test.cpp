@@ -537,7 +537,8 @@ TEST(RubricErrors, RubricListsAllowedKeysWhenNoneIsClose) {
   EXPECT_EQ(
       rubric_error_of(kHead + "workdir = \"src\"\n"),
       "r.toml:5:1: unknown key 'workdir' in run 'main'; allowed here: id, command, timeout, "
-      "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript, unavailable, notebook");
+      "memory, output_limit, stdin, stdin_file, env, collect, hidden, jobscript, unavailable, notebook, "
+      "job_limits");
 }
 
 TEST(RubricErrors, RubricSuggestsStdoutForMatcherInCheck) {

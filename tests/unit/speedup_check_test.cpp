@@ -225,3 +225,32 @@ TEST(SpeedupCheck, CpuBoundLeavesARealSpeedupAsMeasured) {
   EXPECT_EQ(v.status, CheckStatus::Passed) << v.message;
   EXPECT_EQ(v.message, "speedup 1.82x ('one' 2.00 s, 'many' 1.10 s), within at least 1.20x");
 }
+
+// The course's hard-coded Pool(2): its "1 worker" run is as parallel as the other. On a loaded
+// machine its wall time grew while the other's did not, and the times alone showed 1.55x.
+TEST(SpeedupCheck, CpuBoundFailsASerialRunThatKeptSeveralCoresBusy) {
+  SpeedupCheck c = wall_check(1.6, -0.25);
+  c.cpu_bound = true;
+  SpeedupVerdict v = evaluate_speedup(c, runs_of({timed("one", 0.70, 0.91), timed("many", 0.45, 0.90)}));
+  EXPECT_EQ(v.status, CheckStatus::Failed) << v.message;
+  EXPECT_EQ(
+      v.message,
+      "no speedup: 'one' kept 1.30 cores busy (CPU 0.91 s in 0.70 s): a serial run keeps one, so it did "
+      "not run serially, and no speedup can be measured against it");
+  EXPECT_EQ(evaluate_speedup(c, runs_of({timed("one", 0.90, 0.95), timed("many", 0.50, 0.98)})).status,
+            CheckStatus::Passed)
+      << "a parent that starts a pool of one keeps a little more than one core busy";
+}
+
+TEST(SpeedupCheck, CpuBoundReferenceWhoseSerialRunWasParallelIsAnError) {
+  SpeedupCheck c = wall_check(1.0, -0.2);
+  c.cpu_bound = true;
+  c.relative = true;
+  SpeedupVerdict v = evaluate_speedup(
+      c, runs_of({timed("one", 1.0, 1.0), timed("many", 0.55, 1.0), as_reference(timed("one", 0.5, 1.0)),
+                  as_reference(timed("many", 0.5, 1.0))}));
+  EXPECT_EQ(v.status, CheckStatus::Error) << v.message;
+  EXPECT_EQ(v.message.rfind("no speedup measured: the reference solution's 'one' kept 2.00 cores busy", 0),
+            0u)
+      << v.message;
+}
