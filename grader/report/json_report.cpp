@@ -52,6 +52,7 @@ nlohmann::json slurm_to_json(const std::optional<SlurmAccounting>& a) {
       {"alloc_tres", sanitize_utf8(a->alloc_tres)},
       {"time_limit", sanitize_utf8(a->time_limit)},
       {"steps", steps_to_json(a->steps)},
+      {"leftover_jobs", a->leftover_jobs},
   };
 }
 

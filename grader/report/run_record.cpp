@@ -67,7 +67,8 @@ json slurm_to_json(const std::optional<SlurmAccounting>& a) {
           {"max_rss_kb", a->max_rss_kb},
           {"alloc_tres", a->alloc_tres},
           {"time_limit", a->time_limit},
-          {"steps", steps_to_json(a->steps)}};
+          {"steps", steps_to_json(a->steps)},
+          {"leftover_jobs", a->leftover_jobs}};
 }
 
 std::optional<SlurmAccounting> slurm_from_json(const json& j) {
@@ -87,6 +88,7 @@ std::optional<SlurmAccounting> slurm_from_json(const json& j) {
   j.at("time_limit").get_to(a.time_limit);
   // Records written before steps were kept have none.
   if (auto s = j.find("steps"); s != j.end()) a.steps = steps_from_json(*s);
+  a.leftover_jobs = j.value("leftover_jobs", std::vector<std::string>{});
   return a;
 }
 

@@ -65,6 +65,9 @@ struct SlurmAccounting {
   // Every step sacct listed, in its order. The tasks a step ran are counted by Slurm, not the
   // program: ranks that mpirun starts itself on the batch step's node are no step of their own.
   std::vector<SlurmStep> steps;
+  // Jobs that the job submitted itself (sbatch inside the jobscript), still queued or running
+  // when it ended: the grader cancelled them (runners/slurm/slurm_parse.h, leftover_jobs).
+  std::vector<std::string> leftover_jobs;
 };
 
 struct RunResult {

@@ -271,8 +271,31 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
 
   slurm::JobOutcome oc = tracker_->wait(*job_id, submitted + seconds(req.timeout_s));
   forget(*job_id);
-  return job_result(req, *job_id, oc, {seconds_since(submitted), req.timeout_s, req.timeout_s}, out_path,
-                    err_path);
+  std::vector<std::string> left = cancel_leftovers(*job_id, jobdir);
+  RunResult res = job_result(req, *job_id, oc, {seconds_since(submitted), req.timeout_s, req.timeout_s},
+                             out_path, err_path);
+  if (!left.empty() && res.slurm) {
+    res.slurm->leftover_jobs = left;
+    std::string ids;
+    for (const std::string& id : left) ids += (ids.empty() ? "" : ", ") + id;
+    std::string note = "the job submitted " + counted(static_cast<std::int64_t>(left.size()), "job") +
+                       " of its own (" + ids + "), still there when it ended; the grader cancelled " +
+                       (left.size() == 1 ? "it" : "them") + ": a graded job submits no jobs";
+    res.message = res.message.empty() ? note : res.message + "; " + note;
+  }
+  return res;
+}
+
+std::vector<std::string> SlurmExecutor::cancel_leftovers(const std::string& job_id,
+                                                         const std::string& jobdir) {
+  slurm::CommandOutput q = command({"squeue", "--me", "-h", "-o", slurm::leftover_format()}, 30);
+  if (!q.ran || q.exit_code != 0) return {};  // nothing known to cancel; the grading goes on
+  std::vector<std::string> left = slurm::leftover_jobs(q.out, job_id, jobdir);
+  if (left.empty()) return left;
+  std::vector<std::string> argv = {"scancel"};
+  argv.insert(argv.end(), left.begin(), left.end());
+  command(argv, 30);
+  return left;
 }
 
 std::optional<RunResult> SlurmExecutor::vetted(const RunRequest& req, const std::string& text) {

@@ -92,6 +92,9 @@ class SlurmExecutor final : public BatchExecutor {
   // The run's failure when the jobscript asks for what a graded job may not have
   // (grader/jobscript/vetting.h); nullopt when it may be submitted.
   static std::optional<RunResult> vetted(const RunRequest& req, const std::string& text);
+  // Cancels the jobs that job `job_id` submitted itself from inside `jobdir` and left queued or
+  // running (slurm_parse.h, leftover_jobs); returns their ids.
+  std::vector<std::string> cancel_leftovers(const std::string& job_id, const std::string& jobdir);
   static RunResult refused(const RunRequest& req, const slurm::CommandOutput& sb);
   // Command runs as array tasks: the batch's submission (by its leader), one task's wait and
   // its status file, and the cleanup by the last member.

@@ -56,6 +56,46 @@ std::string squeue_format() {
          "tres-alloc:|,Cluster:|";
 }
 
+std::string leftover_format() {
+  return "%i|%Z";
+}
+
+namespace {
+
+// "123", or an array task's "123_4" / a pending array's "123_[1-20]": the job id Slurm gave at
+// submission; nullopt when not a job id.
+std::optional<std::uint64_t> submitted_id(std::string_view id) {
+  id = id.substr(0, id.find('_'));
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
+  if (ec != std::errc() || end != id.data() + id.size() || id.empty()) return std::nullopt;
+  return n;
+}
+
+bool inside(std::string_view dir, std::string_view root) {
+  if (dir.substr(0, root.size()) != root) return false;
+  return dir.size() == root.size() || dir[root.size()] == '/';
+}
+
+}  // namespace
+
+std::vector<std::string> leftover_jobs(std::string_view out, std::string_view own_id,
+                                       std::string_view job_dir) {
+  std::vector<std::string> ids;
+  std::optional<std::uint64_t> own = submitted_id(own_id);
+  if (!own || job_dir.empty()) return ids;
+  while (!out.empty()) {
+    std::string_view line = out.substr(0, out.find('\n'));
+    out.remove_prefix(std::min(out.size(), line.size() + 1));
+    auto bar = line.find('|');
+    if (bar == std::string_view::npos) continue;
+    std::string_view id = trim(line.substr(0, bar));
+    std::optional<std::uint64_t> n = submitted_id(id);
+    if (n && *n > *own && inside(trim(line.substr(bar + 1)), job_dir)) ids.emplace_back(id);
+  }
+  return ids;
+}
+
 std::string sacct_format() {
   return "JobID,State,ExitCode,ElapsedRaw,TotalCPU,MaxRSS,AllocTRES,Partition,Account,Cluster,Timelimit,"
          "Submit,"

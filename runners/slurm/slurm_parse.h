@@ -57,6 +57,15 @@ std::optional<std::string> parse_sbatch_parsable(std::string_view out);
 std::vector<QueueRow> parse_squeue(std::string_view out);
 std::vector<AcctRow> parse_sacct(std::string_view out);
 
+// `squeue --me -h -o %i|%Z`: the user's jobs and their working directories.
+std::string leftover_format();
+// Of those rows, the jobs that a graded job `own_id` left behind: submitted after it (a larger
+// job id: Slurm numbers jobs in submission order) from inside its directory `job_dir` (sbatch
+// runs a job where it was called, and the graded job runs in job_dir/ws). Another grading's
+// jobs, and the user's own submitted from elsewhere, are not touched.
+std::vector<std::string> leftover_jobs(std::string_view squeue_out, std::string_view own_id,
+                                       std::string_view job_dir);
+
 // Elapsed, TotalCPU, Timelimit -> seconds, read by grader/util/slurm_time.h's one parser;
 // nullopt for UNLIMITED, Partition_Limit, empty or malformed text.
 std::optional<double> parse_slurm_duration(std::string_view text);

@@ -85,6 +85,7 @@ class SlurmExecutorTest : public ::testing::Test {
     req.workdir = ws;
     req.env = cluster_env();
     req.timeout_s = timeout_s;
+    req.job_limits = limits_;
     req.output_limit = output_limit;
     req.collect = std::move(collect);
     RunResult r = ex.run(req);
@@ -105,6 +106,7 @@ class SlurmExecutorTest : public ::testing::Test {
 
   LocalTransport transport_;
   fs::path dir_;
+  JobLimits limits_;  // what run()'s jobs may ask for: the rubric's defaults unless a test says
 };
 
 TEST_F(SlurmExecutorTest, CompletedJobIsOkWithItsAccounting) {
@@ -197,9 +199,10 @@ TEST_F(SlurmExecutorTest, MissingJobscriptIsAGradedFailure) {
 
 TEST_F(SlurmExecutorTest, JobStuckPendingIsARunnerErrorAndCancelled) {
   SlurmExecutor ex(transport_, options());
-  auto r = run(ex, submission("#!/bin/bash\n#SBATCH --begin=now+1hour\necho too late\n"), 2);
+  // Partition closed takes jobs and never starts them (ci/cluster).
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH -p closed\necho too late\n"), 2);
   EXPECT_EQ(r.status, RunStatus::RunnerError) << r.message;
-  EXPECT_NE(r.message.find("stuck PENDING (reason BeginTime)"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("stuck PENDING (reason PartitionDown)"), std::string::npos) << r.message;
   ASSERT_TRUE(r.slurm);
   EXPECT_EQ(squeue_state(r.slurm->job_id), "CANCELLED") << "the grader leaves no job behind";
 }
@@ -290,6 +293,7 @@ TEST_F(SlurmExecutorTest, ManyJobsShareOneQueueQueryPerRound) {
 
 TEST_F(SlurmExecutorTest, GpuRequestIsAccountingNotUse) {
   SlurmExecutor ex(transport_, options());
+  limits_.gpus = 1;
   auto r = run(ex, submission("#!/bin/bash\n#SBATCH -p gpu\n#SBATCH --gres=gpu:1\necho gpu job\n"));
   ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
   ASSERT_TRUE(r.slurm);
@@ -579,6 +583,27 @@ TEST_F(SlurmExecutorTest, JobBeyondItsLimitsIsRefusedBeforeSubmission) {
   EXPECT_NE(r.message.find("job.sh:4: `#SBATCH -N 2` asks for 2 nodes; a graded job may use at most 1"),
             std::string::npos)
       << r.message;
+}
+
+// Issue 12 §3, as a new user tried it: the jobscript sbatch'ed a 5-minute job of its own, still
+// queued after the grading had ended. Now the grader finds it when the graded job ends, cancels
+// it, and the report says so.
+TEST_F(SlurmExecutorTest, JobsTheJobSubmittedAreCancelledWhenItEnds) {
+  SlurmExecutor ex(transport_, options());
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\n"
+                              "sbatch --parsable -A naiss2024-22-107 -t 00:05:00 -o /dev/null "
+                              "--wrap 'sleep 300'\n"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  ASSERT_TRUE(r.slurm);
+  std::string inner = r.out.data;
+  while (!inner.empty() && (inner.back() == '\n' || inner.back() == ' ')) inner.pop_back();
+  ASSERT_TRUE(std::regex_match(inner, std::regex("[0-9]+"))) << "the inner sbatch printed: " << r.out.data;
+  EXPECT_EQ(r.slurm->leftover_jobs, std::vector<std::string>{inner});
+  EXPECT_NE(r.message.find("the job submitted 1 job of its own (" + inner + ")"), std::string::npos)
+      << r.message;
+  // Cancelled, not just noted: squeue shows it ended (or has forgotten it), never pending or running.
+  std::string state = squeue_state(inner);
+  EXPECT_TRUE(state.empty() || state == "CANCELLED" || state == "COMPLETING") << inner << " is " << state;
 }
 
 }  // namespace

@@ -206,5 +206,20 @@ TEST(SlurmVerdict, FailedWithoutCodeIsARunnerError) {
   EXPECT_NE(v.message.find("JobLaunchFailure"), std::string::npos);
 }
 
+// `squeue --me -h -o %i|%Z` after graded job 40 ended in /scratch/jobs/grader-ab12/ws.
+TEST(SlurmParse, LeftoverJobsAreThoseTheGradedJobSubmittedFromItsDirectory) {
+  const std::string out =
+      "38|/scratch/jobs/grader-ab12/ws\n"             // earlier: not submitted by job 40
+      "41|/scratch/jobs/grader-ab12/ws\n"             // sbatch inside the job
+      "42_[1-20]|/scratch/jobs/grader-ab12/ws/sub\n"  // a pending array, from a subdirectory
+      "43|/scratch/jobs/grader-ab123/ws\n"            // another grading's directory, a longer name
+      "44|/home/teacher/project\n"                    // the user's own job, from elsewhere
+      "not a row\n";
+  EXPECT_EQ(leftover_jobs(out, "40", "/scratch/jobs/grader-ab12"),
+            (std::vector<std::string>{"41", "42_[1-20]"}));
+  EXPECT_TRUE(leftover_jobs(out, "40", "").empty());
+  EXPECT_TRUE(leftover_jobs("", "40", "/scratch/jobs/grader-ab12").empty());
+}
+
 }  // namespace
 }  // namespace grader::slurm
