@@ -8,11 +8,12 @@ namespace grader {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> reference_run_ids(const Rubric& rubric) {
+std::vector<std::string> speedup_run_ids(const Rubric& rubric,
+                                         const std::function<bool(std::size_t, const SpeedupCheck&)>& which) {
   std::set<std::string> named;
-  for (const CheckSpec& check : rubric.checks) {
-    const auto* s = std::get_if<SpeedupCheck>(&check.kind);
-    if (!s || !s->relative) continue;
+  for (std::size_t i = 0; i < rubric.checks.size(); ++i) {
+    const auto* s = std::get_if<SpeedupCheck>(&rubric.checks[i].kind);
+    if (!s || !which(i, *s)) continue;
     named.insert(s->parallel);
     if (!s->serial.empty()) named.insert(s->serial);
   }
@@ -20,6 +21,10 @@ std::vector<std::string> reference_run_ids(const Rubric& rubric) {
   for (const RunSpec& run : rubric.runs)
     if (named.count(run.id)) ids.push_back(run.id);
   return ids;
+}
+
+std::vector<std::string> reference_run_ids(const Rubric& rubric) {
+  return speedup_run_ids(rubric, [](std::size_t, const SpeedupCheck& s) { return s.relative; });
 }
 
 namespace {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,11 @@ Score score_against(const Rubric& rubric, const std::vector<RunSummary>& referen
 // Whether a relative speedup check did not pass: against a reused measurement, the reference is
 // then measured again and the submission scored against that (grade.cpp).
 bool relative_speedup_short(const Rubric& rubric, const Score& score);
+
+// The runs that the rubric's speedup checks compare, of those checks (by index) for which
+// `which` holds, in the rubric's order.
+std::vector<std::string> speedup_run_ids(const Rubric& rubric,
+                                         const std::function<bool(std::size_t, const SpeedupCheck&)>& which);
 
 // The runs that the rubric's relative speedup checks name, in the rubric's order.
 std::vector<std::string> reference_run_ids(const Rubric& rubric);

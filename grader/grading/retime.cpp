@@ -1,9 +1,9 @@
 // Timing again what a failed speedup check measured; see retime.h.
 #include "grader/grading/retime.h"
 
-#include <algorithm>
-#include <set>
-#include <variant>
+#include <utility>
+
+#include "grader/grading/reference_runs.h"
 
 namespace grader {
 
@@ -17,18 +17,10 @@ bool ran_ok(const RunResults& results, const std::string& id) {
 }  // namespace
 
 std::vector<std::string> runs_to_retime(const Rubric& rubric, const Score& score, const RunResults& results) {
-  std::set<std::string> named;
-  for (std::size_t i = 0; i < rubric.checks.size() && i < score.checks.size(); ++i) {
-    const auto* s = std::get_if<SpeedupCheck>(&rubric.checks[i].kind);
-    if (!s || score.checks[i].status != CheckStatus::Failed) continue;
-    if (!ran_ok(results, s->parallel) || (!s->serial.empty() && !ran_ok(results, s->serial))) continue;
-    named.insert(s->parallel);
-    if (!s->serial.empty()) named.insert(s->serial);
-  }
-  std::vector<std::string> ids;
-  for (const RunSpec& run : rubric.runs)
-    if (named.count(run.id)) ids.push_back(run.id);
-  return ids;
+  return speedup_run_ids(rubric, [&](std::size_t i, const SpeedupCheck& s) {
+    return i < score.checks.size() && score.checks[i].status == CheckStatus::Failed &&
+           ran_ok(results, s.parallel) && (s.serial.empty() || ran_ok(results, s.serial));
+  });
 }
 
 void keep_faster(RunResult& kept, RunResult again) {

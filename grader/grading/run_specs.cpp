@@ -39,6 +39,12 @@ std::vector<std::string> static_files(const Rubric& rubric) {
 
 namespace {
 
+json job_limits_json(const JobLimits& l) {
+  return {{"time_s", json_or_null(l.time_s)}, {"nodes", json_or_null(l.nodes)},
+          {"tasks", json_or_null(l.tasks)},   {"cores", json_or_null(l.cores)},
+          {"gpus", json_or_null(l.gpus)},     {"memory_bytes", json_or_null(l.memory_bytes)}};
+}
+
 json spec_of(const Rubric& rubric, const RunSpec& run) {
   return {{"command", run.command},
           {"jobscript", json_or_null(run.jobscript)},
@@ -72,6 +78,8 @@ json run_specs(const Rubric& rubric) {
     specs[run.id] = spec_of(rubric, run);
     // Only for notebooks: the records of other runs stay as they were.
     if (run.notebook) specs[run.id]["notebook"] = notebook_spec_json(*run.notebook);
+    // Only for jobscripts: what the job may ask for decides whether it is submitted at all.
+    if (run.jobscript) specs[run.id]["job_limits"] = job_limits_json(run.job_limits);
     order.push_back(run.id);
   }
   json workspace = {{"bytes", json_or_null(rubric.workspace.bytes)},

@@ -131,15 +131,6 @@ void vet_memory(const JobScript& js, const JobLimits& limits, std::int64_t nodes
 
 }  // namespace
 
-const std::vector<std::string>& refused_options() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const RefusedOption& r : kRefused) n.push_back(r.option);
-    return n;
-  }();
-  return names;
-}
-
 std::vector<Refusal> vet(const JobScript& js, const JobLimits& limits) {
   std::vector<Refusal> out;
   for (const Directive& d : js.directives)

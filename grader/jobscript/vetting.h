@@ -21,7 +21,4 @@ struct Refusal {
 // In line order; empty when the script may be submitted.
 std::vector<Refusal> vet(const JobScript& script, const JobLimits& limits);
 
-// The options refused whatever the limits, by sbatch's long name.
-const std::vector<std::string>& refused_options();
-
 }  // namespace grader::jobscript

@@ -80,7 +80,7 @@ class SlurmExecutorTest : public ::testing::Test {
                 std::uint64_t output_limit = 1 << 20, std::vector<std::string> collect = {}) {
     fs::path ws = ex.prepare_workspace(sub);
     RunRequest req;
-    req.id = "job";
+    req.id = run_id_;
     req.jobscript = "job.sh";
     req.workdir = ws;
     req.env = cluster_env();
@@ -106,7 +106,8 @@ class SlurmExecutorTest : public ::testing::Test {
 
   LocalTransport transport_;
   fs::path dir_;
-  JobLimits limits_;  // what run()'s jobs may ask for: the rubric's defaults unless a test says
+  JobLimits limits_;            // what run()'s jobs may ask for: the rubric's defaults unless a test says
+  std::string run_id_ = "job";  // run()'s run id; its job is named grader-ID
 };
 
 TEST_F(SlurmExecutorTest, CompletedJobIsOkWithItsAccounting) {
@@ -528,20 +529,11 @@ TEST_F(SlurmExecutorTest, CommandRunsAreRefusedUnlessArraysAreOn) {
 // job, and the 20 tasks ran on. Now it is the learner's failure, and Slurm never sees the job.
 TEST_F(SlurmExecutorTest, ArrayJobIsRefusedAndNothingIsSubmitted) {
   SlurmExecutor ex(transport_, options());
-  fs::path sub = submission(
-      "#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\n"
-      "#SBATCH --array=1-20\n#SBATCH --mail-type=END\n"
-      "touch " +
-      (dir_ / "ran").string() + "-$SLURM_ARRAY_TASK_ID\n");
-  fs::path ws = ex.prepare_workspace(sub);
-  RunRequest req;
-  req.id = "array-escape";
-  req.jobscript = "job.sh";
-  req.workdir = ws;
-  req.env = cluster_env();
-  req.timeout_s = 120;
-  RunResult r = ex.run(req);
-  ex.release_workspace(ws);
+  run_id_ = "array-escape";
+  RunResult r = run(ex, submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\n"
+                                   "#SBATCH --array=1-20\n#SBATCH --mail-type=END\n"
+                                   "touch " +
+                                   (dir_ / "ran").string() + "-$SLURM_ARRAY_TASK_ID\n"));
   EXPECT_EQ(r.status, RunStatus::NonzeroExit) << r.message;
   EXPECT_FALSE(r.slurm) << "no job, so no accounting";
   EXPECT_EQ(
@@ -563,18 +555,9 @@ TEST_F(SlurmExecutorTest, ArrayJobIsRefusedAndNothingIsSubmitted) {
 // What a job asks for is held to the run's job_limits before it goes to Slurm.
 TEST_F(SlurmExecutorTest, JobBeyondItsLimitsIsRefusedBeforeSubmission) {
   SlurmExecutor ex(transport_, options());
-  fs::path sub =
-      submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 10:00:00\n#SBATCH -N 2\necho hi\n");
-  fs::path ws = ex.prepare_workspace(sub);
-  RunRequest req;
-  req.id = "too-big";
-  req.jobscript = "job.sh";
-  req.workdir = ws;
-  req.env = cluster_env();
-  req.timeout_s = 120;
-  req.job_limits.time_s = 600;
-  RunResult r = ex.run(req);
-  ex.release_workspace(ws);
+  limits_.time_s = 600;
+  RunResult r = run(ex, submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 10:00:00\n"
+                                   "#SBATCH -N 2\necho hi\n"));
   EXPECT_EQ(r.status, RunStatus::NonzeroExit) << r.message;
   EXPECT_NE(
       r.message.find("job.sh:3: `#SBATCH -t 10:00:00` asks for 10 h; a graded job may run at most 10 min"),

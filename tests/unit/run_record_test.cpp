@@ -178,5 +178,17 @@ TEST(Rescore, ChangedRunsAreRefusedNamingWhatChanged) {
   EXPECT_TRUE(refusal("points = 2", "points = 2\nhint = \"say Hello\"").empty()) << "a hint is not a run";
 }
 
+// A jobscript's job_limits decide whether its job is submitted at all: a changed limit is a
+// changed run, so a regrade runs it again.
+TEST(Rescore, ChangedJobLimitsAreAChangedRun) {
+  const std::string job = "exercise = \"b\"\n[[run]]\nid = \"job\"\njobscript = \"job.sh\"\n";
+  const std::string check = "[[check]]\nid = \"ran\"\nrun = \"job\"\nexit_code = 0\n";
+  nlohmann::json before = run_specs(parse_rubric(job + check, "r.toml"));
+  EXPECT_TRUE(run_spec_changes(before, run_specs(parse_rubric(job + check, "r.toml"))).empty());
+  EXPECT_EQ(run_spec_changes(before,
+                             run_specs(parse_rubric(job + "job_limits = { gpus = 1 }\n" + check, "r.toml"))),
+            std::vector<std::string>{"run 'job' changed: job_limits"});
+}
+
 }  // namespace
 }  // namespace grader
