@@ -7,6 +7,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <variant>
 
 #include "grader/cli/args.h"
 #include "grader/cli/interrupt.h"
@@ -57,6 +58,7 @@ struct Validation {
   int worst = kFullMarks;
   bool color = false;
   std::size_t partly_checked = 0;  // gradings with checks this runner could not run (no cluster)
+  std::size_t unmeasured = 0;      // gradings with timed checks the machine's load left unmeasured
 
   void item(const std::string& id, bool ok, const std::string& message, int failure_code = kNotFull) {
     CheckResult c;
@@ -114,6 +116,26 @@ std::set<std::string> selected_ids(const Args& args, const std::vector<Exercise>
   return only;
 }
 
+// The rubric's speedup checks: whether they can be measured follows the machine's load.
+std::set<std::string> timed_check_ids(const Rubric& rubric) {
+  std::set<std::string> ids;
+  for (const auto& c : rubric.checks)
+    if (std::holds_alternative<SpeedupCheck>(c.kind)) ids.insert(c.id);
+  return ids;
+}
+
+// Counts a grading that left checks unchecked: for want of a cluster, or of a quiet machine.
+void count_unchecked(Validation& v, const Report& r, const Rubric& rubric) {
+  if (!checks_not_run(r).empty()) {
+    v.partly_checked++;
+    return;
+  }
+  std::set<std::string> timed = timed_check_ids(rubric);
+  if (std::any_of(r.checks.begin(), r.checks.end(),
+                  [&](const auto& c) { return c.unavailable && timed.count(c.id); }))
+    v.unmeasured++;
+}
+
 // What every exercise's validation shares.
 struct Context {
   fs::path repo;
@@ -131,7 +153,7 @@ void validate_solution(Validation& v, const Context& cx, const Exercise& ex, con
   o.submission_name = "solution";
   Report r = grade_submission(rubric, solution, cx.executor, o);
   std::vector<std::string> not_run = checks_not_run(r);
-  if (!not_run.empty()) v.partly_checked++;
+  count_unchecked(v, r, rubric);
   if (r.runner_failed())
     v.item("solution", false, "runner failed: " + first_failure(r), kRunnerFailed);
   else if (r.passed)
@@ -158,8 +180,8 @@ void validate_fixture(Validation& v, const Context& cx, const Rubric& rubric, co
     v.item(id, false, "runner failed: " + first_failure(r), kRunnerFailed);
     return;
   }
-  FixtureVerdict verdict = compare_fixture(r, f);
-  if (verdict.not_run) v.partly_checked++;
+  FixtureVerdict verdict = compare_fixture(r, f, timed_check_ids(rubric));
+  count_unchecked(v, r, rubric);
   v.item(id, verdict.ok, verdict.message);
 }
 
@@ -227,12 +249,14 @@ int validate_command(const std::vector<std::string>& argv) {
   std::vector<Report> junit;
   int worst = kFullMarks;
   std::size_t partly_checked = 0;
+  std::size_t unmeasured = 0;
   for (const auto& ex : exercises) {
     if (!only.empty() && !only.count(ex.id)) continue;
     std::cout << ex.id << "\n";
     Validation v = validate_exercise(cx, ex, color);
     worst = std::max(worst, v.worst);
     partly_checked += v.partly_checked;
+    unmeasured += v.unmeasured;
     junit.push_back(std::move(v.as_report));
   }
   if (auto path = args.value("--junit")) atomic_write(*path, render_junit(junit, "grader validate"));
@@ -242,6 +266,11 @@ int validate_command(const std::vector<std::string>& argv) {
               << (partly_checked == 1 ? " grading has" : " gradings have")
               << " checks not run here, which need a cluster (--runner local for the test cluster, or a"
                  " cluster profile)";
+  if (unmeasured)
+    std::cout << (partly_checked ? "; " : " on what this runner can check: ") << unmeasured
+              << (unmeasured == 1 ? " grading has" : " gradings have")
+              << " timed checks this machine was too busy to measure (the reference solution showed too"
+                 " little speedup)";
   std::cout << "\n";
   return worst;
 }

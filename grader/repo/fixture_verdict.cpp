@@ -117,13 +117,17 @@ std::string describe_not_run(const Report& report, const std::vector<std::string
   return out;
 }
 
-FixtureVerdict compare_fixture(const Report& report, const Fixture& fixture) {
+FixtureVerdict compare_fixture(const Report& report, const Fixture& fixture,
+                               const std::set<std::string>& timed) {
   std::vector<std::string> not_run = checks_not_run(report);
   // A verdict declared for a check this runner could not grade now (a speedup that even the
-  // reference solution did not show on a loaded machine) is not contradicted by it.
+  // reference solution did not show on a loaded machine) is not contradicted by it, nor is the
+  // score that counts an undeclared timed check's points.
   for (const auto& c : report.checks) {
     auto declared = fixture.check_status.find(c.id);
-    if (!c.unavailable || declared == fixture.check_status.end() || declared->second == "skipped") continue;
+    const bool has_verdict = declared != fixture.check_status.end() && declared->second != "skipped";
+    if (!c.unavailable || !(has_verdict || (timed.count(c.id) && declared == fixture.check_status.end())))
+      continue;
     if (std::find(not_run.begin(), not_run.end(), c.id) == not_run.end()) not_run.push_back(c.id);
   }
   if (not_run.empty()) return exact(report, fixture);

@@ -7,6 +7,7 @@
 // reachable from what was checked, with the points the checks not run here could still add.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,13 @@ struct FixtureVerdict {
 // so that a grading with every run started is compared exactly as before.
 std::vector<std::string> checks_not_run(const Report& report);
 
-FixtureVerdict compare_fixture(const Report& report, const Fixture& fixture);
+// `timed`: the ids of the rubric's timed (speedup) checks. Whether one of those can be measured
+// depends on the machine's load at that moment, not on the runner, so when one is unavailable it
+// counts as not run here whether or not the fixture declares its status; other unavailable checks
+// (no conda on this runner) are the runner's steady state, and a fixture declares its score with
+// them unavailable.
+FixtureVerdict compare_fixture(const Report& report, const Fixture& fixture,
+                               const std::set<std::string>& timed = {});
 
 // "job-completes, product (needs a cluster: ...)": the unavailable checks grouped by the reason
 // they give, for the line that says what was not checked.

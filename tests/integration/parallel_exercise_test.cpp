@@ -5,6 +5,9 @@
 // honest "unavailable" (even the reference solution showed no speedup at that moment), never
 // the wrong one.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -51,7 +54,50 @@ struct Tally {
   int unavailable = 0;
 };
 
+// Keeps every core of this machine busy while it lives: the CI machine as it was when another
+// job loaded it (the reference solution reached only 1.36x there).
+class BusyCores {
+ public:
+  BusyCores() {
+    for (long i = 0, n = sysconf(_SC_NPROCESSORS_ONLN); i < n; ++i) {
+      pid_t pid = fork();
+      if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", "while :; do :; done", static_cast<char*>(nullptr));
+        _exit(127);
+      }
+      if (pid > 0) pids_.push_back(pid);
+    }
+  }
+  ~BusyCores() {
+    for (pid_t pid : pids_) kill(pid, SIGKILL);
+    for (pid_t pid : pids_) waitpid(pid, nullptr, 0);
+  }
+  BusyCores(const BusyCores&) = delete;
+  BusyCores& operator=(const BusyCores&) = delete;
+
+ private:
+  std::vector<pid_t> pids_;
+};
+
 }  // namespace
+
+// The CI failure of 2026-12-02, kept: on a busy machine a fixture that declares only speedup
+// (hardcoded-workers) counted cores-busy's points in its score, which could not be measured
+// then; validate called it wrong. Now both timed checks are unmeasured, and validate says so.
+TEST(ParallelExercise, ValidateOnABusyMachineSaysWhatItCouldNotMeasure) {
+  CliResult r;
+  {
+    BusyCores busy;
+    r = run_grader({"validate", "--exercise", "parallel"}, kRepo);
+  }
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(
+      r.out.find("fixture hardcoded-workers: the checks run here score as declared (7/12; the declared 9"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("timed checks this machine was too busy to measure"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("need a cluster"), std::string::npos) << "nothing here needs a cluster\n" << r.out;
+}
 
 TEST(ParallelExercise, ValidatesWithItsFixtures) {
   CliResult r = run_grader({"validate", "--exercise", "parallel"}, kRepo);
@@ -132,6 +178,9 @@ TEST(ParallelExercise, SolutionAndSerialFixtureKeepTheirVerdictsTwentyTimes) {
     GTEST_SKIP() << "this machine was too loaded for the reference solution to show a speedup in any round";
   EXPECT_GE(solution.measured, 1) << "the solution's speedup was never measured";
   EXPECT_GE(serial.measured, 1) << "the serial fixture's speedup was never measured";
-  EXPECT_LT(reference_walls.size(), static_cast<std::size_t>(kRounds))
+  // Shared, not paid per submission: a passing solution reuses the last measurement, and only a
+  // serial submission, whose failed speedup is timed again, pays for one more (retime.h). Per
+  // submission it would be 2 * kRounds.
+  EXPECT_LE(reference_walls.size(), static_cast<std::size_t>(kRounds + 1))
       << "the reference is shared between submissions, not paid per submission";
 }

@@ -174,3 +174,27 @@ TEST(FixtureVerdict, AVerdictDeclaredForACheckUnavailableNowIsNotRunHere) {
   EXPECT_FALSE(compare_fixture(r, declared(6, {{"speedup", "failed"}})).ok) << "more than all the points";
   EXPECT_FALSE(compare_fixture(r, declared(5)).ok) << "declared nothing for it: compared exactly, as before";
 }
+
+// CI's loaded machine, in the parallel exercise's hardcoded-workers shape: the fixture declares
+// speedup failed and counts cores-busy's 2 points in its 9 without naming it. Both timed checks
+// could not be measured; the 7 points checked leave 9 within reach.
+TEST(FixtureVerdict, AnUndeclaredTimedCheckUnavailableNowIsNotRunHere) {
+  Report r;
+  const std::string why = "this runner cannot show the effect now: the reference solution reached only 1.36x";
+  r.checks = {check("value", CheckStatus::Passed, 7, 7), not_run("speedup", 3, why),
+              not_run("cores-busy", 2, why)};
+  r.score = 7;
+  r.max_score = 12;
+  RunSummary run;
+  run.result.id = "all-cores";
+  run.result.status = RunStatus::Ok;
+  r.runs.push_back(run);
+  const std::set<std::string> timed = {"speedup", "cores-busy"};
+  FixtureVerdict v = compare_fixture(r, declared(9, {{"speedup", "failed"}}), timed);
+  EXPECT_TRUE(v.ok) << v.message;
+  EXPECT_EQ(v.not_run, 2u);
+  EXPECT_TRUE(compare_fixture(r, declared(9), timed).ok) << "neither declared: both timed, both not run";
+  EXPECT_FALSE(compare_fixture(r, declared(9)).ok) << "not timed there: their points are not assumed";
+  EXPECT_FALSE(compare_fixture(r, declared(6, {{"speedup", "failed"}}), timed).ok)
+      << "below what the checks run here scored";
+}
