@@ -103,12 +103,12 @@ void Evaluator::valid() {
     reported_lines_.insert(issue.line);
     problems.push_back(at(issue.line) + " " + issue.message);
   }
-  if (profile_) {
-    for (const auto& d : script_.directives) {
-      if (d.option == "constraint") unknown_features(d, problems);
-      if (d.option == "partition") unknown_partitions(d, problems);
-    }
+  for (const auto& d : script_.directives) {
+    if (d.option == "gres") misspelt_gres(d, problems);
+    if (profile_ && d.option == "constraint") unknown_features(d, problems);
+    if (profile_ && d.option == "partition") unknown_partitions(d, problems);
   }
+  impossible_shape(problems);
   if (problems.empty()) {
     add("valid", true, file_ + ": sbatch accepts it");
   } else {
@@ -116,11 +116,27 @@ void Evaluator::valid() {
   }
 }
 
-// -C features no node of the cluster has. Only a profile that lists its features says which
-// exist; its GPU types count too.
+// A gres one letter from Slurm's "gpu" (--gres=gpus:1, the course's legacy scikit-learn.sh):
+// no cluster defines it, so sbatch refuses the job ("Invalid generic resource specification"),
+// whether or not the check asks about GPUs.
+void Evaluator::misspelt_gres(const js::Directive& d, std::vector<std::string>& problems) const {
+  auto specs = js::parse_gres(d.value);
+  if (!specs) return;  // malformed: the gpu requirement says how to write it
+  for (const auto& g : *specs) {
+    if (g.name == "gpu") continue;
+    std::string guess = did_you_mean(g.name, {"gpu"});
+    if (!guess.empty())
+      problems.push_back(at(d) + " asks for the gres '" + g.name + "', which Slurm does not know" + guess);
+  }
+}
+
+// -C features no node of the cluster has. A profile that lists its features says which exist
+// (its GPU types and GPU features count too); one that lists only GPU types and features still
+// catches a near miss of one (Kebnekaise's -C l40a for l40s), which no node has either; when
+// the check judges the GPU request, the gpu requirement says so once, as a wrong GPU type.
 void Evaluator::unknown_features(const js::Directive& d, std::vector<std::string>& problems) const {
   std::vector<std::string> known = profile_->features;
-  if (known.empty()) return;
+  const bool complete = !known.empty();
   if (profile_->gpu)
     for (const auto& t : profile_->gpu->types) known.push_back(t);
   if (profile_->gpu)
@@ -129,8 +145,13 @@ void Evaluator::unknown_features(const js::Directive& d, std::vector<std::string
     bool ok = std::any_of(known.begin(), known.end(),
                           [&](const std::string& k) { return to_lower(k) == to_lower(f); });
     if (ok) continue;
-    problems.push_back(at(d) + " asks for the feature '" + f + "', which no node of " + cluster_name() +
-                       " has" + known_instead(f, known, "known: "));
+    if (complete) {
+      problems.push_back(at(d) + " asks for the feature '" + f + "', which no node of " + cluster_name() +
+                         " has" + known_instead(f, known, "known: "));
+    } else if (std::string guess = did_you_mean(to_lower(f), known); !guess.empty() && !judges_gpu()) {
+      problems.push_back(at(d) + " asks for the feature '" + f + "', which no node of " + cluster_name() +
+                         " has" + guess);
+    }
   }
 }
 
@@ -153,6 +174,10 @@ void Evaluator::required(const std::string& option) {
   add(option, false, file_ + ": no #SBATCH " + flag_names(option) + near_miss(option));
 }
 
+bool Evaluator::judges_gpu() const {
+  return c_.gpu.value_or(profile_ && profile_->gpu && profile_->gpu->required);
+}
+
 JobscriptEvaluation Evaluator::run() {
   valid();
   for (const auto& o : c_.require) required(o);
@@ -171,6 +196,7 @@ JobscriptEvaluation Evaluator::run() {
   if (c_.runs) runs(*c_.runs);
   if (c_.srun_for_parallel) srun_for_parallel();
   if (c_.no_home_paths) no_home_paths();
+  spread_shape();
   untold_issues();
   return out_;
 }

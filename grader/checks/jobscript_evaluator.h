@@ -58,9 +58,11 @@ class Evaluator {
 
   // jobscript_check.cpp
   void valid();
+  void misspelt_gres(const js::Directive& d, std::vector<std::string>& problems) const;
   void unknown_features(const js::Directive& d, std::vector<std::string>& problems) const;
   void unknown_partitions(const js::Directive& d, std::vector<std::string>& problems) const;
   void required(const std::string& option);
+  bool judges_gpu() const;  // whether the gpu requirement runs with its GPU-type judgement
   void untold_issues();
 
   // jobscript_resources.cpp
@@ -74,6 +76,10 @@ class Evaluator {
   void partition_pattern(const std::string& pattern);
   void partition_required();
   void cluster(const std::string& want);
+
+  // jobscript_shape.cpp
+  void impossible_shape(std::vector<std::string>& problems) const;
+  void spread_shape();
 
   // jobscript_gpu.cpp
   void gpu();

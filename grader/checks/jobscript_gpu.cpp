@@ -19,6 +19,25 @@ bool in(const std::vector<std::string>& items, const std::string& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
+// "gpu", or one letter from it (gpus, GPU): meant as a GPU, whatever sbatch makes of it.
+bool names_gpu(const std::string& gres) {
+  return gres == "gpu" || !did_you_mean(gres, {"gpu"}).empty();
+}
+
+bool is_typed(const std::string& syntax) {
+  return syntax.ends_with("-typed");
+}
+
+// Whether the cluster takes a GPU request written in `syntax`. Where its GPUs are typed
+// generic resources (it takes one typed form), Slurm resolves every typed form to the same gres:
+// sbatch(1) gives --gpus, --gpus-per-node and --gpus-per-task as [type:]N and --gres as
+// name[[:type]:count], so Pelle's --gres=gpu:l40s:1 is its --gpus=l40s:1, and Alvis's
+// --gpus=T4:1 its --gpus-per-node=T4:1 on one node.
+bool takes(const GpuRules& rules, const std::string& syntax) {
+  if (in(rules.request, syntax)) return true;
+  return is_typed(syntax) && std::any_of(rules.request.begin(), rules.request.end(), is_typed);
+}
+
 }  // namespace
 
 GpuRequest Evaluator::gpu_request() const {
@@ -32,7 +51,7 @@ GpuRequest Evaluator::gpu_request() const {
     } else if (d.option == "gres") {
       auto g = js::parse_gres(d.value);
       bool gpuish =
-          g ? std::any_of(g->begin(), g->end(), [](const js::GresSpec& s) { return s.name == "gpu"; })
+          g ? std::any_of(g->begin(), g->end(), [](const js::GresSpec& s) { return names_gpu(s.name); })
             : to_lower(d.value).find("gpu") != std::string::npos;
       if (gpuish) r.asks.push_back(&d);
     }
@@ -74,8 +93,8 @@ void Evaluator::gpu() {
   std::vector<std::string> problems = gpu_ask_problems(r, used);
   if (r.gpu_partition) used.insert("partition");
   if (problems.empty() && !r.rules->request.empty() &&
-      std::none_of(r.rules->request.begin(), r.rules->request.end(),
-                   [&](const std::string& syntax) { return used.count(syntax) > 0; }))
+      std::none_of(used.begin(), used.end(),
+                   [&](const std::string& syntax) { return takes(*r.rules, syntax); }))
     gpu_syntax_problem(r, used, problems);
   if (problems.empty() && !r.rules->partitions.empty() && !r.gpu_partition) {
     problems.push_back(file_ + ": GPU jobs on " + profile_->name + " run in partition " +
@@ -116,6 +135,9 @@ std::vector<std::string> Evaluator::gpu_ask_problems(const GpuRequest& r, std::s
         continue;
       }
       for (const auto& s : *g) {
+        if (s.name != "gpu" && names_gpu(s.name))
+          problems.push_back(at(*d) + " asks for the gres '" + s.name + "', which Slurm does not know" +
+                             did_you_mean(s.name, {"gpu"}));
         if (s.name != "gpu") continue;
         used.insert(s.type.empty() ? "gres" : "gres-typed");
         type = s.type;

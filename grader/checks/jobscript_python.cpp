@@ -168,7 +168,11 @@ void Evaluator::srun_for_parallel() {
           "multiprocessing asks for -n 1 -c " +
           std::to_string(tasks) + " instead");
     }
-    if (cmd.launcher == "mpirun" || cmd.launcher == "mpiexec") {
+    if ((cmd.launcher == "mpirun" || cmd.launcher == "mpiexec") && profile_ && profile_->mpi_launcher) {
+      problems.push_back(at(cmd.line) + " starts python with " + cmd.launcher + ", but on " + profile_->name +
+                         " MPI programs start with " + *profile_->mpi_launcher + ": write " +
+                         *profile_->mpi_launcher + " python ...");
+    } else if (cmd.launcher == "mpirun" || cmd.launcher == "mpiexec") {
       for (std::size_t i = 0; i + 1 < cmd.launcher_args.size(); ++i) {
         const std::string& o = cmd.launcher_args[i];
         const std::string& n = cmd.launcher_args[i + 1];

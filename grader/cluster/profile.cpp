@@ -39,13 +39,14 @@ const std::vector<std::string> kTopKeys = {"name",
                                            "project_dir",
                                            "internet",
                                            "cores_per_node",
+                                           "mpi_launcher",
                                            "gpu",
                                            "python",
                                            "conda",
                                            "ssh",
                                            "ssh_client"};
-const std::vector<std::string> kGpuKeys = {"types",      "features", "request",
-                                           "partitions", "required", "example"};
+const std::vector<std::string> kGpuKeys = {"types",    "features", "request", "partitions",
+                                           "required", "example",  "per_node"};
 const std::vector<std::string> kPythonKeys = {"modules", "recommended", "bundles"};
 const std::vector<std::string> kCondaKeys = {"module", "channels", "envs_under"};
 const std::vector<std::string> kSshKeys = {"host", "user", "port", "env_prefix"};
@@ -125,13 +126,17 @@ void read_limits(const TomlTable& root, ClusterProfile& p) {
          "default_partition '" + *p.default_partition + "' is not in 'partitions'");
 }
 
-// features, scratch_dir, project_dir, internet, cores_per_node, ssh_client.
+// features, mpi_launcher, scratch_dir, project_dir, internet, cores_per_node, ssh_client.
 void read_site(const TomlTable& root, ClusterProfile& p) {
   p.features = strings(root, "features");
   if ((p.cores_per_node = root.get_integer("cores_per_node")) &&
       (*p.cores_per_node < 1 || *p.cores_per_node > 4096))
     fail(root.value_pos("cores_per_node"),
          "key 'cores_per_node' must be from 1 to 4096, not " + std::to_string(*p.cores_per_node));
+  if ((p.mpi_launcher = root.get_string("mpi_launcher")) && *p.mpi_launcher != "srun")
+    fail(root.value_pos("mpi_launcher"),
+         "key 'mpi_launcher' can only be \"srun\" (MPI programs start with srun alone), not '" +
+             *p.mpi_launcher + "'");
   p.scratch_dir = root.get_string("scratch_dir");
   p.project_dir = root.get_string("project_dir");
   p.internet = root.get_bool("internet");
@@ -159,6 +164,9 @@ GpuRules read_gpu_table(const TomlTable& t) {
   rules.partitions = strings(t, "partitions");
   rules.required = t.get_bool("required").value_or(false);
   rules.example = t.get_string("example").value_or("");
+  if ((rules.per_node = t.get_integer("per_node")) && (*rules.per_node < 1 || *rules.per_node > 64))
+    fail(t.value_pos("per_node"),
+         "key 'per_node' must be from 1 to 64, not " + std::to_string(*rules.per_node));
   return rules;
 }
 

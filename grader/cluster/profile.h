@@ -49,6 +49,9 @@ struct GpuRules {
   std::vector<std::string> partitions;  // a GPU job must name one of these (-p), when not empty
   bool required = false;                // every job must request a GPU (Alvis)
   std::string example;                  // a correct request, for hints: "--gpus=1 -C l40s"
+  // The most GPUs any one GPU node has (Tetralith: 1 T4): a job that asks for more per node never
+  // starts, and one that asks for more in all is spread over as many GPU nodes.
+  std::optional<std::int64_t> per_node;
 };
 
 struct PythonModules {
@@ -93,6 +96,8 @@ struct ClusterProfile {
   std::optional<bool> internet;
   // The cores of one compute node: what a rubric's {{cores}} stands for with this profile.
   std::optional<std::int64_t> cores_per_node;
+  // "srun": MPI programs start with srun, and mpirun/mpiexec is wrong there (Dardel's Cray MPICH).
+  std::optional<std::string> mpi_launcher;
   // How the grader logs in there: "libssh" (keys, agent, a second factor from SSH_ASKPASS or the
   // terminal), "openssh" (the system ssh over a ControlMaster a person opened), "auto" (openssh
   // when such a master is running, else libssh). nullopt: auto. GRADER_SSH_CLIENT overrides it.

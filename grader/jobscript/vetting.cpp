@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "grader/jobscript/asked.h"
 #include "grader/jobscript/values.h"
 #include "grader/util/slurm_time.h"
 #include "grader/util/text.h"
@@ -12,8 +13,6 @@
 namespace grader::jobscript {
 
 namespace {
-
-using detail::to_int;
 
 struct RefusedOption {
   std::string option;
@@ -41,51 +40,6 @@ const std::vector<RefusedOption> kRefused = {
     {"chdir", "the job runs in the directory the grader staged your files in"},
     {"priority", "it changes the job's place among other users' jobs"},
 };
-
-// The largest value of a count ("4", or "2-4" for a range: Slurm may give the most).
-std::optional<std::int64_t> most(const Directive* d) {
-  if (!d) return std::nullopt;
-  std::string_view v = d->value;
-  if (auto dash = v.find('-'); dash != std::string_view::npos) v = v.substr(dash + 1);
-  return to_int(v);
-}
-
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
-  return b > 0 ? (a + b - 1) / b : a;
-}
-
-// What one kind of request amounts to, and the line that asks for it.
-struct Asked {
-  std::int64_t amount = 0;
-  const Directive* where = nullptr;
-};
-
-Asked nodes_asked(const JobScript& js) {
-  Asked a{most(js.find("nodes")).value_or(1), js.find("nodes")};
-  const Directive* per = js.find("ntasks-per-node");
-  const Directive* n = js.find("ntasks");
-  auto per_n = most(per), tasks = most(n);
-  if (per_n && tasks && ceil_div(*tasks, *per_n) > a.amount) a = {ceil_div(*tasks, *per_n), per};
-  return a;
-}
-
-// GPUs in all: --gpus, --gres=gpu:N and --gpus-per-node per node, --gpus-per-task per task.
-Asked gpus_asked(const JobScript& js, std::int64_t nodes) {
-  Asked a;
-  for (const Directive& d : js.directives) {
-    std::int64_t n = 0;
-    if (d.option == "gres") {
-      if (auto g = parse_gres(d.value))
-        for (const GresSpec& s : *g) n += s.name == "gpu" ? s.count * nodes : 0;
-    } else if (d.option == "gpus" || d.option == "gpus-per-node" || d.option == "gpus-per-task") {
-      auto g = parse_gpus(d.value);
-      std::int64_t each = d.option == "gpus" ? 1 : d.option == "gpus-per-node" ? nodes : js.tasks();
-      n = g ? g->count * each : 0;
-    }
-    if (n > a.amount) a = {n, &d};
-  }
-  return a;
-}
 
 std::string shown(const Directive& d) {
   return "`" + d.text + "`";

@@ -378,3 +378,20 @@ TEST(JobscriptCheck, MissingFileFails) {
   EXPECT_EQ(r.status, CheckStatus::Failed);
   EXPECT_EQ(r.message, "file 'job.sh' is not in the submission");
 }
+
+// The course's legacy scikit-learn.sh under a check with gpu = true: it was told "asks for no
+// GPU"; the misspelt gres is the reason, and both requirements say so.
+TEST(JobscriptCheck, MisspeltGpuGresIsNamedNotCalledNoGpu) {
+  JobscriptCheck c;
+  c.file = "job.sh";
+  c.profile = profile("snowy");
+  c.gpu = true;
+  JobscriptEvaluation e =
+      evaluate_jobscript(c, "#!/bin/bash -l\n#SBATCH -M snowy\n#SBATCH --gres=gpus:1\npython x.py\n");
+  const std::string want =
+      "job.sh:3: '#SBATCH --gres=gpus:1' asks for the gres 'gpus', which Slurm does not know; did you mean "
+      "'gpu'?";
+  EXPECT_EQ(requirement(e, "valid").message, want);
+  EXPECT_FALSE(requirement(e, "gpu").met);
+  EXPECT_NE(requirement(e, "gpu").message.find(want), std::string::npos) << requirement(e, "gpu").message;
+}

@@ -116,6 +116,132 @@ TEST(Lint, KebnekaiseNvidiaGpuFeature) {
   EXPECT_EQ(out, "");
 }
 
+// sbatch(1): --gpus, --gpus-per-node, --gpus-per-task take [type:]N and --gres name[[:type]:count],
+// all one typed gres where a cluster's GPUs are typed: Pelle's run_compute.sh writes
+// --gres=gpu:l40s:1, Alvis's C3SE scripts --gpus-per-node=T4:1 and a learner --gpus=T4:1.
+TEST(Lint, TypedGpuFormsAreOneGresWhereGpusAreTyped) {
+  auto pelle = load_profile("pelle");
+  EXPECT_EQ(all(lint_jobscript("job.sh",
+                               "#!/bin/bash -l\n#SBATCH -A uppmax2025-2-393\n#SBATCH -t 10\n#SBATCH -p gpu\n"
+                               "#SBATCH --gres=gpu:l40s:1\nhostname\n",
+                               &pelle)),
+            "");
+  auto alvis = load_profile("alvis");
+  EXPECT_EQ(all(lint_jobscript("job.sh",
+                               "#!/bin/bash\n#SBATCH -A naiss2026-4-66\n#SBATCH -t 10\n#SBATCH -p alvis\n"
+                               "#SBATCH --gpus=T4:1\nhostname\n",
+                               &alvis)),
+            "");
+  std::string untyped = all(lint_jobscript(
+      "job.sh",
+      "#!/bin/bash -l\n#SBATCH -A uppmax2025-2-393\n#SBATCH -t 10\n#SBATCH -p gpu\n#SBATCH --gpus=1\n",
+      &pelle));
+  EXPECT_NE(untyped.find("job.sh:5: error: '#SBATCH --gpus=1' is not how pelle takes GPU requests"),
+            std::string::npos)
+      << "an untyped request is still not Pelle's form\n"
+      << untyped;
+}
+
+// The course's legacy UPPMAX scikit-learn.sh: --gres=gpus:1. sbatch refuses a gres no cluster
+// defines, so it is an error even where nothing asks about GPUs (no profile, no gpu = true).
+TEST(Lint, MisspeltGpuGresIsAnErrorEverywhere) {
+  std::string out = all(lint_jobscript(
+      "job.sh", "#!/bin/bash\n#SBATCH -A x\n#SBATCH -t 10\n#SBATCH --gres=gpus:1\nhostname\n", nullptr));
+  EXPECT_EQ(
+      out,
+      "job.sh:4: error: '#SBATCH --gres=gpus:1' asks for the gres 'gpus', which Slurm does not know; did "
+      "you mean 'gpu'?\n");
+}
+
+// The course's hpc2n/pytorch_fitting_gpu.sh: -C l40a. Kebnekaise's profile lists only its GPU
+// types and features, yet a near miss of one is no feature of any node.
+TEST(Lint, NearMissOfAGpuFeatureIsAnError) {
+  auto k = load_profile("kebnekaise");
+  std::string out = all(lint_jobscript(
+      "job.sh", "#!/bin/bash\n#SBATCH -A hpc2n2026-002\n#SBATCH -t 10\n#SBATCH -C l40a\nhostname\n", &k));
+  EXPECT_EQ(
+      out,
+      "job.sh:4: error: '#SBATCH -C l40a' asks for the feature 'l40a', which no node of kebnekaise has; "
+      "did you mean 'l40s'?\n");
+  EXPECT_EQ(all(lint_jobscript(
+                "job.sh", "#!/bin/bash\n#SBATCH -A hpc2n2026-002\n#SBATCH -t 10\n#SBATCH -C skylake\n", &k)),
+            "")
+      << "a feature far from every GPU one may be a CPU feature the profile does not list";
+}
+
+// The course's NSC job-gpu.sh: -n 24 --gpus-per-task=1 on Tetralith, one T4 per GPU node.
+TEST(Lint, GpusBeyondOneNodeSpreadOverGpuNodes) {
+  auto t = load_profile("tetralith");
+  std::string out = all(lint_jobscript(
+      "job.sh",
+      "#!/bin/bash\n#SBATCH -A naiss2026-4-66\n#SBATCH -t 20\n#SBATCH -n 24\n#SBATCH --gpus-per-task=1\n"
+      "srun hostname\n",
+      &t));
+  EXPECT_EQ(
+      out,
+      "job.sh:5: warning: '#SBATCH --gpus-per-task=1' asks for 24 GPUs in all (one set per task, 24 tasks), "
+      "but the GPU nodes of tetralith have one each: the job is spread over 24 GPU nodes and waits for "
+      "them all; one process that uses a GPU asks for -n 1\n");
+  EXPECT_EQ(all(lint_jobscript(
+                "job.sh",
+                "#!/bin/bash\n#SBATCH -A naiss2026-4-66\n#SBATCH -t 20\n#SBATCH -n 1\n#SBATCH -c 32\n"
+                "#SBATCH --gpus-per-task=1\nhostname\n",
+                &t)),
+            "")
+      << "the course's own Tetralith GPU request";
+}
+
+TEST(Lint, MoreGpusOnANodeThanItHasNeverStarts) {
+  auto t = load_profile("tetralith");
+  std::string out = all(lint_jobscript(
+      "job.sh",
+      "#!/bin/bash\n#SBATCH -A naiss2026-4-66\n#SBATCH -t 20\n#SBATCH -n 2\n#SBATCH --ntasks-per-node=2\n"
+      "#SBATCH --gpus-per-task=1\nsrun hostname\n",
+      &t));
+  EXPECT_NE(
+      out.find("job.sh:6: error: '#SBATCH --gpus-per-task=1' asks for 2 GPUs on one node, but the GPU nodes "
+               "of tetralith have at most 1: the job would never start"),
+      std::string::npos)
+      << out;
+}
+
+// The course's LUNARC integration2d_gpu_shared.sh: -n 24 --ntasks-per-node=1, one numba process.
+TEST(Lint, TasksOnePerNodeAskForAsManyNodes) {
+  std::string out = all(lint_jobscript(
+      "job.sh",
+      "#!/bin/bash\n#SBATCH -A x\n#SBATCH -t 15\n#SBATCH -n 24\n#SBATCH --ntasks-per-node=1\nsrun hostname\n",
+      nullptr));
+  EXPECT_EQ(
+      out,
+      "job.sh:5: warning: '#SBATCH --ntasks-per-node=1' with -n 24 asks for 24 nodes, 1 task on each; a "
+      "program on one node (multiprocessing, numba, one GPU) asks for -N 1, or -n 1 -c N\n");
+  EXPECT_EQ(all(lint_jobscript("job.sh",
+                               "#!/bin/bash\n#SBATCH -A x\n#SBATCH -t 15\n#SBATCH -N 24\n#SBATCH -n 24\n"
+                               "#SBATCH --ntasks-per-node=1\nsrun hostname\n",
+                               nullptr)),
+            "")
+      << "-N 24 says it is meant";
+}
+
+// Dardel's MPI programs start with srun (course.md §5 D12); mpirun is the course's mistake there.
+TEST(Lint, MpirunOnDardel) {
+  auto d = load_profile("dardel");
+  const std::string text =
+      "#!/bin/bash\n#SBATCH -A naiss2026-4-66\n#SBATCH -t 10\n#SBATCH -p shared\n#SBATCH -n 4\n"
+      "ml cray-python\nmpirun -np 4 python integration2d_mpi.py\n";
+  EXPECT_EQ(all(lint_jobscript("job.sh", text, &d)),
+            "job.sh:7: warning: 'mpirun -np 4 python integration2d_mpi.py' starts python with mpirun, but on "
+            "dardel MPI programs start with srun: write srun python ...\n");
+  auto k = load_profile("kebnekaise");
+  EXPECT_EQ(all(lint_jobscript("job.sh",
+                               "#!/bin/bash\n#SBATCH -A hpc2n2026-002\n#SBATCH -t 10\n#SBATCH -n 4\n"
+                               "ml GCC/12.3.0 OpenMPI/4.1.5 SciPy-bundle/2023.07 mpi4py/3.1.4\n"
+                               "mpirun -np 4 python integration2d_mpi.py\n",
+                               &k)),
+            "")
+      << "mpirun is right on Kebnekaise";
+}
+
 TEST(Lint, HostNamesFindTheirProfile) {
   std::vector<ClusterProfile> ps = {load_profile("rackham"), load_profile("snowy"),
                                     load_profile("kebnekaise")};

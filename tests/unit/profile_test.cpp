@@ -125,6 +125,11 @@ TEST(ClusterProfiles, ValuesAreChecked) {
             "p.toml:3:19: course account 'b' does not match account_pattern");
   EXPECT_EQ(error_of("name = \"x\"\nssh_client = \"putty\"\n"),
             "p.toml:2:14: key 'ssh_client' must be \"libssh\", \"openssh\" or \"auto\", not 'putty'");
+  EXPECT_EQ(error_of("name = \"x\"\nmpi_launcher = \"mpirun\"\n"),
+            "p.toml:2:16: key 'mpi_launcher' can only be \"srun\" (MPI programs start with srun alone), not "
+            "'mpirun'");
+  EXPECT_EQ(error_of("name = \"x\"\n[gpu]\nper_node = 0\n"),
+            "p.toml:3:12: key 'per_node' must be from 1 to 64, not 0");
 }
 
 // A broken profile is bad input the user named (--runner NAME): the CLI exits 2 for a
