@@ -53,6 +53,7 @@ nlohmann::json slurm_to_json(const std::optional<SlurmAccounting>& a) {
       {"time_limit", sanitize_utf8(a->time_limit)},
       {"steps", steps_to_json(a->steps)},
       {"leftover_jobs", a->leftover_jobs},
+      {"user", sanitize_utf8(a->user)},
   };
 }
 

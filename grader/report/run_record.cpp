@@ -68,7 +68,8 @@ json slurm_to_json(const std::optional<SlurmAccounting>& a) {
           {"alloc_tres", a->alloc_tres},
           {"time_limit", a->time_limit},
           {"steps", steps_to_json(a->steps)},
-          {"leftover_jobs", a->leftover_jobs}};
+          {"leftover_jobs", a->leftover_jobs},
+          {"user", a->user}};
 }
 
 std::optional<SlurmAccounting> slurm_from_json(const json& j) {
@@ -89,6 +90,7 @@ std::optional<SlurmAccounting> slurm_from_json(const json& j) {
   // Records written before steps were kept have none.
   if (auto s = j.find("steps"); s != j.end()) a.steps = steps_from_json(*s);
   a.leftover_jobs = j.value("leftover_jobs", std::vector<std::string>{});
+  a.user = j.value("user", std::string());
   return a;
 }
 

@@ -68,6 +68,8 @@ struct SlurmAccounting {
   // Jobs that the job submitted itself (sbatch inside the jobscript), still queued or running
   // when it ended: the grader cancelled them (runners/slurm/slurm_parse.h, leftover_jobs).
   std::vector<std::string> leftover_jobs;
+  // The user the job ran as: the login's own, or where that is root, an unprivileged one.
+  std::string user;
 };
 
 struct RunResult {

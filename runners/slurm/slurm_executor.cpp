@@ -115,6 +115,51 @@ std::string SlurmExecutor::make_job_dir() {
   return dir;
 }
 
+const SlurmExecutor::JobUser& SlurmExecutor::job_user() {
+  std::call_once(user_once_, [this] {
+    const std::string& who = opt_.root_job_user;
+    auto r =
+        command({"sh", "-c", "id -u && id -un && { id -u -- \"$1\" && id -g -- \"$1\"; } 2>&1", "sh", who},
+                30, &opt_.command_env);
+    std::vector<std::string> lines;
+    for (std::string_view rest = r.out; !rest.empty();) {
+      std::string_view line = rest.substr(0, rest.find('\n'));
+      rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+      lines.emplace_back(trim(line));
+    }
+    if (!r.ran || lines.size() < 2) {
+      user_.error = "cannot tell which user the login node runs jobs as (id: " +
+                    (r.ran ? sbatch_message(r.out + r.err) : r.error) + ")";
+      return;
+    }
+    if (lines[0] != "0") {
+      user_.name = lines[1];
+      return;
+    }
+    auto number = [](const std::string& s) {
+      return !s.empty() && s.find_first_not_of("0123456789") == s.npos;
+    };
+    if (r.exit_code != 0 || lines.size() < 4 || !number(lines[2]) || !number(lines[3]) || lines[2] == "0") {
+      user_.error = "the grader's login is root and no graded job runs as root, but user '" + who +
+                    "' to run them as is not known there" +
+                    (lines.size() > 2 ? " (" + lines[2] + ")" : std::string());
+      return;
+    }
+    user_ = {who, lines[2], lines[3], ""};
+  });
+  return user_;
+}
+
+void SlurmExecutor::give_to_job_user(const std::string& dir) {
+  const JobUser& u = job_user();
+  if (!u.error.empty()) throw TransportError(u.error);
+  if (u.uid.empty()) return;
+  auto r = command({"chown", "-R", "--", u.uid + ":" + u.gid, dir}, 60, &opt_.command_env);
+  if (!r.ran || r.exit_code != 0)
+    throw TransportError("cannot give " + dir + " to user " + u.name + ": " +
+                         (r.ran ? sbatch_message(r.err) : r.error));
+}
+
 std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
   std::string jobdir = make_job_dir();
   std::string ws = jobdir + "/ws";
@@ -122,8 +167,11 @@ std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::pa
     auto r = command({"mkdir", "--", ws}, 60, &opt_.command_env);
     if (!r.ran || r.exit_code != 0)
       throw TransportError("cannot create " + ws + ": " + (r.ran ? r.err : r.error));
-    std::lock_guard<std::mutex> lock(transport_mu_);
-    transport_.upload(local_dir, ws);
+    {
+      std::lock_guard<std::mutex> lock(transport_mu_);
+      transport_.upload(local_dir, ws);
+    }
+    give_to_job_user(jobdir);
   } catch (...) {
     std::lock_guard<std::mutex> lock(transport_mu_);
     transport_.remove_tree(jobdir);
@@ -236,6 +284,10 @@ std::vector<std::string> SlurmExecutor::sbatch_argv(const std::string& job_name,
                                    "--output=" + out_path,
                                    "--error=" + err_path,
                                    "--open-mode=truncate"};
+  if (!user_.uid.empty()) {
+    argv.push_back("--uid=" + user_.uid);
+    argv.push_back("--gid=" + user_.gid);
+  }
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.insert(argv.end(), opt_.sbatch_flags.begin(), opt_.sbatch_flags.end());
   argv.push_back(script);
@@ -259,6 +311,7 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
     return res;
   }
   if (std::optional<RunResult> refused = vetted(req, *text)) return *refused;
+  if (const JobUser& u = job_user(); !u.error.empty()) return runner_error(req, "not submitted: " + u.error);
   // The job's environment: the run's, with the scheduler commands' laid over it.
   std::map<std::string, std::string> env = req.env;
   for (const auto& [k, v] : opt_.command_env) env[k] = v;
@@ -274,6 +327,7 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
   std::vector<std::string> left = cancel_leftovers(*job_id, jobdir);
   RunResult res = job_result(req, *job_id, oc, {seconds_since(submitted), req.timeout_s, req.timeout_s},
                              out_path, err_path);
+  if (res.slurm) res.slurm->user = job_user().name;
   if (!left.empty() && res.slurm) {
     res.slurm->leftover_jobs = left;
     std::string ids;
@@ -288,7 +342,10 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
 
 std::vector<std::string> SlurmExecutor::cancel_leftovers(const std::string& job_id,
                                                          const std::string& jobdir) {
-  slurm::CommandOutput q = command({"squeue", "--me", "-h", "-o", slurm::leftover_format()}, 30);
+  // The job's own sbatch submits as the job's user: where that is not the login's, ask for it.
+  const JobUser& u = job_user();
+  slurm::CommandOutput q = command(
+      {"squeue", u.uid.empty() ? "--me" : "--user=" + u.uid, "-h", "-o", slurm::leftover_format()}, 30);
   if (!q.ran || q.exit_code != 0) return {};  // nothing known to cancel; the grading goes on
   std::vector<std::string> left = slurm::leftover_jobs(q.out, job_id, jobdir);
   if (left.empty()) return left;
@@ -392,6 +449,7 @@ void SlurmExecutor::submit_array(slurm::ArrayBatch& b) {
       std::lock_guard<std::mutex> lock(transport_mu_);
       transport_.write_file(script, slurm::array_script(tasks, b.dir, grace));
     }
+    give_to_job_user(b.dir);
     std::vector<std::string> extra = {"--array=0-" + std::to_string(n - 1)};
     for (auto& f : slurm::array_sbatch_flags(tasks, grace)) extra.push_back(std::move(f));
     slurm::CommandOutput sb =

@@ -56,6 +56,8 @@ struct SlurmOptions {
   std::map<std::string, std::string> command_env;
   double submit_timeout_s = 60;
   slurm::TrackerOptions tracker;
+  // Who the jobs run as where the login is root; resolved on the login node (`id`).
+  std::string root_job_user = "nobody";
 };
 
 class SlurmExecutor final : public BatchExecutor {
@@ -111,6 +113,16 @@ class SlurmExecutor final : public BatchExecutor {
   // After the tracker settled a job (or task): its accounting, output, collected files and verdict.
   RunResult job_result(const RunRequest& req, const std::string& job_id, const slurm::JobOutcome& oc,
                        const slurm::JobWait& wait, const std::string& out_path, const std::string& err_path);
+  // Who the jobs run as, asked of the login node once (`id`): a name, and where the login is
+  // root the numeric uid and gid that sbatch and chown get; `error` when it could not be told.
+  struct JobUser {
+    std::string name;
+    std::string uid, gid;
+    std::string error;
+  };
+  const JobUser& job_user();
+  // Gives `dir` (recursively) to the job user where the login is root; throws TransportError.
+  void give_to_job_user(const std::string& dir);
   slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
                                const std::map<std::string, std::string>* job_env = nullptr);
   std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
@@ -131,6 +143,9 @@ class SlurmExecutor final : public BatchExecutor {
   std::set<std::string> live_;            // submitted, not yet settled
 
   std::unique_ptr<slurm::ArrayBatches> arrays_;  // set by run_commands_as_arrays
+
+  std::once_flag user_once_;
+  JobUser user_;
 };
 
 }  // namespace grader
