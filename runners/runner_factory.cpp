@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "grader/cluster/profile.h"
@@ -24,6 +25,17 @@ extern char** environ;
 namespace grader {
 
 namespace {
+
+// grader-contain beside the grader's own executable (the build directory, or PREFIX/bin);
+// GRADER_CONTAIN names another. Empty when there is none: jobs then run uncontained, and say so.
+std::string contain_binary() {
+  if (const char* c = std::getenv("GRADER_CONTAIN"); c && *c) return c;
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  std::filesystem::path beside = self.parent_path() / "grader-contain";
+  return std::filesystem::exists(beside, ec) ? beside.string() : "";
+}
 
 // Which SSH client carries a remote runner: GRADER_SSH_CLIENT, else the profile's ssh_client,
 // else auto.
@@ -56,6 +68,7 @@ void make_remote(Runner& r, SshTarget target, SlurmOptions slurm, const std::str
     r.transport = std::make_unique<SshTransport>(std::move(target), ssh);
   }
   r.executor = std::make_unique<RemoteProcessExecutor>(*r.transport);
+  slurm.contain_binary = contain_binary();
   r.batch = std::make_unique<SlurmExecutor>(*r.transport, std::move(slurm));
 }
 
@@ -143,6 +156,7 @@ Runner make_runner_for(const std::optional<std::string>& runner, const std::stri
     o.command_env = r.base_env;
     if (const char* dir = std::getenv("GRADER_CLUSTER_DIR"); dir && *dir)
       o.scratch_dir = std::string(dir) + "/jobs";
+    o.contain_binary = contain_binary();
     r.batch = std::make_unique<SlurmExecutor>(*r.transport, o);
     return r;
   }

@@ -36,6 +36,13 @@ nlohmann::json steps_to_json(const std::vector<SlurmStep>& steps) {
 }
 
 // What Slurm's accounting said of the job; null for runs that were not Slurm jobs.
+// Notes carry paths and error texts of the node: made valid UTF-8 like every other string.
+nlohmann::json sanitized(const std::vector<std::string>& lines) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& l : lines) out.push_back(sanitize_utf8(l));
+  return out;
+}
+
 nlohmann::json slurm_to_json(const std::optional<SlurmAccounting>& a) {
   if (!a) return nullptr;
   return {
@@ -54,6 +61,8 @@ nlohmann::json slurm_to_json(const std::optional<SlurmAccounting>& a) {
       {"steps", steps_to_json(a->steps)},
       {"leftover_jobs", a->leftover_jobs},
       {"user", sanitize_utf8(a->user)},
+      {"isolation", a->isolation},
+      {"isolation_notes", sanitized(a->isolation_notes)},
   };
 }
 

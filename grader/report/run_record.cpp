@@ -69,7 +69,9 @@ json slurm_to_json(const std::optional<SlurmAccounting>& a) {
           {"time_limit", a->time_limit},
           {"steps", steps_to_json(a->steps)},
           {"leftover_jobs", a->leftover_jobs},
-          {"user", a->user}};
+          {"user", a->user},
+          {"isolation", a->isolation},
+          {"isolation_notes", a->isolation_notes}};
 }
 
 std::optional<SlurmAccounting> slurm_from_json(const json& j) {
@@ -91,6 +93,8 @@ std::optional<SlurmAccounting> slurm_from_json(const json& j) {
   if (auto s = j.find("steps"); s != j.end()) a.steps = steps_from_json(*s);
   a.leftover_jobs = j.value("leftover_jobs", std::vector<std::string>{});
   a.user = j.value("user", std::string());
+  a.isolation = j.value("isolation", std::vector<std::string>{});
+  a.isolation_notes = j.value("isolation_notes", std::vector<std::string>{});
   return a;
 }
 

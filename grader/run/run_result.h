@@ -70,6 +70,10 @@ struct SlurmAccounting {
   std::vector<std::string> leftover_jobs;
   // The user the job ran as: the login's own, or where that is root, an unprivileged one.
   std::string user;
+  // What contained the jobscript's shell part on the node (runners/slurm/contained_job.h):
+  // no_new_privs, rlimits, landlock, landlock_scope, seccomp; and why anything was not.
+  std::vector<std::string> isolation;
+  std::vector<std::string> isolation_notes;
 };
 
 struct RunResult {

@@ -2,11 +2,15 @@
 #include "runners/slurm/slurm_executor.h"
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
+#include "grader/jobscript/parser.h"
 #include "grader/jobscript/vetting.h"
 #include "grader/util/text.h"
 #include "grader/util/units.h"
+#include "runners/slurm/contained_job.h"
 #include "runners/slurm/job_verdict.h"
 #include "runners/ssh/remote_command.h"
 
@@ -118,20 +122,20 @@ std::string SlurmExecutor::make_job_dir() {
 const SlurmExecutor::JobUser& SlurmExecutor::job_user() {
   std::call_once(user_once_, [this] {
     const std::string& who = opt_.root_job_user;
-    auto r =
-        command({"sh", "-c", "id -u && id -un && { id -u -- \"$1\" && id -g -- \"$1\"; } 2>&1", "sh", who},
-                30, &opt_.command_env);
+    // The login's uid, name and home; then the uid and gid of the user its root jobs run as.
+    auto r = command(
+        {"sh", "-c",
+         "id -u && id -un && printf '%s\\n' \"$HOME\" && { id -u -- \"$1\" && id -g -- \"$1\"; } 2>&1", "sh",
+         who},
+        30, &opt_.command_env);
     std::vector<std::string> lines;
-    for (std::string_view rest = r.out; !rest.empty();) {
-      std::string_view line = rest.substr(0, rest.find('\n'));
-      rest.remove_prefix(std::min(rest.size(), line.size() + 1));
-      lines.emplace_back(trim(line));
-    }
-    if (!r.ran || lines.size() < 2) {
+    for (std::string_view line : split_lines(r.out)) lines.emplace_back(trim(line));
+    if (!r.ran || lines.size() < 3) {
       user_.error = "cannot tell which user the login node runs jobs as (id: " +
                     (r.ran ? sbatch_message(r.out + r.err) : r.error) + ")";
       return;
     }
+    user_.home = lines[2];
     if (lines[0] != "0") {
       user_.name = lines[1];
       return;
@@ -139,13 +143,15 @@ const SlurmExecutor::JobUser& SlurmExecutor::job_user() {
     auto number = [](const std::string& s) {
       return !s.empty() && s.find_first_not_of("0123456789") == s.npos;
     };
-    if (r.exit_code != 0 || lines.size() < 4 || !number(lines[2]) || !number(lines[3]) || lines[2] == "0") {
+    if (r.exit_code != 0 || lines.size() < 5 || !number(lines[3]) || !number(lines[4]) || lines[3] == "0") {
       user_.error = "the grader's login is root and no graded job runs as root, but user '" + who +
                     "' to run them as is not known there" +
-                    (lines.size() > 2 ? " (" + lines[2] + ")" : std::string());
+                    (lines.size() > 3 ? " (" + lines[3] + ")" : std::string());
       return;
     }
-    user_ = {who, lines[2], lines[3], ""};
+    user_.name = who;
+    user_.uid = lines[3];
+    user_.gid = lines[4];
   });
   return user_;
 }
@@ -160,6 +166,72 @@ void SlurmExecutor::give_to_job_user(const std::string& dir) {
                          (r.ran ? sbatch_message(r.err) : r.error));
 }
 
+const std::string& SlurmExecutor::contain_bytes() {
+  std::call_once(contain_once_, [this] {
+    if (opt_.contain_binary.empty()) return;
+    std::ifstream in(opt_.contain_binary, std::ios::binary);
+    contain_bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  });
+  return contain_bytes_;
+}
+
+std::string SlurmExecutor::stage_contained(const RunRequest& req, const std::string& text,
+                                           const std::string& jobdir, const std::string& tag) {
+  const std::string ws = req.workdir.string(), script = ws + "/" + *req.jobscript;
+  const std::string out = jobdir + "/" + tag + ".out", err = jobdir + "/" + tag + ".err";
+  const std::string report = jobdir + "/" + tag + ".isolation", tmp = jobdir + "/tmp";
+  const std::string& bytes = contain_bytes();
+  slurm::ContainPaths p;
+  p.contain = jobdir + "/grader-contain";
+  p.report = report;
+  p.script = script;
+  p.tmp = tmp;
+  p.rw = {ws};
+  // Every job's directory is named grader-* (make_job_dir): this one's own too, but for its
+  // workspace and TMPDIR. The login's ssh keys are the one thing of its home a job could use.
+  p.hide_prefix = {std::filesystem::path(jobdir).parent_path().string() + "/grader-"};
+  if (!job_user().home.empty() && job_user().home != "/") p.hide = {job_user().home + "/.ssh"};
+  const std::string wrapper = jobdir + "/" + tag + ".sbatch";
+  if (!bytes.empty()) {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_.write_file(p.contain, bytes);
+    transport_.write_file(wrapper,
+                          slurm::contained_script(text, jobscript::parse(text).first_command_line, p));
+  }
+  // The files the job writes as its user, made now; its script executable for grader-contain.
+  const JobUser& u = job_user();
+  auto r = command({"sh", "-c",
+                    "set -e; chmod 755 \"$1\" 2>/dev/null || true; chmod u+x \"$2\"; mkdir -p \"$3\"; "
+                    ": > \"$4\"; : > \"$5\"; : > \"$6\"; if [ -n \"$7\" ]; then chown \"$7\" \"$3\" \"$4\" "
+                    "\"$5\" \"$6\"; fi",
+                    "sh", p.contain, script, tmp, out, err, report, u.uid.empty() ? "" : u.uid + ":" + u.gid},
+                   60, &opt_.command_env);
+  if (!r.ran || r.exit_code != 0)
+    throw TransportError("cannot prepare the job's files in " + jobdir + ": " +
+                         (r.ran ? sbatch_message(r.err) : r.error));
+  if (bytes.empty()) {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_.write_file(
+        report, "note: nothing in force: grader-contain was not found beside the grader" +
+                    (opt_.contain_binary.empty() ? std::string() : " (" + opt_.contain_binary + ")") + "\n");
+    return script;
+  }
+  return wrapper;
+}
+
+void SlurmExecutor::read_isolation(SlurmAccounting& a, const std::string& jobdir, const std::string& tag) {
+  std::optional<std::string> text;
+  {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    text = transport_.read_file(jobdir + "/" + tag + ".isolation", 64 * 1024);
+  }
+  slurm::Isolation iso = slurm::parse_isolation(text.value_or(""));
+  a.isolation = std::move(iso.in_force);
+  a.isolation_notes = std::move(iso.notes);
+  if (a.isolation.empty() && a.isolation_notes.empty())
+    a.isolation_notes.push_back("nothing in force: the job never reached its shell part");
+}
+
 std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::path& local_dir) {
   std::string jobdir = make_job_dir();
   std::string ws = jobdir + "/ws";
@@ -171,7 +243,16 @@ std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::pa
       std::lock_guard<std::mutex> lock(transport_mu_);
       transport_.upload(local_dir, ws);
     }
-    give_to_job_user(jobdir);
+    // The job's user gets its workspace; the directory around it stays the grader's (the
+    // contained script, grader-contain and the report are not the job's to change), and
+    // may only be passed through.
+    give_to_job_user(ws);
+    if (!job_user().uid.empty()) {
+      auto m = command({"chmod", "711", "--", jobdir}, 60, &opt_.command_env);
+      if (!m.ran || m.exit_code != 0)
+        throw TransportError("cannot open " + jobdir + " to user " + job_user().name + ": " +
+                             (m.ran ? sbatch_message(m.err) : m.error));
+    }
   } catch (...) {
     std::lock_guard<std::mutex> lock(transport_mu_);
     transport_.remove_tree(jobdir);
@@ -316,8 +397,16 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
   std::map<std::string, std::string> env = req.env;
   for (const auto& [k, v] : opt_.command_env) env[k] = v;
 
+  std::string submitted_script;
+  try {
+    submitted_script = stage_contained(req, *text, jobdir, tag);
+  } catch (const std::exception& e) {
+    return runner_error(req, std::string("not submitted: ") + e.what());
+  }
+
   const auto submitted = Clock::now();
-  slurm::CommandOutput sb = submit(sbatch_argv("grader-" + tag, ws, out_path, err_path, {}, script), env);
+  slurm::CommandOutput sb =
+      submit(sbatch_argv("grader-" + tag, ws, out_path, err_path, {}, submitted_script), env);
   if (!sb.ran || sb.exit_code != 0) return refused(req, sb);
   auto job_id = slurm::parse_sbatch_parsable(sb.out);
   if (!job_id) return runner_error(req, "sbatch printed no job id: " + sbatch_message(sb.out + sb.err));
@@ -327,7 +416,10 @@ RunResult SlurmExecutor::submit_jobscript(const RunRequest& req) {
   std::vector<std::string> left = cancel_leftovers(*job_id, jobdir);
   RunResult res = job_result(req, *job_id, oc, {seconds_since(submitted), req.timeout_s, req.timeout_s},
                              out_path, err_path);
-  if (res.slurm) res.slurm->user = job_user().name;
+  if (res.slurm) {
+    res.slurm->user = job_user().name;
+    read_isolation(*res.slurm, jobdir, tag);
+  }
   if (!left.empty() && res.slurm) {
     res.slurm->leftover_jobs = left;
     std::string ids;

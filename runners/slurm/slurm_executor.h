@@ -58,6 +58,9 @@ struct SlurmOptions {
   slurm::TrackerOptions tracker;
   // Who the jobs run as where the login is root; resolved on the login node (`id`).
   std::string root_job_user = "nobody";
+  // grader-contain on this machine, copied beside each job to contain its shell part on the node
+  // (contained_job.h). Empty: jobscripts run uncontained, and runs[].slurm.isolation says so.
+  std::string contain_binary;
 };
 
 class SlurmExecutor final : public BatchExecutor {
@@ -118,11 +121,21 @@ class SlurmExecutor final : public BatchExecutor {
   struct JobUser {
     std::string name;
     std::string uid, gid;
+    std::string home;  // the login's $HOME: its ~/.ssh is hidden from contained jobs
     std::string error;
   };
   const JobUser& job_user();
   // Gives `dir` (recursively) to the job user where the login is root; throws TransportError.
   void give_to_job_user(const std::string& dir);
+  // Beside the workspace: grader-contain, the script that runs the jobscript contained, and the
+  // files the job writes as its user (output, TMPDIR, the isolation report). Returns the script
+  // to submit: the learner's own where there is no grader-contain. Throws TransportError.
+  std::string stage_contained(const RunRequest& req, const std::string& text, const std::string& jobdir,
+                              const std::string& tag);
+  // What grader-contain reported for a job (or why nothing was in force).
+  void read_isolation(SlurmAccounting& a, const std::string& jobdir, const std::string& tag);
+  // grader-contain's bytes, read once from opt_.contain_binary; empty when there is none.
+  const std::string& contain_bytes();
   slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
                                const std::map<std::string, std::string>* job_env = nullptr);
   std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
@@ -146,6 +159,8 @@ class SlurmExecutor final : public BatchExecutor {
 
   std::once_flag user_once_;
   JobUser user_;
+  std::once_flag contain_once_;
+  std::string contain_bytes_;
 };
 
 }  // namespace grader

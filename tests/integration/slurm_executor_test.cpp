@@ -63,6 +63,7 @@ class SlurmExecutorTest : public ::testing::Test {
     SlurmOptions o;
     o.command_env = cluster_env();
     if (const char* d = std::getenv("GRADER_CLUSTER_DIR")) o.scratch_dir = std::string(d) + "/jobs";
+    o.contain_binary = GRADER_CONTAIN;
     o.tracker.min_interval_s = 0.1;
     o.tracker.max_interval_s = 1;
     return o;
@@ -335,9 +336,11 @@ TEST_F(SlurmExecutorTest, CollectedFilesNeverLeaveTheWorkspace) {
   auto swapped = run(ex, submission("#!/bin/bash\necho visible\nfor f in ../*.out; do rm -f \"$f\"; "
                                     "ln -s /etc/shadow \"$f\"; done\n",
                                     "swap"));
-  ASSERT_EQ(swapped.status, RunStatus::Ok) << swapped.message << swapped.err.data;
+  // Contained, the job cannot even reach the file (Landlock; JOBDIR is the grader's): its output
+  // is read back whole. Uncontained, the link would read as absent: never /etc/shadow.
   EXPECT_EQ(swapped.out.data.find("root:"), std::string::npos) << swapped.out.data;
-  EXPECT_EQ(swapped.out.data, "");
+  EXPECT_EQ(swapped.out.data, "visible\n") << swapped.err.data;
+  EXPECT_NE(swapped.err.data.find("Permission denied"), std::string::npos) << swapped.err.data;
 }
 
 TEST_F(SlurmExecutorTest, NothingIsSubmittedAfterCancelAll) {
@@ -614,6 +617,74 @@ TEST_F(SlurmExecutorTest, UnknownJobUserOfARootLoginSubmitsNothing) {
     EXPECT_NE(std::string(e.what()).find("no graded job runs as root, but user 'no-such-user-for-grader'"),
               std::string::npos)
         << e.what();
+  }
+}
+
+// Issue 12 §3: one learner's job must not read another's workspace. Both run as nobody, so
+// only the containment of the job's shell part (grader-contain: Landlock) keeps them apart; the
+// other workspace is staged and never run, so the test does not depend on two jobs overlapping.
+TEST_F(SlurmExecutorTest, OneJobCannotReadAnothersWorkspace) {
+  SlurmExecutor ex(transport_, options());
+  fs::path other = submission("#!/bin/bash\necho other\n", "other");
+  std::ofstream(other / "answer.txt") << "the other learner's answer\n";
+  fs::path other_ws = ex.prepare_workspace(other);
+  ASSERT_TRUE(fs::exists(other_ws / "answer.txt"));
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\n"
+                              "cat '" +
+                              (other_ws / "answer.txt").string() +
+                              "' && echo READ || echo DENIED\n"
+                              "ls '" +
+                              other_ws.parent_path().parent_path().string() +
+                              "' >/dev/null 2>&1 && echo LISTED\n"
+                              "echo mine > mine.txt && cat mine.txt\n"));
+  ex.release_workspace(other_ws);
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "DENIED\nmine\n") << r.err.data;
+  EXPECT_NE(r.err.data.find("Permission denied"), std::string::npos) << r.err.data;
+  ASSERT_TRUE(r.slurm);
+  EXPECT_EQ(r.slurm->isolation,
+            (std::vector<std::string>{"no_new_privs", "rlimits", "landlock", "landlock_scope", "seccomp"}))
+      << "this machine's kernel has Landlock ABI 7 (docs/security.md); notes: "
+      << (r.slurm->isolation_notes.empty() ? "" : r.slurm->isolation_notes[0]);
+}
+
+// Issue 12 §3, as a new user tried it: the job wrote files into the machine's /tmp. Contained,
+// it writes its workspace and its own TMPDIR (beside the workspace, removed with it), and the
+// host's /tmp is read-only to it.
+TEST_F(SlurmExecutorTest, ContainedJobWritesItsWorkspaceAndTmpdirNotTheHostsTmp) {
+  SlurmExecutor ex(transport_, options());
+  const std::string leak = "/tmp/grader-test-leak-" + std::to_string(::getpid());
+  auto r = run(ex, submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\n"
+                              "echo a > \"$TMPDIR/scratch\" && echo tmpdir-ok\n"
+                              "echo b > '" +
+                              leak +
+                              "' 2>/dev/null || echo host-tmp-refused\n"
+                              "case \"$TMPDIR\" in \"$(dirname \"$PWD\")\"/tmp) echo beside-ws;; esac\n"));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "tmpdir-ok\nhost-tmp-refused\nbeside-ws\n") << r.err.data;
+  EXPECT_FALSE(fs::exists(leak));
+}
+
+// Where grader-contain is missing, or does not run on the node, the job still runs, as it would
+// without the grader, and the report says that nothing contained it: never claimed.
+TEST_F(SlurmExecutorTest, UncontainedJobSaysWhyNothingWasInForce) {
+  fs::path not_elf = dir_ / "grader-contain";
+  std::ofstream(not_elf) << "not a program for this node\n";
+  for (std::string binary : {std::string(), not_elf.string()}) {
+    SlurmOptions o = options();
+    o.contain_binary = binary;
+    SlurmExecutor ex(transport_, o);
+    auto r = run(ex, submission("#!/bin/bash\n#SBATCH -A naiss2024-22-107\n#SBATCH -t 00:05:00\necho ran\n",
+                                binary.empty() ? "none" : "bad"));
+    ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+    EXPECT_EQ(r.out.data, "ran\n");
+    ASSERT_TRUE(r.slurm);
+    EXPECT_TRUE(r.slurm->isolation.empty());
+    ASSERT_EQ(r.slurm->isolation_notes.size(), 1u);
+    EXPECT_NE(r.slurm->isolation_notes[0].find(binary.empty() ? "grader-contain was not found"
+                                                              : "grader-contain does not run on this node"),
+              std::string::npos)
+        << r.slurm->isolation_notes[0];
   }
 }
 

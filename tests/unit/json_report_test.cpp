@@ -401,7 +401,8 @@ TEST(JsonReport, SlurmAccountingBlockHasEveryDocumentedField) {
   json s = report_to_json(r, Audience::Learner)["runs"][0]["slurm"];
   EXPECT_EQ(keys(s), (std::set<std::string>{"job_id", "cluster", "partition", "account", "state", "exit_code",
                                             "elapsed_s", "total_cpu_s", "queue_wait_s", "max_rss_kb",
-                                            "alloc_tres", "time_limit", "steps", "leftover_jobs", "user"}));
+                                            "alloc_tres", "time_limit", "steps", "leftover_jobs", "user",
+                                            "isolation", "isolation_notes"}));
   EXPECT_EQ(s["job_id"], "12");
   EXPECT_TRUE(s["job_id"].is_string());
   EXPECT_EQ(s["cluster"], "gradertest");
