@@ -179,6 +179,16 @@ void Evaluator::gpu_syntax_problem(const GpuRequest& r, const std::set<std::stri
   } else {
     const js::Directive* d = r.asks.empty() ? r.partition : r.asks.front();
     problems.push_back(at(*d) + " is not how " + profile_->name + " takes GPU requests" + r.example);
+    // The form is wrong, and the -C beside it may be a slip of its own (Kebnekaise's
+    // --gres=gpu:1 -C l40a): say both, since fixing the form alone still fails.
+    if (!constraint) return;
+    for (const std::string& f : js::constraint_features(constraint->value)) {
+      const std::string lower = to_lower(f);
+      if (is_gpu_type(rules, f) || in(rules.features, lower)) continue;
+      std::string guess = did_you_mean(lower, rules.types);
+      if (!guess.empty())
+        problems.push_back(at(*constraint) + ": '" + f + "' is not a GPU type of " + profile_->name + guess);
+    }
   }
 }
 

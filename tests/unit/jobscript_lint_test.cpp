@@ -169,6 +169,25 @@ TEST(Lint, NearMissOfAGpuFeatureIsAnError) {
       << "a feature far from every GPU one may be a CPU feature the profile does not list";
 }
 
+// Both slips of one script: a GPU form Kebnekaise does not take, and a -C one letter from its
+// type. Reporting the form alone sent the learner back with the typo still in.
+TEST(Lint, WrongGpuFormAndNearMissTypeAreBothReported) {
+  auto k = load_profile("kebnekaise");
+  std::string out =
+      all(lint_jobscript("job.sh",
+                         "#!/bin/bash\n#SBATCH -A hpc2n2026-002\n#SBATCH -t 10\n#SBATCH --gres=gpu:1\n"
+                         "#SBATCH -C l40a\nhostname\n",
+                         &k));
+  EXPECT_NE(out.find("job.sh:4: error: '#SBATCH --gres=gpu:1' is not how kebnekaise takes GPU requests"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(
+      out.find("job.sh:5: error: '#SBATCH -C l40a': 'l40a' is not a GPU type of kebnekaise; did you mean "
+               "'l40s'?"),
+      std::string::npos)
+      << out;
+}
+
 // The course's NSC job-gpu.sh: -n 24 --gpus-per-task=1 on Tetralith, one T4 per GPU node.
 TEST(Lint, GpusBeyondOneNodeSpreadOverGpuNodes) {
   auto t = load_profile("tetralith");
