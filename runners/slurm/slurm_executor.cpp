@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <thread>
+#include <utility>
 
 #include "grader/jobscript/parser.h"
 #include "grader/jobscript/vetting.h"
@@ -66,6 +67,12 @@ SlurmExecutor::SlurmExecutor(Transport& transport, SlurmOptions options)
 
 SlurmExecutor::~SlurmExecutor() {
   tracker_.reset();
+  if (contain_dir_.empty()) return;
+  try {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_.remove_tree(contain_dir_);
+  } catch (...) {
+  }
 }
 
 slurm::CommandOutput SlurmExecutor::command(const std::vector<std::string>& argv, double timeout_s,
@@ -166,13 +173,29 @@ void SlurmExecutor::give_to_job_user(const std::string& dir) {
                          (r.ran ? sbatch_message(r.err) : r.error));
 }
 
-const std::string& SlurmExecutor::contain_bytes() {
+const std::string& SlurmExecutor::contain_on_login() {
   std::call_once(contain_once_, [this] {
     if (opt_.contain_binary.empty()) return;
     std::ifstream in(opt_.contain_binary, std::ios::binary);
-    contain_bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (bytes.empty()) return;
+    // One copy for all of this executor's jobs (2 MB, static): the grader's, which jobs may run
+    // but not change; removed with the executor.
+    try {
+      contain_dir_ = make_job_dir();
+      const std::string path = contain_dir_ + "/grader-contain";
+      {
+        std::lock_guard<std::mutex> lock(transport_mu_);
+        transport_.write_file(path, bytes);
+      }
+      auto r = command({"chmod", "711", "--", contain_dir_}, 60, &opt_.command_env);
+      auto x = command({"chmod", "755", "--", path}, 60, &opt_.command_env);
+      if (r.ran && r.exit_code == 0 && x.ran && x.exit_code == 0) contain_path_ = path;
+    } catch (const std::exception&) {
+      // Without it the jobs run uncontained, and their isolation notes say so.
+    }
   });
-  return contain_bytes_;
+  return contain_path_;
 }
 
 std::string SlurmExecutor::stage_contained(const RunRequest& req, const std::string& text,
@@ -180,9 +203,9 @@ std::string SlurmExecutor::stage_contained(const RunRequest& req, const std::str
   const std::string ws = req.workdir.string(), script = ws + "/" + *req.jobscript;
   const std::string out = jobdir + "/" + tag + ".out", err = jobdir + "/" + tag + ".err";
   const std::string report = jobdir + "/" + tag + ".isolation", tmp = jobdir + "/tmp";
-  const std::string& bytes = contain_bytes();
+  const std::string& contain = contain_on_login();
   slurm::ContainPaths p;
-  p.contain = jobdir + "/grader-contain";
+  p.contain = contain;
   p.report = report;
   p.script = script;
   p.tmp = tmp;
@@ -192,28 +215,27 @@ std::string SlurmExecutor::stage_contained(const RunRequest& req, const std::str
   p.hide_prefix = {std::filesystem::path(jobdir).parent_path().string() + "/grader-"};
   if (!job_user().home.empty() && job_user().home != "/") p.hide = {job_user().home + "/.ssh"};
   const std::string wrapper = jobdir + "/" + tag + ".sbatch";
-  if (!bytes.empty()) {
+  if (!contain.empty()) {
     std::lock_guard<std::mutex> lock(transport_mu_);
-    transport_.write_file(p.contain, bytes);
     transport_.write_file(wrapper,
                           slurm::contained_script(text, jobscript::parse(text).first_command_line, p));
   }
   // The files the job writes as its user, made now; its script executable for grader-contain.
   const JobUser& u = job_user();
   auto r = command({"sh", "-c",
-                    "set -e; chmod 755 \"$1\" 2>/dev/null || true; chmod u+x \"$2\"; mkdir -p \"$3\"; "
-                    ": > \"$4\"; : > \"$5\"; : > \"$6\"; if [ -n \"$7\" ]; then chown \"$7\" \"$3\" \"$4\" "
-                    "\"$5\" \"$6\"; fi",
-                    "sh", p.contain, script, tmp, out, err, report, u.uid.empty() ? "" : u.uid + ":" + u.gid},
+                    "set -e; chmod u+x \"$1\"; mkdir -p \"$2\"; : > \"$3\"; : > \"$4\"; : > \"$5\"; "
+                    "if [ -n \"$6\" ]; then chown \"$6\" \"$2\" \"$3\" \"$4\" \"$5\"; fi",
+                    "sh", script, tmp, out, err, report, u.uid.empty() ? "" : u.uid + ":" + u.gid},
                    60, &opt_.command_env);
   if (!r.ran || r.exit_code != 0)
     throw TransportError("cannot prepare the job's files in " + jobdir + ": " +
                          (r.ran ? sbatch_message(r.err) : r.error));
-  if (bytes.empty()) {
+  if (contain.empty()) {
     std::lock_guard<std::mutex> lock(transport_mu_);
     transport_.write_file(
-        report, "note: nothing in force: grader-contain was not found beside the grader" +
-                    (opt_.contain_binary.empty() ? std::string() : " (" + opt_.contain_binary + ")") + "\n");
+        report,
+        "note: nothing in force: grader-contain was not found beside the grader, or could not be copied" +
+            (opt_.contain_binary.empty() ? std::string() : " (" + opt_.contain_binary + ")") + "\n");
     return script;
   }
   return wrapper;
@@ -322,7 +344,26 @@ std::size_t SlurmExecutor::cancel_all(const std::string& why) {
     argv.insert(argv.end(), ids.begin(), ids.end());
     command(argv, 30);
   }
+  remove_job_dirs();
   return std::max(n, ids.size());
+}
+
+void SlurmExecutor::remove_job_dirs() {
+  std::vector<std::string> dirs;
+  {
+    std::lock_guard<std::mutex> lock(dirs_mu_);
+    for (const auto& [ws, dir] : job_dirs_) dirs.push_back(dir);
+    job_dirs_.clear();
+  }
+  // No job starts any more: grader-contain's copy goes too (the destructor never runs on Ctrl-C).
+  if (!contain_dir_.empty()) dirs.push_back(std::exchange(contain_dir_, std::string()));
+  std::lock_guard<std::mutex> lock(transport_mu_);
+  for (const std::string& d : dirs) {
+    try {
+      transport_.remove_tree(d);
+    } catch (...) {
+    }
+  }
 }
 
 std::optional<CapturedStream> SlurmExecutor::read_stream(const std::string& path, std::uint64_t cap) {

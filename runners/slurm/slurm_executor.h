@@ -76,7 +76,9 @@ class SlurmExecutor final : public BatchExecutor {
   void release_workspace(const std::filesystem::path& workdir) override;
 
   void run_commands_as_arrays(ArrayOptions options) override;
-  // Waits for the sbatch commands under way (up to 15 s), then one scancel for all.
+  // Waits for the sbatch commands under way (up to 15 s), then one scancel for all, and removes
+  // the jobs' directories: it is called when the grader is going away (Ctrl-C), which would
+  // otherwise leave them on the cluster's scratch. grader-contain's copy goes with the executor.
   std::size_t cancel_all(const std::string& why) override;
   BatchStats stats() const override { return tracker_->stats(); }
   ArrayStats array_stats() const override;
@@ -87,6 +89,7 @@ class SlurmExecutor final : public BatchExecutor {
   slurm::CommandOutput submit(const std::vector<std::string>& argv,
                               const std::map<std::string, std::string>& env);
   void forget(const std::string& job_id);
+  void remove_job_dirs();
   // sbatch's command line: ours (slurm_executor.h), then `extra`, the cluster's flags, the script.
   std::vector<std::string> sbatch_argv(const std::string& job_name, const std::string& dir,
                                        const std::string& out_path, const std::string& err_path,
@@ -134,8 +137,9 @@ class SlurmExecutor final : public BatchExecutor {
                               const std::string& tag);
   // What grader-contain reported for a job (or why nothing was in force).
   void read_isolation(SlurmAccounting& a, const std::string& jobdir, const std::string& tag);
-  // grader-contain's bytes, read once from opt_.contain_binary; empty when there is none.
-  const std::string& contain_bytes();
+  // grader-contain copied to the login node's scratch once (opt_.contain_binary); its path there,
+  // empty when there is none or the copy failed.
+  const std::string& contain_on_login();
   slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
                                const std::map<std::string, std::string>* job_env = nullptr);
   std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
@@ -160,7 +164,7 @@ class SlurmExecutor final : public BatchExecutor {
   std::once_flag user_once_;
   JobUser user_;
   std::once_flag contain_once_;
-  std::string contain_bytes_;
+  std::string contain_dir_, contain_path_;
 };
 
 }  // namespace grader

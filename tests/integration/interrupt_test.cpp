@@ -54,8 +54,15 @@ TEST(Interrupt, CtrlCCancelsTheJobsInFlight) {
   std::string job_name = "grader-" + run_id;
   std::string squeue = "squeue -h -n " + job_name + " -o %i";
 
+  // This grading's own scratch (GRADER_CLUSTER_DIR/jobs), so that what it leaves is told apart
+  // from the directories of gradings beside it; the job's user must pass through it.
+  const fs::path scratch = repo.path / "cluster";
+  fs::create_directories(scratch);
+  fs::permissions(repo.path, fs::perms::others_exec, fs::perm_options::add);
+  fs::permissions(scratch, fs::perms::others_exec, fs::perm_options::add);
   pid_t pid = fork();
   if (pid == 0) {
+    setenv("GRADER_CLUSTER_DIR", scratch.c_str(), 1);
     if (chdir(repo.path.c_str()) != 0) _exit(120);
     freopen("/dev/null", "w", stdout);
     execl(GRADER_BINARY, GRADER_BINARY, "check", "ex", "sub", "--runner", "local", "--format", "json",
@@ -71,4 +78,8 @@ TEST(Interrupt, CtrlCCancelsTheJobsInFlight) {
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "the grader dies of the signal, as usual";
   EXPECT_TRUE(poll_scheduler([&] { return command_output(squeue).empty(); }, std::chrono::seconds(30)))
       << "job " << job_id << " was left behind after Ctrl-C";
+  // Nor its directory on the scratch (its workspace, output, contained script).
+  std::vector<std::string> left;
+  for (const auto& d : fs::directory_iterator(scratch / "jobs")) left.push_back(d.path().filename().string());
+  EXPECT_TRUE(left.empty()) << left.size() << " directories left behind after Ctrl-C, first " << left.front();
 }
