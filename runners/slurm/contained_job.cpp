@@ -19,6 +19,7 @@ std::string flags(const char* flag, const std::vector<std::string>& values) {
 }  // namespace
 
 std::string contained_script(std::string_view learner, int first_command_line, const ContainPaths& p) {
+  // Line by line, but not split_lines: a learner's \r stays, for sbatch to refuse as before.
   std::string out;
   int line = 0;
   for (std::string_view rest = learner; !rest.empty();) {
@@ -46,9 +47,7 @@ std::string contained_script(std::string_view learner, int first_command_line, c
 Isolation parse_isolation(std::string_view report) {
   static const char* const known[] = {"no_new_privs", "rlimits", "landlock", "landlock_scope", "seccomp"};
   Isolation iso;
-  for (std::string_view rest = report; !rest.empty();) {
-    std::string_view line = rest.substr(0, rest.find('\n'));
-    rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+  for (std::string_view line : split_lines(report)) {
     line = trim(line);
     if (line.substr(0, 5) == "note:") {
       iso.notes.emplace_back(trim(line.substr(5)));

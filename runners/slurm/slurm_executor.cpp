@@ -67,10 +67,15 @@ SlurmExecutor::SlurmExecutor(Transport& transport, SlurmOptions options)
 
 SlurmExecutor::~SlurmExecutor() {
   tracker_.reset();
-  if (contain_dir_.empty()) return;
+  std::string dir;
+  {
+    std::lock_guard<std::mutex> lock(dirs_mu_);
+    dir = std::exchange(contain_dir_, std::string());
+  }
+  if (dir.empty()) return;
   try {
     std::lock_guard<std::mutex> lock(transport_mu_);
-    transport_.remove_tree(contain_dir_);
+    transport_.remove_tree(dir);
   } catch (...) {
   }
 }
@@ -111,18 +116,23 @@ slurm::CommandOutput SlurmExecutor::command(const std::vector<std::string>& argv
   return out;
 }
 
+slurm::CommandOutput SlurmExecutor::must(const std::vector<std::string>& argv, const std::string& what) {
+  slurm::CommandOutput r = command(argv, 60, &opt_.command_env);
+  if (!r.ran || r.exit_code != 0)
+    throw TransportError(what + ": " + (r.ran ? sbatch_message(r.err) : r.error));
+  return r;
+}
+
 std::string SlurmExecutor::make_job_dir() {
   if (opt_.scratch_dir.empty()) {
     std::lock_guard<std::mutex> lock(transport_mu_);
     return transport_.make_temp_dir("grader-slurm-");
   }
-  auto r =
-      command({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir},
-              60, &opt_.command_env);
+  const std::string what = "cannot make a job directory under " + opt_.scratch_dir;
+  auto r = must({"sh", "-c", "mkdir -p -- \"$1\" && mktemp -d \"$1/grader-XXXXXX\"", "sh", opt_.scratch_dir},
+                what);
   const std::string dir(trim_end(r.out));
-  if (!r.ran || r.exit_code != 0 || dir.empty())
-    throw TransportError("cannot make a job directory under " + opt_.scratch_dir + ": " +
-                         (r.ran ? sbatch_message(r.err) : r.error));
+  if (dir.empty()) throw TransportError(what + ": mktemp printed no directory");
   return dir;
 }
 
@@ -167,10 +177,7 @@ void SlurmExecutor::give_to_job_user(const std::string& dir) {
   const JobUser& u = job_user();
   if (!u.error.empty()) throw TransportError(u.error);
   if (u.uid.empty()) return;
-  auto r = command({"chown", "-R", "--", u.uid + ":" + u.gid, dir}, 60, &opt_.command_env);
-  if (!r.ran || r.exit_code != 0)
-    throw TransportError("cannot give " + dir + " to user " + u.name + ": " +
-                         (r.ran ? sbatch_message(r.err) : r.error));
+  must({"chown", "-R", "--", u.uid + ":" + u.gid, dir}, "cannot give " + dir + " to user " + u.name);
 }
 
 const std::string& SlurmExecutor::contain_on_login() {
@@ -182,15 +189,19 @@ const std::string& SlurmExecutor::contain_on_login() {
     // One copy for all of this executor's jobs (2 MB, static): the grader's, which jobs may run
     // but not change; removed with the executor.
     try {
-      contain_dir_ = make_job_dir();
-      const std::string path = contain_dir_ + "/grader-contain";
+      const std::string dir = make_job_dir();
+      {
+        std::lock_guard<std::mutex> lock(dirs_mu_);
+        contain_dir_ = dir;  // removed with the executor, or by cancel_all
+      }
+      const std::string path = dir + "/grader-contain";
       {
         std::lock_guard<std::mutex> lock(transport_mu_);
         transport_.write_file(path, bytes);
       }
-      auto r = command({"chmod", "711", "--", contain_dir_}, 60, &opt_.command_env);
-      auto x = command({"chmod", "755", "--", path}, 60, &opt_.command_env);
-      if (r.ran && r.exit_code == 0 && x.ran && x.exit_code == 0) contain_path_ = path;
+      must({"sh", "-c", "chmod 711 -- \"$1\" && chmod 755 -- \"$2\"", "sh", dir, path},
+           "cannot open " + path);
+      contain_path_ = path;
     } catch (const std::exception&) {
       // Without it the jobs run uncontained, and their isolation notes say so.
     }
@@ -204,6 +215,7 @@ std::string SlurmExecutor::stage_contained(const RunRequest& req, const std::str
   const std::string out = jobdir + "/" + tag + ".out", err = jobdir + "/" + tag + ".err";
   const std::string report = jobdir + "/" + tag + ".isolation", tmp = jobdir + "/tmp";
   const std::string& contain = contain_on_login();
+  const JobUser& u = job_user();
   slurm::ContainPaths p;
   p.contain = contain;
   p.report = report;
@@ -213,7 +225,7 @@ std::string SlurmExecutor::stage_contained(const RunRequest& req, const std::str
   // Every job's directory is named grader-* (make_job_dir): this one's own too, but for its
   // workspace and TMPDIR. The login's ssh keys are the one thing of its home a job could use.
   p.hide_prefix = {std::filesystem::path(jobdir).parent_path().string() + "/grader-"};
-  if (!job_user().home.empty() && job_user().home != "/") p.hide = {job_user().home + "/.ssh"};
+  if (!u.home.empty() && u.home != "/") p.hide = {u.home + "/.ssh"};
   const std::string wrapper = jobdir + "/" + tag + ".sbatch";
   if (!contain.empty()) {
     std::lock_guard<std::mutex> lock(transport_mu_);
@@ -221,15 +233,11 @@ std::string SlurmExecutor::stage_contained(const RunRequest& req, const std::str
                           slurm::contained_script(text, jobscript::parse(text).first_command_line, p));
   }
   // The files the job writes as its user, made now; its script executable for grader-contain.
-  const JobUser& u = job_user();
-  auto r = command({"sh", "-c",
-                    "set -e; chmod u+x \"$1\"; mkdir -p \"$2\"; : > \"$3\"; : > \"$4\"; : > \"$5\"; "
-                    "if [ -n \"$6\" ]; then chown \"$6\" \"$2\" \"$3\" \"$4\" \"$5\"; fi",
-                    "sh", script, tmp, out, err, report, u.uid.empty() ? "" : u.uid + ":" + u.gid},
-                   60, &opt_.command_env);
-  if (!r.ran || r.exit_code != 0)
-    throw TransportError("cannot prepare the job's files in " + jobdir + ": " +
-                         (r.ran ? sbatch_message(r.err) : r.error));
+  must({"sh", "-c",
+        "set -e; chmod u+x \"$1\"; mkdir -p \"$2\"; : > \"$3\"; : > \"$4\"; : > \"$5\"; "
+        "if [ -n \"$6\" ]; then chown \"$6\" \"$2\" \"$3\" \"$4\" \"$5\"; fi",
+        "sh", script, tmp, out, err, report, u.uid.empty() ? "" : u.uid + ":" + u.gid},
+       "cannot prepare the job's files in " + jobdir);
   if (contain.empty()) {
     std::lock_guard<std::mutex> lock(transport_mu_);
     transport_.write_file(
@@ -258,9 +266,7 @@ std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::pa
   std::string jobdir = make_job_dir();
   std::string ws = jobdir + "/ws";
   try {
-    auto r = command({"mkdir", "--", ws}, 60, &opt_.command_env);
-    if (!r.ran || r.exit_code != 0)
-      throw TransportError("cannot create " + ws + ": " + (r.ran ? r.err : r.error));
+    must({"mkdir", "--", ws}, "cannot create " + ws);
     {
       std::lock_guard<std::mutex> lock(transport_mu_);
       transport_.upload(local_dir, ws);
@@ -269,12 +275,8 @@ std::filesystem::path SlurmExecutor::prepare_workspace(const std::filesystem::pa
     // contained script, grader-contain and the report are not the job's to change), and
     // may only be passed through.
     give_to_job_user(ws);
-    if (!job_user().uid.empty()) {
-      auto m = command({"chmod", "711", "--", jobdir}, 60, &opt_.command_env);
-      if (!m.ran || m.exit_code != 0)
-        throw TransportError("cannot open " + jobdir + " to user " + job_user().name + ": " +
-                             (m.ran ? sbatch_message(m.err) : m.error));
-    }
+    if (!job_user().uid.empty())
+      must({"chmod", "711", "--", jobdir}, "cannot open " + jobdir + " to user " + job_user().name);
   } catch (...) {
     std::lock_guard<std::mutex> lock(transport_mu_);
     transport_.remove_tree(jobdir);
@@ -354,9 +356,9 @@ void SlurmExecutor::remove_job_dirs() {
     std::lock_guard<std::mutex> lock(dirs_mu_);
     for (const auto& [ws, dir] : job_dirs_) dirs.push_back(dir);
     job_dirs_.clear();
+    // No job starts any more: grader-contain's copy goes too (no destructor runs on Ctrl-C).
+    if (!contain_dir_.empty()) dirs.push_back(std::exchange(contain_dir_, std::string()));
   }
-  // No job starts any more: grader-contain's copy goes too (the destructor never runs on Ctrl-C).
-  if (!contain_dir_.empty()) dirs.push_back(std::exchange(contain_dir_, std::string()));
   std::lock_guard<std::mutex> lock(transport_mu_);
   for (const std::string& d : dirs) {
     try {

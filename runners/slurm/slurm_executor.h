@@ -140,6 +140,9 @@ class SlurmExecutor final : public BatchExecutor {
   // grader-contain copied to the login node's scratch once (opt_.contain_binary); its path there,
   // empty when there is none or the copy failed.
   const std::string& contain_on_login();
+  // A command on the login node that must succeed (a minute at most); throws TransportError
+  // saying `what` and what the command said.
+  slurm::CommandOutput must(const std::vector<std::string>& argv, const std::string& what);
   slurm::CommandOutput command(const std::vector<std::string>& argv, double timeout_s,
                                const std::map<std::string, std::string>* job_env = nullptr);
   std::optional<CapturedStream> read_stream(const std::string& path, std::uint64_t cap);
@@ -164,7 +167,8 @@ class SlurmExecutor final : public BatchExecutor {
   std::once_flag user_once_;
   JobUser user_;
   std::once_flag contain_once_;
-  std::string contain_dir_, contain_path_;
+  std::string contain_dir_;  // under dirs_mu_: cancel_all removes it from another thread
+  std::string contain_path_;
 };
 
 }  // namespace grader
