@@ -13,6 +13,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "tests/support/cli_runner.h"
 
@@ -145,7 +146,8 @@ TEST(ParallelExercise, SolutionAndSerialFixtureKeepTheirVerdictsTwentyTimes) {
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;
 
   Tally solution, serial;
-  std::set<double> reference_walls;
+  std::multiset<double> reference_walls;
+  std::vector<double> solution_reference_walls;
   for (int i = 0; i < kRounds; ++i) {
     std::string n = (i < 10 ? "0" : "") + std::to_string(i);
     for (bool is_solution : {true, false}) {
@@ -166,21 +168,27 @@ TEST(ParallelExercise, SolutionAndSerialFixtureKeepTheirVerdictsTwentyTimes) {
         EXPECT_EQ(c["status"], is_solution ? "passed" : "failed")
             << name << " " << id << ": " << c["message"];
       }
-      reference_walls.insert(run_of(j, "@reference:all-cores")["wall_s"].get<double>());
+      const double wall = run_of(j, "@reference:all-cores")["wall_s"].get<double>();
+      reference_walls.insert(wall);
+      if (is_solution) solution_reference_walls.push_back(wall);
     }
   }
   std::cout << "timed verdicts: solution " << solution.measured << " measured, " << solution.unavailable
             << " unavailable; serial fixture " << serial.measured << " measured, " << serial.unavailable
-            << " unavailable; reference measured " << reference_walls.size() << " times for " << 2 * kRounds
-            << " submissions\n";
+            << " unavailable; reference measured "
+            << std::set<double>(reference_walls.begin(), reference_walls.end()).size() << " times for "
+            << 2 * kRounds << " submissions\n";
   // "Unavailable" is honest, but shows nothing: a machine too loaded to measure at all is a skip.
   if (solution.measured + serial.measured == 0)
     GTEST_SKIP() << "this machine was too loaded for the reference solution to show a speedup in any round";
   EXPECT_GE(solution.measured, 1) << "the solution's speedup was never measured";
   EXPECT_GE(serial.measured, 1) << "the serial fixture's speedup was never measured";
-  // Shared, not paid per submission: a passing solution reuses the last measurement, and only a
-  // serial submission, whose failed speedup is timed again, pays for one more (retime.h). Per
-  // submission it would be 2 * kRounds.
-  EXPECT_LE(reference_walls.size(), static_cast<std::size_t>(kRounds + 1))
-      << "the reference is shared between submissions, not paid per submission";
+  // Shared, not paid per submission: a solution that passes against the last measurement reuses it,
+  // and only a submission that falls short of a reused one (every serial one, a solution that lost
+  // a burst of load) pays for one more (reference_runs.h). Paid per submission, every solution's
+  // reference would be a measurement of its own; CI's loaded runs had 2 of 20 measure afresh.
+  int reused = 0;
+  for (double wall : solution_reference_walls) reused += reference_walls.count(wall) > 1;
+  std::cout << reused << " of " << kRounds << " solutions reused the last measurement\n";
+  EXPECT_GE(reused, kRounds / 4) << "the reference is shared between submissions, not paid per submission";
 }
