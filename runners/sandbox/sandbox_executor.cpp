@@ -15,6 +15,7 @@
 
 #include "runners/process/run_io.h"
 #include "runners/sandbox/cgroup.h"
+#include "runners/sandbox/cgroup_dynmods.h"
 #include "runners/sandbox/landlock.h"
 #include "runners/sandbox/sandbox_run.h"
 #include "runners/sandbox/seccomp.h"
@@ -130,6 +131,10 @@ void SandboxExecutor::Impl::probe_cgroups() {
   std::string why;
   controls.cgroups = sandbox::detect_cgroup_host(why);
   if (!controls.cgroups) return note("no cgroups: " + why);
+  // Not a control, only what each v1 group's first task costs to move in (cgroup_dynmods.h): a
+  // host where it cannot be set is slower, not less contained, so its reason is not a note.
+  if (controls.cgroups->version() == "v1" && controls.root && !off("favordynmods"))
+    (void)sandbox::favour_dynmods();
   // Pooled run groups (cgroup_v1.h); "cgroup_pool" in GRADER_SANDBOX_DISABLE makes a fresh group
   // per run instead (the same control, only slower on v1).
   controls.cgroups->set_pooling(!off("cgroup_pool"));

@@ -27,6 +27,7 @@
 #include <string>
 #include <thread>
 
+#include "runners/sandbox/cgroup_dynmods.h"
 #include "tests/support/workdir_fixture.h"
 
 namespace grader {
@@ -383,6 +384,17 @@ TEST_F(SandboxExecutorTest, MissingCommandIsRunnerError) {
   EXPECT_EQ(r.status, RunStatus::RunnerError);
   EXPECT_NE(r.message.find("command not found: no-such-command-xyz"), std::string::npos) << r.message;
   EXPECT_TRUE(leftover_cgroups().empty());
+}
+
+// A v1 group's first task would otherwise wait an RCU grace period to move in (cgroup_dynmods.h):
+// once a root grader has made an executor, the kernel favours dynamic cgroup changes, through a
+// hierarchy of the grader's own unless the host already did.
+TEST_F(SandboxExecutorTest, ARootGraderOnCgroupV1LeavesTheKernelFavouringCgroupMoves) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting needs root; runs as root in CI";
+  if (!fs::exists("/sys/fs/cgroup/memory/tasks")) GTEST_SKIP() << "no cgroup v1 memory hierarchy here";
+  ASSERT_TRUE(full()) << executor().degraded();
+  EXPECT_TRUE(sandbox::favours_dynmods(read_file("/proc/self/mountinfo"), read_file("/proc/cmdline")))
+      << read_file("/proc/self/mountinfo");
 }
 
 TEST_F(SandboxExecutorTest, CgroupRemovedAfterEveryRun) {
