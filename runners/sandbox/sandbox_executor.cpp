@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "runners/sandbox/cgroup.h"
 #include "runners/sandbox/cgroup_dynmods.h"
 #include "runners/sandbox/landlock.h"
+#include "runners/sandbox/probe_cache.h"
 #include "runners/sandbox/sandbox_run.h"
 #include "runners/sandbox/seccomp.h"
 
@@ -69,6 +71,7 @@ std::set<std::string> parse_disable(const char* text) {
 SandboxOptions SandboxOptions::from_environment() {
   SandboxOptions o;
   o.disable = parse_disable(::getenv("GRADER_SANDBOX_DISABLE"));
+  if (!o.disable.count("probe_cache")) o.probe_cache_dir = sandbox::ProbeCache::default_dir();
   if (const char* ro = ::getenv("GRADER_SANDBOX_RO")) {
     std::stringstream in(ro);
     for (std::string p; std::getline(in, p, ':');) {
@@ -85,6 +88,10 @@ struct SandboxExecutor::Impl {
   std::string degraded;
   sandbox::WorkspaceQuotas quotas;
   bool disk_quota = false;  // workspaces are bounded tmpfs
+  // The namespace probe's pass taken from the probe cache (probe_cache.h) instead of a probe run,
+  // until a run's sandbox set-up has succeeded here.
+  std::optional<sandbox::ProbeCache> cached_pass;
+  std::atomic<bool> set_up_once{false};
 
   void note(const std::string& why) { degraded += (degraded.empty() ? "" : "; ") + why; }
   bool off(const char* control) const { return controls.off(control); }
@@ -94,6 +101,9 @@ struct SandboxExecutor::Impl {
   void probe_cgroups();
   void probe_landlock();
   void probe_disk_quota();
+  void probe_namespaces();
+  std::string planned_controls() const;
+  std::string setup_failed(const sandbox::SetupError& e);
   // `true` run for real through the controls configured so far; nullopt (with a note) when not
   // even its scratch directory could be made.
   std::optional<RunResult> probe_run(const char* what);
@@ -165,15 +175,58 @@ void SandboxExecutor::Impl::probe() {
     ns = {};
     return probe_landlock();
   }
-  // One real run with every namespace, stopped just before exec: where the kernel, a sysctl or
-  // an AppArmor profile refuses any step, fall back to no namespaces and say why.
+  probe_namespaces();
+}
+
+// The controls the namespace probe tries, in words: what its pass is valid for.
+std::string SandboxExecutor::Impl::planned_controls() const {
+  const sandbox::NamespacePlan& ns = controls.ns;
+  const std::pair<bool, const char*> parts[] = {{ns.user, "user"},
+                                                {ns.pid, "pid"},
+                                                {ns.mount, "mount"},
+                                                {ns.net, "net"},
+                                                {ns.ipc, "ipc"},
+                                                {ns.uts, "uts"},
+                                                {controls.cgroups != nullptr, "cgroup"},
+                                                {controls.seccomp.has_value(), "seccomp"},
+                                                {controls.root, "root"}};
+  std::string plan;
+  for (const auto& [on, name] : parts)
+    if (on) plan += std::string(plan.empty() ? "" : ",") + name;
+  return plan;
+}
+
+// One real run with every namespace, stopped just before exec: where the kernel, a sysctl or an
+// AppArmor profile refuses any step, fall back to no namespaces and say why. A pass recorded on
+// this boot stands in for it (probe_cache.h).
+void SandboxExecutor::Impl::probe_namespaces() {
+  sandbox::ProbeCache cache(controls.options.probe_cache_dir,
+                            sandbox::ProbeCache::key_for(planned_controls()));
+  if (cache.passed()) {
+    cached_pass = cache;
+    return probe_landlock();
+  }
   std::optional<RunResult> r = probe_run("namespace");
   if (!r || r->status != RunStatus::Ok) {
     if (r) note("namespaces unavailable (" + r->message + "); running without them");
-    ns = {};
+    controls.ns = {};
     if (!r) return;
+  } else {
+    cache.record_pass();
   }
   probe_landlock();
+}
+
+// A run whose sandbox could not be set up: a runner error. Where the namespaces' pass was only
+// remembered, it is dropped, and the message says why grading again will probe afresh; the run
+// is never retried with less isolation than the report states.
+std::string SandboxExecutor::Impl::setup_failed(const sandbox::SetupError& e) {
+  if (!cached_pass || !e.sandbox_step || set_up_once.load()) return e.what();
+  cached_pass->forget();
+  return std::string(e.what()) +
+         " (the sandbox had passed its probe on this machine earlier in this boot, and that pass was "
+         "used instead of a new probe: it is now forgotten, so grading again probes afresh and runs "
+         "with what this host allows)";
 }
 
 // Landlock where there is no mount namespace to hide the host's files: fallback mode. (With a
@@ -228,8 +281,9 @@ RunResult SandboxExecutor::Impl::run(const RunRequest& req, bool probe_only) {
     run.start_init();
     run.wait_for_set_up();
   } catch (const sandbox::SetupError& e) {
-    return runner_error(req, e.what());
+    return runner_error(req, setup_failed(e));
   }
+  set_up_once.store(true);
   run.wait_for_end();
   run.tear_down();
   run.account();
@@ -272,6 +326,10 @@ std::vector<std::string> SandboxExecutor::isolation() const {
 
 std::string SandboxExecutor::degraded() const {
   return impl_->degraded;
+}
+
+bool SandboxExecutor::probe_remembered() const {
+  return impl_->cached_pass.has_value();
 }
 
 std::filesystem::path SandboxExecutor::prepare_workspace(const std::filesystem::path& local_dir) {

@@ -48,9 +48,12 @@ struct SandboxOptions {
   uid_t first_uid = 60000;  // as root: run uids are first_uid .. first_uid + uid_count - 1
   unsigned uid_count = 1000;
   std::set<std::string> disable;  // controls not to use (see above)
+  // Where the namespace probe's pass is remembered for the boot (probe_cache.h); empty: nowhere,
+  // every executor probes. GRADER_SANDBOX_DISABLE=probe_cache empties it.
+  std::filesystem::path probe_cache_dir;
 
-  // Defaults, with `disable` read from GRADER_SANDBOX_DISABLE (comma-separated) and extra_ro
-  // from GRADER_SANDBOX_RO (colon-separated absolute paths).
+  // Defaults, with `disable` read from GRADER_SANDBOX_DISABLE (comma-separated), extra_ro from
+  // GRADER_SANDBOX_RO (colon-separated absolute paths) and probe_cache_dir the default one.
   static SandboxOptions from_environment();
 };
 
@@ -73,6 +76,8 @@ class SandboxExecutor final : public Executor {
   std::vector<std::string> isolation() const override;
   // Why controls are missing, for humans ("" when nothing is): what the probes found.
   std::string degraded() const;
+  // Whether the namespaces' pass came from the probe cache rather than a probe run of its own.
+  bool probe_remembered() const;
 
  private:
   struct Impl;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "runners/sandbox/rlimits.h"
 #include "runners/sandbox/run_plans.h"
@@ -154,7 +155,7 @@ void SandboxRun::start_init() {
   // The children's ends: closed here, so that EOF means they are gone.
   stdio_.close_child_ends();
   for (Fd* fd : {&setup_write_, &status_write_, &sync_read_, &sync_write_}) fd->reset();
-  if (init_ < 0) throw SetupError("could not start the sandbox: " + error);
+  if (init_ < 0) throw SetupError("could not start the sandbox: " + error, true);
   spare_.push_back(init_);
 }
 
@@ -197,7 +198,8 @@ void SandboxRun::wait_for_set_up() {
   if (read_set_up_report(failure) == 0) return;
   kill_everything();
   if (cgroup_) cgroup_->remove();
-  throw SetupError(set_up_failure_message(failure, req_, command_->path_var));
+  const bool sandbox_step = std::strncmp(failure.what, "exec", sizeof failure.what) != 0;
+  throw SetupError(set_up_failure_message(failure, req_, command_->path_var), sandbox_step);
 }
 
 // From the learner's exec: pumps the streams until init ends, the deadline or an output cap.

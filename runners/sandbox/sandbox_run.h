@@ -32,9 +32,13 @@
 
 namespace grader::sandbox {
 
-// A step that could not be done: the run is a RunnerError with this message.
+// A step that could not be done: the run is a RunnerError with this message. `sandbox_step`: the
+// sandbox's own set-up failed (the clone into its namespaces, a step of init or of the learner's
+// process before exec), not the request (its workdir, its command).
 struct SetupError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit SetupError(const std::string& what, bool sandbox_step = false)
+      : std::runtime_error(what), sandbox_step(sandbox_step) {}
+  bool sandbox_step;
 };
 
 // What the probes found in force: fixed for the executor's life, read by every run.

@@ -8,26 +8,33 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 
 #include "runners/sandbox/cgroup_dynmods.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/workdir_fixture.h"
 
 namespace grader {
@@ -70,6 +77,30 @@ std::vector<std::string> leftover_cgroups() {
       if (pid != ::getpid()) out.push_back(g.string() + " holds pid " + std::to_string(pid));
     }
   }
+  return out;
+}
+
+// Runs `body` in a forked child (whose uid, seccomp filter or other process-wide state the test
+// changes without touching this process) and returns what it returned.
+std::string output_of_child(const std::function<std::string()>& body) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  pid_t pid = ::fork();
+  if (pid < 0) return "fork failed";
+  if (pid == 0) {
+    ::close(fds[0]);
+    const std::string out = body();
+    ssize_t ignored = ::write(fds[1], out.data(), out.size());
+    (void)ignored;
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
   return out;
 }
 
@@ -397,6 +428,100 @@ TEST_F(SandboxExecutorTest, ARootGraderOnCgroupV1LeavesTheKernelFavouringCgroupM
       << read_file("/proc/self/mountinfo");
 }
 
+// The namespace probe's pass is remembered for the boot (probe_cache.h): a second executor with
+// the same cache takes it instead of a probe run of its own, and claims the same controls.
+TEST_F(SandboxExecutorTest, ASecondExecutorTakesTheFirstOnesProbePass) {
+  if (!full()) GTEST_SKIP() << "needs the full sandbox: " << executor().degraded();
+  testing::ScratchDir cache;
+  SandboxOptions o;
+  o.probe_cache_dir = cache.path;
+  SandboxExecutor first{o};
+  EXPECT_FALSE(first.probe_remembered());
+  ASSERT_TRUE(fs::exists(cache.path / "sandbox-probe"));
+  SandboxExecutor second{o};
+  EXPECT_TRUE(second.probe_remembered());
+  EXPECT_EQ(second.isolation(), first.isolation());
+  RunResult r = second.run(sh("echo $$"));
+  EXPECT_EQ(r.status, RunStatus::Ok) << r.message;
+  EXPECT_EQ(r.out.data, "2\n") << "in a pid namespace of its own";
+  o.disable = {"net"};
+  SandboxExecutor other_plan{o};
+  EXPECT_FALSE(other_plan.probe_remembered()) << "a pass is only for the controls it was found with";
+}
+
+namespace {
+
+// Makes the kernel refuse what the sandbox's clone needs from now on, in this process, as a
+// sysctl or an AppArmor profile changed since the probe would: clone with a new pid namespace
+// and unshare fail with EPERM, clone3 with ENOSYS (so that callers fall back to clone).
+bool refuse_namespaces() {
+  constexpr unsigned kNr = offsetof(struct seccomp_data, nr);
+  constexpr unsigned kArg0 = offsetof(struct seccomp_data, args[0]);
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kNr),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kArg0),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWPID, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {static_cast<unsigned short>(sizeof filter / sizeof filter[0]), filter};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+}  // namespace
+
+// A remembered pass that no longer holds: the run is a runner error that says so (never a run
+// with less isolation than reported), the pass is forgotten, and the next executor probes for
+// real and falls back to what the host now allows.
+TEST_F(SandboxExecutorTest, ARememberedPassThatNoLongerHoldsIsARunnerErrorAndForgotten) {
+  if (!full()) GTEST_SKIP() << "needs the full sandbox: " << executor().degraded();
+  testing::ScratchDir cache;
+  SandboxOptions o;
+  o.probe_cache_dir = cache.path;
+  { SandboxExecutor first{o}; }
+  ASSERT_TRUE(fs::exists(cache.path / "sandbox-probe"));
+  const std::string out = output_of_child([&] {
+    std::string text;
+    if (!refuse_namespaces()) {
+      text = "could not install the filter";
+    } else {
+      SandboxExecutor remembered{o};
+      RunResult r = remembered.run(sh("echo ran"));
+      text = std::string(remembered.probe_remembered() ? "remembered" : "probed") + "|" +
+             to_string(r.status) + "|" + r.out.data + "|" + r.message + "|" +
+             (fs::exists(cache.path / "sandbox-probe") ? "kept" : "forgotten") + "|";
+      SandboxExecutor fresh{o};
+      r = fresh.run(sh("echo ran"));
+      const auto iso = fresh.isolation();
+      text += std::string(fresh.probe_remembered() ? "remembered" : "probed") + "|" + to_string(r.status) +
+              "|" + r.out.data + "|" + (contains(iso, "pid") ? "pid" : "no pid") + "|" + fresh.degraded();
+    }
+    return text;
+  });
+  std::vector<std::string> f;
+  std::stringstream in(out);
+  for (std::string part; std::getline(in, part, '|');) f.push_back(part);
+  ASSERT_EQ(f.size(), 10u) << out;
+  EXPECT_EQ(f[0], "remembered");
+  EXPECT_EQ(f[1], "runner_error");
+  EXPECT_EQ(f[2], "") << "nothing ran";
+  EXPECT_NE(f[3].find("could not start the sandbox"), std::string::npos) << f[3];
+  EXPECT_NE(f[3].find("that pass was used instead of a new probe: it is now forgotten"), std::string::npos)
+      << f[3];
+  EXPECT_EQ(f[4], "forgotten");
+  EXPECT_EQ(f[5], "probed");
+  EXPECT_EQ(f[6], "ok");
+  EXPECT_EQ(f[7], "ran\n");
+  EXPECT_EQ(f[8], "no pid");
+  EXPECT_NE(f[9].find("namespaces unavailable"), std::string::npos) << f[9];
+}
+
 TEST_F(SandboxExecutorTest, CgroupRemovedAfterEveryRun) {
   // During an executor's life no process of a finished run is left in any of its groups (pooled
   // groups hold only the grader's helper threads); once it is destroyed its pooled groups are gone.
@@ -603,18 +728,13 @@ TEST_F(SandboxExecutorTest, WorksAsAnUnprivilegedUser) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to become nobody";
   ASSERT_EQ(::chown(dir_.c_str(), 65534, 65534), 0);
   ASSERT_EQ(::chown(work_.c_str(), 65534, 65534), 0);
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::string out;
+  const std::string out = output_of_child([&] {
+    std::string text;
     // Dumpable again after the uid change, as a grader exec'd by that user is: its /proc files
     // (and its children's, where the id maps are written) belong to it.
     if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0 ||
         ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) {
-      out = "setuid failed";
+      text = "setuid failed";
     } else {
       SandboxExecutor e{SandboxOptions{}};
       std::string iso;
@@ -624,19 +744,10 @@ import os, socket
 print(os.getcwd(), socket.gethostname(), sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))
 open('/work/mine', 'w').write('x')
 )"));
-      out = iso + "|" + to_string(r.status) + "|" + r.out.data + r.err.data + r.message;
+      text = iso + "|" + to_string(r.status) + "|" + r.out.data + r.err.data + r.message;
     }
-    ssize_t ignored = ::write(fds[1], out.data(), out.size());
-    (void)ignored;
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+    return text;
+  });
   EXPECT_EQ(out, "user pid mount net ipc uts seccomp rlimits no_new_privs setsid |ok|/work sandbox [2]\n");
   EXPECT_TRUE(fs::exists(work_ / "mine"));
 }
