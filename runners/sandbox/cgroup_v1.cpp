@@ -408,14 +408,18 @@ std::unique_ptr<Cgroup> CgroupV1Host::Pool::lease(const CgroupLimits& limits, st
   return std::make_unique<PooledCgroupV1>(this, std::move(slot));
 }
 
+// The pool is made here, not on first use: runs of a class graded with --jobs N start at once,
+// and two of them once each made a pool of their own, one freeing the other's under it.
 CgroupV1Host::CgroupV1Host(fs::path memory, fs::path pids, fs::path cpuacct)
-    : memory_(std::move(memory)), pids_(std::move(pids)), cpuacct_(std::move(cpuacct)) {}
+    : memory_(std::move(memory)),
+      pids_(std::move(pids)),
+      cpuacct_(std::move(cpuacct)),
+      pool_(std::make_unique<Pool>(memory_, pids_, cpuacct_)) {}
 
 CgroupV1Host::~CgroupV1Host() = default;
 
 std::unique_ptr<Cgroup> CgroupV1Host::create(const CgroupLimits& limits, std::string& error) {
   if (pooling_) {
-    if (!pool_) pool_ = std::make_unique<Pool>(memory_, pids_, cpuacct_);
     std::string pool_error;  // the pool failing is not the run failing: a fresh group instead
     if (auto group = pool_->lease(limits, pool_error)) return group;
   }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
@@ -33,6 +34,7 @@
 #include <string>
 #include <thread>
 
+#include "runners/sandbox/cgroup.h"
 #include "runners/sandbox/cgroup_dynmods.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/workdir_fixture.h"
@@ -630,6 +632,52 @@ TEST_F(SandboxExecutorTest, ConcurrentRunsHaveTheirOwnGroups) {
       EXPECT_LT(r.max_rss_kb, static_cast<std::uint64_t>(mib[t] + 30) * 1024) << t;
     }
     EXPECT_EQ(results[2][round].status, RunStatus::MemoryLimit) << results[2][round].message;
+  }
+  EXPECT_TRUE(leftover_cgroups().empty());
+}
+
+// The first runs of an executor that made no probe run (its pass remembered) may start at once,
+// as a class graded with --jobs 2 starts them: they once each made the cgroup host's pool, one
+// freeing the other's under it ("internal error: basic_string::_M_create", 1 grading in 20).
+// Here the two leases of a fresh host are released together, 300 times; and one executor's
+// first two runs.
+TEST_F(SandboxExecutorTest, TheFirstRunsOfAFreshExecutorMayStartAtOnce) {
+  if (!full()) GTEST_SKIP() << "needs the full sandbox: " << executor().degraded();
+  for (int round = 0; round < 300; ++round) {
+    std::string why;
+    std::unique_ptr<sandbox::CgroupHost> host = sandbox::detect_cgroup_host(why);
+    ASSERT_TRUE(host) << why;
+    std::atomic<int> waiting{2};
+    std::unique_ptr<sandbox::Cgroup> groups[2];
+    std::string errors[2];
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([&, t] {
+        waiting.fetch_sub(1);
+        while (waiting.load() > 0) {
+        }
+        groups[t] = host->create(sandbox::CgroupLimits{}, errors[t]);
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < 2; ++t) {
+      ASSERT_TRUE(groups[t]) << round << "/" << t << ": " << errors[t];
+      EXPECT_EQ(groups[t]->remove(), "");
+    }
+  }
+  testing::ScratchDir cache;
+  SandboxOptions o;
+  o.probe_cache_dir = cache.path;
+  { SandboxExecutor first{o}; }
+  SandboxExecutor e{o};
+  ASSERT_TRUE(e.probe_remembered());
+  RunResult results[2];
+  std::thread other([&] { results[1] = e.run(sh("echo 1")); });
+  results[0] = e.run(sh("echo 0"));
+  other.join();
+  for (int t = 0; t < 2; ++t) {
+    EXPECT_EQ(results[t].status, RunStatus::Ok) << t << ": " << results[t].message;
+    EXPECT_EQ(results[t].out.data, std::to_string(t) + "\n");
   }
   EXPECT_TRUE(leftover_cgroups().empty());
 }
