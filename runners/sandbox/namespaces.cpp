@@ -41,7 +41,7 @@ unsigned long clone_flags(const NamespacePlan& plan) {
   if (plan.user) flags |= CLONE_NEWUSER;
   if (plan.pid) flags |= CLONE_NEWPID;
   if (plan.mount) flags |= CLONE_NEWNS;
-  if (plan.net) flags |= CLONE_NEWNET;
+  if (plan.net && plan.net_fd < 0) flags |= CLONE_NEWNET;
   if (plan.ipc) flags |= CLONE_NEWIPC;
   if (plan.uts) flags |= CLONE_NEWUTS;
   return flags;
@@ -59,31 +59,35 @@ std::string write_id_maps(pid_t child, uid_t uid, gid_t gid) {
   return err;
 }
 
+const char* bring_up_loopback() {
+  int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return "socket(AF_INET) to bring up lo";
+  struct ifreq ifr {};
+  std::memcpy(ifr.ifr_name, "lo", 3);
+  const char* failed = nullptr;
+  if (::ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) {
+    failed = "ioctl(SIOCGIFFLAGS, lo)";
+  } else {
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+    if (::ioctl(sock, SIOCSIFFLAGS, &ifr) != 0) failed = "ioctl(SIOCSIFFLAGS, lo up)";
+  }
+  const int err = errno;
+  ::close(sock);
+  errno = err;
+  return failed;
+}
+
 const char* enter_namespaces(const NamespacePlan& plan) {
   if (plan.uts) {
     static const char kHost[] = "sandbox";
     if (::sethostname(kHost, sizeof kHost - 1) != 0) return "sethostname(\"sandbox\")";
     if (::setdomainname(kHost, sizeof kHost - 1) != 0) return "setdomainname(\"sandbox\")";
   }
-  if (plan.net) {
-    int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (sock < 0) return "socket(AF_INET) to bring up lo";
-    struct ifreq ifr {};
-    std::memcpy(ifr.ifr_name, "lo", 3);
-    if (::ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) {
-      int err = errno;
-      ::close(sock);
-      errno = err;
-      return "ioctl(SIOCGIFFLAGS, lo)";
-    }
-    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
-    if (::ioctl(sock, SIOCSIFFLAGS, &ifr) != 0) {
-      int err = errno;
-      ::close(sock);
-      errno = err;
-      return "ioctl(SIOCSIFFLAGS, lo up)";
-    }
-    ::close(sock);
+  if (plan.net && plan.net_fd >= 0) {
+    if (::setns(plan.net_fd, CLONE_NEWNET) != 0) return "setns() into the run's network namespace";
+    ::close(plan.net_fd);
+  } else if (plan.net) {
+    if (const char* what = bring_up_loopback()) return what;
   }
   return nullptr;
 }

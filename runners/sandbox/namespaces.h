@@ -20,6 +20,9 @@ struct NamespacePlan {
   bool net = false;
   bool ipc = false;
   bool uts = false;
+  // With `net`: a network namespace to join (setns) instead of a new one, a reused empty one
+  // (net_pool.h); -1 for a new one.
+  int net_fd = -1;
 };
 
 // CLONE_NEW* flags for the plan.
@@ -30,8 +33,12 @@ unsigned long clone_flags(const NamespacePlan& plan);
 std::string write_id_maps(pid_t child, uid_t uid, gid_t gid);
 
 // Child side (the run's init), once the parent has written the maps: hostname "sandbox" in the
-// new UTS namespace, `lo` up in the new network namespace.
+// new UTS namespace; the network namespace of `net_fd` joined (its fd closed), or `lo` up in the
+// new one.
 const char* enter_namespaces(const NamespacePlan& plan);
+
+// `lo` up in the calling thread's network namespace (a new one is born with it down).
+const char* bring_up_loopback();
 
 struct IdentityPlan {
   bool switch_ids = false;  // as root: become uid/gid, no supplementary groups

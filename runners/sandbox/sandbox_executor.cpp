@@ -88,6 +88,7 @@ struct SandboxExecutor::Impl {
   std::string degraded;
   sandbox::WorkspaceQuotas quotas;
   bool disk_quota = false;  // workspaces are bounded tmpfs
+  sandbox::NetnsPool netns;
   // The namespace probe's pass taken from the probe cache (probe_cache.h) instead of a probe run,
   // until a run's sandbox set-up has succeeded here.
   std::optional<sandbox::ProbeCache> cached_pass;
@@ -176,6 +177,8 @@ void SandboxExecutor::Impl::probe() {
     return probe_landlock();
   }
   probe_namespaces();
+  // Reused network namespaces (net_pool.h): joining one needs root, and reuse a pid namespace.
+  if (controls.root && controls.ns.net && controls.ns.pid && !off("netns_pool")) controls.netns = &netns;
 }
 
 // The controls the namespace probe tries, in words: what its pass is valid for.

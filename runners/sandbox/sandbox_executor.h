@@ -3,8 +3,9 @@
 // (isolation()). The controls live one per file beside this one; supervisor.cpp owns their order.
 //
 // Modes, found once when the executor is made (probing for real; GRADER_SANDBOX_DISABLE takes
-// controls away to simulate weaker hosts, e.g. "cgroup", "user", "namespaces", "seccomp";
-// "cgroup_pool" keeps cgroups but makes a fresh group per run instead of the v1 pool):
+// controls away to simulate weaker hosts, e.g. "cgroup", "user", "namespaces", "seccomp"; and
+// four that only cost time: "cgroup_pool" (a fresh v1 group per run), "netns_pool" (a fresh
+// network namespace per run), "probe_cache" (probe every time), "favordynmods" (cgroup_dynmods.h)):
 //  - root: pid, mount, net, ipc, uts namespaces; a uid/gid of its own per concurrent run (60000
 //    and up, leased through lock files), no capabilities, no supplementary groups; cgroup v2 or
 //    v1 (memory with swap off, pids, CPU accounting); rlimits; no_new_privs; seccomp.

@@ -125,6 +125,7 @@ void SandboxRun::lease_cgroup() {
 ChildPlan SandboxRun::child_plan() const {
   ChildPlan plan;
   plan.ns = c_.ns;
+  plan.ns.net_fd = net_fd_;
   plan.identity = identity_;
   plan.mounts = mounts_ ? &*mounts_ : nullptr;
   plan.workdir = workdir_str_.c_str();
@@ -148,9 +149,13 @@ ChildPlan SandboxRun::child_plan() const {
 }
 
 void SandboxRun::start_init() {
+  // A reused network namespace only where the pid namespace guarantees none of the run's
+  // processes outlives it (net_pool.h); without one the run gets a new namespace, as before.
+  std::string error;
+  if (c_.netns && c_.ns.net && c_.ns.pid) net_fd_ = c_.netns->lease(error);
+  error.clear();
   const ChildPlan plan = child_plan();
   spare_ = c_.ns.pid ? std::vector<int>{} : reaper::own_children();
-  std::string error;
   init_ = sandbox::start_init(plan, sync_write_.get(), cgroup_.get(), error);
   // The children's ends: closed here, so that EOF means they are gone.
   stdio_.close_child_ends();
@@ -167,6 +172,7 @@ void SandboxRun::kill_everything() {
   ::kill(init_, SIGKILL);
   if (cgroup_) cgroup_emptied_ = cgroup_->kill_all();
   reaped_ = reaper::reap(init_);
+  netns_reusable_ = c_.ns.pid && reaped_.has_value();  // init gone: its pid namespace with it
   if (!c_.ns.pid) sweep_ = reaper::kill_leftovers(spare_);
   if (cgroup_) cgroup_emptied_ = cgroup_->kill_all() && cgroup_emptied_;
 }

@@ -23,6 +23,7 @@
 #include "runners/sandbox/cgroup.h"
 #include "runners/sandbox/landlock.h"
 #include "runners/sandbox/learner_env.h"
+#include "runners/sandbox/net_pool.h"
 #include "runners/sandbox/private_tmp.h"
 #include "runners/sandbox/sandbox_executor.h"
 #include "runners/sandbox/seccomp.h"
@@ -52,14 +53,15 @@ struct Controls {
   bool landlock_net = false, landlock_scoped = false;
   std::pair<char*, char*> environ = {nullptr, nullptr};
   const WorkspaceQuotas* quotas = nullptr;  // the bounded workspaces, when there are any
+  NetnsPool* netns = nullptr;               // reused network namespaces (root, pid and net ns)
 
   bool off(const char* control) const { return options.disable.count(control) > 0; }
 };
 
 // One run: its state and its steps, which SandboxExecutor::Impl::run takes in order. The set-up
 // steps throw SetupError. Whatever was made is undone on every path: the destructor kills what
-// is left of the run, then the members go in reverse order (the cgroup, the private tmp, the uid
-// lease, the sweep lock last).
+// is left of the run, hands its network namespace back, then the members go in reverse order (the
+// cgroup, the private tmp, the uid lease, the sweep lock last).
 class SandboxRun {
  public:
   SandboxRun(const Controls& controls, const RunRequest& req, bool probe_only)
@@ -68,7 +70,10 @@ class SandboxRun {
   }
   SandboxRun(const SandboxRun&) = delete;
   SandboxRun& operator=(const SandboxRun&) = delete;
-  ~SandboxRun() { kill_everything(); }
+  ~SandboxRun() {
+    kill_everything();
+    if (c_.netns) c_.netns->give_back(net_fd_, netns_reusable_);
+  }
 
   void validate_request();
   void hold_sweep_lock();
@@ -110,7 +115,9 @@ class SandboxRun {
   runio::StdioPipes stdio_;
   runio::Fd setup_read_, setup_write_, status_read_, status_write_, sync_read_, sync_write_;
   std::unique_ptr<Cgroup> cgroup_;
-  std::vector<int> spare_;  // the grader's own children, never swept
+  std::vector<int> spare_;       // the grader's own children, never swept
+  int net_fd_ = -1;              // a reused network namespace the run's init joins, or -1
+  bool netns_reusable_ = false;  // init reaped: nothing of the run is left in it
   pid_t init_ = -1;
   bool torn_down_ = false;
   std::optional<reaper::Reaped> reaped_;

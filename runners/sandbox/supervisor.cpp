@@ -123,9 +123,9 @@ void exec_command(const ChildPlan& p) {
   for (char* c = p.environ_begin; c != nullptr && c < p.environ_end; ++c) *c = '\0';
   // Dumpable only while the parent writes the id maps (owner of /proc/<pid>/uid_map).
   ::prctl(PR_SET_DUMPABLE, p.ns.user ? 1 : 0, 0, 0, 0);
-  const int keep[] = {p.stdin_fd,  p.stdout_fd, p.stderr_fd,  p.setup_fd,
-                      p.status_fd, p.sync_fd,   p.landlock_fd};
-  close_all_except(keep, 7);
+  const int keep[] = {p.stdin_fd,  p.stdout_fd, p.stderr_fd,   p.setup_fd,
+                      p.status_fd, p.sync_fd,   p.landlock_fd, p.ns.net_fd};
+  close_all_except(keep, 8);
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail(setup, "prctl(PR_SET_PDEATHSIG)");
   char go = 0;
   ssize_t got;

@@ -682,6 +682,40 @@ TEST_F(SandboxExecutorTest, TheFirstRunsOfAFreshExecutorMayStartAtOnce) {
   EXPECT_TRUE(leftover_cgroups().empty());
 }
 
+// Network namespaces are reused from run to run (net_pool.h), but only empty: two runs in a row
+// see the same one (not the host's); a run that leaves a TCP TIME_WAIT hands on a fresh one, so
+// the next run can bind the same port without SO_REUSEADDR.
+TEST_F(SandboxExecutorTest, AnEmptyNetworkNamespaceServesTheNextRunAndOneWithASocketDoesNot) {
+  if (!full() || ::geteuid() != 0) GTEST_SKIP() << "reuse needs a root grader: " << executor().degraded();
+  SandboxExecutor e{SandboxOptions{}};
+  auto netns = [&] {
+    RunResult r = e.run(sh("readlink /proc/self/ns/net"));
+    EXPECT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+    return r.out.data;
+  };
+  const std::string first = netns(), second = netns();
+  EXPECT_EQ(first, second) << "an empty namespace is reused";
+  EXPECT_NE(first, fs::read_symlink("/proc/self/ns/net").string() + "\n") << "never the host's";
+  const char* exchange = R"(
+import socket
+s = socket.socket()
+s.bind(('127.0.0.1', 5555))
+s.listen()
+c = socket.create_connection(('127.0.0.1', 5555))
+a, _ = s.accept()
+a.close()  # the server closes first: its end waits in TIME_WAIT
+c.close()
+s.close()
+print('exchanged')
+)";
+  RunResult r = e.run(python(exchange));
+  ASSERT_EQ(r.status, RunStatus::Ok) << r.message << r.err.data;
+  r = e.run(python(exchange));
+  EXPECT_EQ(r.status, RunStatus::Ok) << "the port is free: " << r.message << r.err.data;
+  EXPECT_EQ(r.out.data, "exchanged\n");
+  EXPECT_NE(netns(), first) << "a namespace that held a socket is not handed on";
+}
+
 // Fallback, as an HPC login node without cgroups or namespaces gives it.
 TEST_F(SandboxExecutorTest, FallbackSaysWhatIsInForce) {
   SandboxOptions o;
