@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <vector>
 
 #include "grader/rubric/loader.h"
 
@@ -42,13 +43,18 @@ class ScriptedExecutor : public Executor {
     r.exit_code = 0;
     bool serial = request.argv.back() == "1";
     r.wall_s = serial ? 2.0 : parallel_wall;
+    if (!serial && !parallel_walls.empty()) {
+      r.wall_s = parallel_walls.front();
+      parallel_walls.erase(parallel_walls.begin());
+    }
     r.cpu_s = 2.0;
     return r;
   }
   std::string name() const override { return "scripted"; }
   std::vector<std::string> isolation() const override { return {}; }
   std::vector<std::string> ran;
-  double parallel_wall = 1.0;  // raised to play a machine that got loaded
+  double parallel_wall = 1.0;          // raised to play a machine that got loaded
+  std::vector<double> parallel_walls;  // the next parallel runs' walls, in order, before that
 };
 
 struct ReferenceRunsTest : ::testing::Test {
@@ -140,4 +146,24 @@ TEST_F(ReferenceRunsTest, AReusedReferenceIsMeasuredAgainBeforeItFailsAnyone) {
 
   Report again = grade_submission(rubric, dir / "learner", executor, o);
   EXPECT_EQ(reference.measurements(), 2) << "a pass against a reused measurement costs nothing more";
+}
+
+// A burst of other work is one stretch of time: it slowed both of a correct submission's
+// attempts and was over when the reference was measured after them (CI: 1.35x against 1.83x).
+// The reference is measured between the attempts, so the burst slows it too, or spares the
+// second attempt: here it covers the submission's first 'many' and the reference's ('other',
+// not compared, runs quiet between them). Measured after both attempts, the reference would
+// have been quiet (2.00x) against the submission's slow best (1.05x): a fail.
+TEST_F(ReferenceRunsTest, TheReferenceIsMeasuredAgainBetweenTheSubmissionsAttempts) {
+  ReferenceRuns reference(rubric, dir / "exercise" / "solution", executor, {}, 3600.0);
+  reference.runs();  // measured quiet: 2.00x
+  executor.parallel_walls = {1.9, 1.0, 1.9};
+  GradeOptions o;
+  o.reference = &reference;
+  Report r = grade_submission(rubric, dir / "learner", executor, o);
+  EXPECT_EQ(reference.measurements(), 2);
+  ASSERT_EQ(r.checks.size(), 1u);
+  EXPECT_EQ(r.checks[0].status, CheckStatus::Passed) << r.checks[0].message;
+  EXPECT_NE(r.checks[0].message.find("the reference solution measured 1.05x"), std::string::npos)
+      << r.checks[0].message;
 }
