@@ -39,13 +39,10 @@ class NetnsPool {
   // After the run: `reusable` when its pid namespace is gone. Kept for the next run when it is
   // and the namespace is empty; closed otherwise.
   void give_back(int fd, bool reusable);
-  // How many namespaces it has made (for tests).
-  int made() const;
 
  private:
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::vector<int> idle_;
-  int made_ = 0;
 };
 
 }  // namespace grader::sandbox

@@ -177,7 +177,7 @@ void SandboxExecutor::Impl::probe() {
     return probe_landlock();
   }
   probe_namespaces();
-  // Reused network namespaces (net_pool.h): joining one needs root, and reuse a pid namespace.
+  // Reused network namespaces (net_pool.h): joining one needs root, reusing one a pid namespace.
   if (controls.root && controls.ns.net && controls.ns.pid && !off("netns_pool")) controls.netns = &netns;
 }
 
