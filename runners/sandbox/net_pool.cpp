@@ -6,12 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <thread>
 
+#include "runners/process/run_io.h"
 #include "runners/sandbox/namespaces.h"
 
 namespace grader::sandbox {
@@ -27,16 +26,7 @@ void on_own_thread(Fn fn) {
 }
 
 std::string errno_text(const char* what) {
-  return std::string(what) + ": " + std::strerror(errno);
-}
-
-// The file's text; nullopt when it cannot be opened (a protocol this kernel does not have).
-std::optional<std::string> slurp(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return std::string(what) + ": " + runio::errno_text(errno);
 }
 
 }  // namespace
@@ -65,7 +55,8 @@ bool sockstat_shows_no_socket(const std::string& sockstat, const std::string& so
   for (const std::string* text : {&sockstat, &sockstat6}) {
     std::istringstream lines(*text);
     for (std::string line; std::getline(lines, line);) {
-      std::istringstream words(line.substr(line.find(':') == std::string::npos ? 0 : line.find(':') + 1));
+      const auto colon = line.find(':');
+      std::istringstream words(colon == std::string::npos ? line : line.substr(colon + 1));
       for (std::string name, value; words >> name >> value;)
         if ((name == "used" || name == "inuse" || name == "tw") && value != "0") return false;
     }
@@ -77,8 +68,8 @@ bool netns_is_empty(int fd) {
   std::optional<std::string> v4, v6;
   on_own_thread([&] {
     if (::setns(fd, CLONE_NEWNET) != 0) return;
-    v4 = slurp("/proc/thread-self/net/sockstat");
-    v6 = slurp("/proc/thread-self/net/sockstat6");  // absent without IPv6
+    v4 = runio::read_small_file("/proc/thread-self/net/sockstat");
+    v6 = runio::read_small_file("/proc/thread-self/net/sockstat6");  // absent without IPv6
   });
   return v4 && sockstat_shows_no_socket(*v4, v6.value_or(""));
 }

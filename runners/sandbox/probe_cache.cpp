@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "grader/report/atomic_write.h"
+#include "runners/process/run_io.h"
 
 namespace grader::sandbox {
 
@@ -17,10 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string first_line(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
+  const std::string text = runio::read_small_file(path.string()).value_or("");
+  return text.substr(0, text.find('\n'));
 }
 
 std::string binary_identity() {

@@ -151,11 +151,13 @@ ChildPlan SandboxRun::child_plan() const {
 void SandboxRun::start_init() {
   // A reused network namespace only where the pid namespace guarantees none of the run's
   // processes outlives it (net_pool.h); without one the run gets a new namespace, as before.
-  std::string error;
-  if (c_.netns && c_.ns.net && c_.ns.pid) net_fd_ = c_.netns->lease(error);
-  error.clear();
+  if (c_.netns && c_.ns.net && c_.ns.pid) {
+    std::string no_pooled_netns;  // not the run's failure: it gets a new namespace instead
+    net_fd_ = c_.netns->lease(no_pooled_netns);
+  }
   const ChildPlan plan = child_plan();
   spare_ = c_.ns.pid ? std::vector<int>{} : reaper::own_children();
+  std::string error;
   init_ = sandbox::start_init(plan, sync_write_.get(), cgroup_.get(), error);
   // The children's ends: closed here, so that EOF means they are gone.
   stdio_.close_child_ends();

@@ -69,6 +69,13 @@ struct ReferenceRunsTest : ::testing::Test {
     }
   }
   void TearDown() override { fs::remove_all(dir); }
+
+  // The learner's submission graded against `reference`.
+  Report graded_against(ReferenceRuns* reference) {
+    GradeOptions o;
+    o.reference = reference;
+    return grade_submission(rubric, dir / "learner", executor, o);
+  }
 };
 
 }  // namespace
@@ -103,9 +110,7 @@ TEST_F(ReferenceRunsTest, MeasuredAgainWhenStale) {
 
 TEST_F(ReferenceRunsTest, TheSubmissionsReportKeepsTheReferenceAndTheCheckComparesWithIt) {
   auto reference = make_reference_runs(rubric, dir / "exercise", executor, {});
-  GradeOptions o;
-  o.reference = reference.get();
-  Report r = grade_submission(rubric, dir / "learner", executor, o);
+  Report r = graded_against(reference.get());
   ASSERT_EQ(r.runs.size(), 5u);
   EXPECT_EQ(r.runs[3].result.id, "@reference:one");
   EXPECT_EQ(r.runs[4].result.id, "@reference:many");
@@ -117,9 +122,7 @@ TEST_F(ReferenceRunsTest, TheSubmissionsReportKeepsTheReferenceAndTheCheckCompar
 
 TEST_F(ReferenceRunsTest, NoSolutionIsTheChecksErrorNotARunnerFailure) {
   auto reference = make_reference_runs(rubric, dir / "no-such-exercise", executor, {});
-  GradeOptions o;
-  o.reference = reference.get();
-  Report r = grade_submission(rubric, dir / "learner", executor, o);
+  Report r = graded_against(reference.get());
   EXPECT_FALSE(r.runner_failed());
   ASSERT_EQ(r.checks.size(), 1u);
   EXPECT_EQ(r.checks[0].status, CheckStatus::Error);
@@ -134,9 +137,7 @@ TEST_F(ReferenceRunsTest, AReusedReferenceIsMeasuredAgainBeforeItFailsAnyone) {
   ReferenceRuns reference(rubric, dir / "exercise" / "solution", executor, {}, 3600.0);
   reference.runs();
   executor.parallel_wall = 1.9;
-  GradeOptions o;
-  o.reference = &reference;
-  Report r = grade_submission(rubric, dir / "learner", executor, o);
+  Report r = graded_against(&reference);
   EXPECT_EQ(reference.measurements(), 2);
   ASSERT_EQ(r.checks.size(), 1u);
   EXPECT_EQ(r.checks[0].status, CheckStatus::Passed) << r.checks[0].message;
@@ -144,7 +145,7 @@ TEST_F(ReferenceRunsTest, AReusedReferenceIsMeasuredAgainBeforeItFailsAnyone) {
       << r.checks[0].message;
   EXPECT_EQ(r.runs.size(), 5u) << "the first measurement's runs replaced, not added";
 
-  Report again = grade_submission(rubric, dir / "learner", executor, o);
+  Report again = graded_against(&reference);
   EXPECT_EQ(reference.measurements(), 2) << "a pass against a reused measurement costs nothing more";
 }
 
@@ -158,9 +159,7 @@ TEST_F(ReferenceRunsTest, TheReferenceIsMeasuredAgainBetweenTheSubmissionsAttemp
   ReferenceRuns reference(rubric, dir / "exercise" / "solution", executor, {}, 3600.0);
   reference.runs();  // measured quiet: 2.00x
   executor.parallel_walls = {1.9, 1.0, 1.9};
-  GradeOptions o;
-  o.reference = &reference;
-  Report r = grade_submission(rubric, dir / "learner", executor, o);
+  Report r = graded_against(&reference);
   EXPECT_EQ(reference.measurements(), 2);
   ASSERT_EQ(r.checks.size(), 1u);
   EXPECT_EQ(r.checks[0].status, CheckStatus::Passed) << r.checks[0].message;
